@@ -1,0 +1,67 @@
+"""Entry screens for grant-in-aid, budgets, budget lines and monthly figures."""
+
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+
+from budgets import models
+from budgets.resources import BudgetLineResource
+
+
+@admin.register(models.GrantInAid)
+class GrantInAidAdmin(admin.ModelAdmin):
+    list_display = ["plan_year", "sponsor", "amount"]
+    list_filter = ["plan_year"]
+    list_select_related = ["plan_year"]
+    search_fields = ["sponsor"]
+    autocomplete_fields = ["plan_year"]
+
+
+@admin.register(models.BudgetCategory)
+class BudgetCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "is_income"]
+    list_filter = ["kind", "is_income"]
+    search_fields = ["name"]
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = models.BudgetLine
+    fields = ["category", "project", "amount", "description", "position"]
+    autocomplete_fields = ["category", "project"]
+    extra = 0
+
+
+@admin.register(models.Budget)
+class BudgetAdmin(admin.ModelAdmin):
+    list_display = ["plan_year", "presentation_unit"]
+    list_select_related = ["plan_year"]
+    search_fields = ["plan_year__year"]
+    autocomplete_fields = ["plan_year"]
+    inlines = [BudgetLineInline]
+
+
+class MonthlyFigureInline(admin.TabularInline):
+    model = models.MonthlyFigure
+    fields = ["month", "actual", "forecast", "is_illustrative"]
+    extra = 0
+
+
+@admin.register(models.BudgetLine)
+class BudgetLineAdmin(ImportExportModelAdmin):
+    resource_classes = [BudgetLineResource]
+    list_display = ["category", "project", "budget", "amount", "description"]
+    list_filter = ["budget__plan_year", "category__kind", "category"]
+    list_select_related = ["category", "project", "budget__plan_year"]
+    search_fields = ["category__name", "project__title", "description"]
+    autocomplete_fields = ["budget", "category", "project"]
+    ordering = ["budget__plan_year__year", "position"]
+    inlines = [MonthlyFigureInline]
+
+
+@admin.register(models.MonthlyFigure)
+class MonthlyFigureAdmin(admin.ModelAdmin):
+    list_display = ["line", "month", "actual", "forecast", "is_illustrative"]
+    list_filter = ["line__budget__plan_year", "is_illustrative"]
+    list_select_related = ["line__category", "line__project", "line__budget__plan_year"]
+    search_fields = ["line__category__name", "line__project__title"]
+    autocomplete_fields = ["line"]
+    date_hierarchy = "month"

@@ -1,0 +1,45 @@
+"""Project-level pages that combine the apps: the home page, the plan overview (plans and their
+indicators) and the health check. Each app is read through its selectors."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from kpis import selectors as kpi_selectors
+from plans import selectors as plan_selectors
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {
+            "strategies": plan_selectors.strategies_with_plan_years(),
+            "plan_years_without_strategy": plan_selectors.plan_years_without_strategy(),
+        },
+    )
+
+
+@require_safe
+def plan_overview(request, year):
+    overview = plan_selectors.plan_overview(year=year)
+    indicators = kpi_selectors.indicators_for_plan_year(plan_year=overview.plan_year)
+    return render(request, "plans/overview.html", {"overview": overview, "indicators": indicators})
+
+
+@login_not_required
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database answers, 503 when it does not. Open to load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -1,0 +1,47 @@
+"""python manage.py load_demo: load the four source documents and illustrative data."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from demo import illustrative, users
+from demo.loader import DemoDataError, load_documents
+from plans.models import PlanYear
+from plans.services import ChangeCount
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo plans (the four source documents, figures as printed), illustrative "
+        "measurements and milestones, and the demo users admin, director, staff and finance "
+        "(password 'demo' unless DEMO_PASSWORD is set). Safe to run again: it changes nothing "
+        "that is already as loaded."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds a plan.",
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and PlanYear.objects.exists():
+            self.stdout.write("Plans already loaded; nothing to do.")
+            return
+        changes = ChangeCount()
+        try:
+            with transaction.atomic():
+                load_documents(changes)
+                demo_users = users.ensure_demo_users(changes)
+                illustrative.generate(changes, entered_by=demo_users["director"])
+        except DemoDataError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded: {changes.created} created, {changes.updated} updated, "
+                f"{changes.unchanged} unchanged."
+            )
+        )
+        if options["verbosity"] > 1:
+            for label, counts in sorted(changes.by_model.items()):
+                self.stdout.write(f"  {label}: {counts}")

@@ -1,0 +1,66 @@
+"""The demo users, created only by load_demo: one per group, each holding what its work needs."""
+
+import os
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from plans.models import PlanYear, Project, Role
+from plans.services import ChangeCount
+
+DEMO_USERS = [
+    # username, group, holds these roles, superuser
+    ("admin", "Administrators", [], True),
+    ("director", "Directors", ["Director of Policy"], False),
+    ("staff", "Staff", [], False),
+    ("finance", "Corporate services", ["Director of Corporate Services"], False),
+]
+PROJECTS_PER_PLAN_FOR_STAFF = 3
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or "demo"
+
+
+def ensure_demo_users(changes: ChangeCount) -> dict:
+    User = get_user_model()
+    password = demo_password()
+    users = {}
+    for username, group_name, role_titles, superuser in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        outcome = "unchanged"
+        if user is None:
+            user = User(username=username)
+            outcome = "created"
+        wanted = {"is_staff": True, "is_superuser": superuser, "is_active": True}
+        for name, value in wanted.items():
+            if getattr(user, name) != value:
+                setattr(user, name, value)
+                outcome = outcome if outcome == "created" else "updated"
+        if outcome == "created" or not user.check_password(password):
+            user.set_password(password)
+            outcome = outcome if outcome == "created" else "updated"
+        if outcome != "unchanged":
+            user.save()
+        group = Group.objects.get(name=group_name)
+        if not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+            outcome = outcome if outcome == "created" else "updated"
+        for role in Role.objects.filter(title__in=role_titles):
+            if not role.holders.filter(pk=user.pk).exists():
+                role.holders.add(user)
+                outcome = outcome if outcome == "created" else "updated"
+        changes.add(User, outcome)
+        users[username] = user
+    _make_staff_a_project_member(users["staff"], changes)
+    return users
+
+
+def _make_staff_a_project_member(staff, changes: ChangeCount) -> None:
+    """The staff user works on the first few projects of every annual plan."""
+    for plan_year in PlanYear.objects.all():
+        projects = Project.objects.filter(plan_year=plan_year).order_by("position")
+        for project in projects[:PROJECTS_PER_PLAN_FOR_STAFF]:
+            if not project.members.filter(pk=staff.pk).exists():
+                project.members.add(staff)
+                changes.add(Project, "updated")

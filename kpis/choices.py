@@ -1,0 +1,35 @@
+"""Choices for performance indicators, in the words of the performance framework."""
+
+from django.db import models
+
+
+class IndicatorTier(models.TextChoices):
+    """The three indicator sets of the two-tier performance framework."""
+
+    KEY = "key", "Key performance indicator"
+    ENABLING = "enabling", "Enabling indicator"
+    PROJECT = "project", "Project indicator"
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", "Count"
+    PERCENTAGE = "percentage", "Percentage"
+    CURRENCY = "currency", "Currency (£)"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Aggregation(models.TextChoices):
+    """How the year-to-date value is formed from the periods' measurements."""
+
+    TOTAL = "total", "Total of the periods"
+    LEVEL = "level", "Level at the latest period"
+    RATIO = "ratio", "Ratio of summed numerators and denominators"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"

@@ -1,0 +1,528 @@
+"""Strategies, business plans and what they hold: objectives, aims, themes, projects, milestones,
+recommendations and risks. Words follow DOMAIN.md."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from plans import choices, periods
+
+
+def validate_financial_year(value):
+    """Reject text that is not a financial year written like 2010-11."""
+    try:
+        periods.parse_financial_year(value)
+    except periods.InvalidFinancialYear as error:
+        raise ValidationError(str(error), code="invalid_financial_year") from error
+
+
+def choices_constraint(field, choices_class, name):
+    """A check constraint that keeps `field` to the values of `choices_class`."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices_class.values}),
+        name=name,
+        violation_error_message=f"Choose a valid {field.replace('_', ' ')}.",
+    )
+
+
+class Role(models.Model):
+    """An owner role such as Director of Policy (DoP). Roles own work; people hold roles, and
+    roles change hands."""
+
+    title = models.CharField(max_length=120, unique=True)
+    abbreviation = models.CharField(
+        max_length=20, blank=True, help_text="As the documents print it, e.g. DoCS."
+    )
+    holders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="roles", help_text="Who holds it now."
+    )
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["abbreviation"],
+                condition=~Q(abbreviation=""),
+                name="role_unique_abbreviation",
+                violation_error_message="Another role already uses this abbreviation.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.abbreviation})" if self.abbreviation else self.title
+
+
+class Strategy(models.Model):
+    """A multi-year strategy that annual business plans deliver, e.g. "Ambitious for Children"."""
+
+    title = models.CharField(max_length=200, unique=True)
+    start_year = models.CharField(
+        max_length=7, validators=[validate_financial_year], help_text="First financial year."
+    )
+    end_year = models.CharField(
+        max_length=7, validators=[validate_financial_year], help_text="Last financial year."
+    )
+    mission = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
+
+    class Meta:
+        ordering = ["start_year", "title"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="strategy_ends_after_it_starts",
+                violation_error_message="A strategy cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.start_year} to {self.end_year})"
+
+
+class PlanYear(models.Model):
+    """One financial year's business plan: draft while written, published, closed at year end."""
+
+    year = models.CharField(
+        max_length=7,
+        unique=True,
+        validators=[validate_financial_year],
+        help_text="Financial year, e.g. 2010-11.",
+        error_messages={"unique": "There is already a business plan for this year."},
+    )
+    title = models.CharField(max_length=200)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    strategy = models.ForeignKey(
+        Strategy, null=True, blank=True, on_delete=models.PROTECT, related_name="plan_years"
+    )
+    status = models.CharField(
+        max_length=20, choices=choices.PlanStatus, default=choices.PlanStatus.DRAFT
+    )
+    mission = models.TextField(blank=True)
+    vision = models.TextField(blank=True)
+    values = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [choices_constraint("status", choices.PlanStatus, "plan_year_valid_status")]
+
+    def __str__(self):
+        return self.title or self.year
+
+    def get_absolute_url(self):
+        return reverse("plan-overview", kwargs={"year": self.year})
+
+    @property
+    def start(self) -> int:
+        """The calendar year the financial year starts in."""
+        return periods.parse_financial_year(self.year)
+
+    def months(self) -> list[datetime.date]:
+        """The first day of each month of the year, April to March."""
+        return periods.months_of_financial_year(self.start)
+
+    def contains(self, day: datetime.date) -> bool:
+        first, last = periods.financial_year_bounds(self.start)
+        return first <= day <= last
+
+
+def belongs_to_one_constraint(name):
+    """Strategic objectives and themes belong to a plan year or, for a strategy with no annual
+    plan of its own (2024-27), to the strategy: exactly one of the two."""
+    return models.CheckConstraint(
+        condition=(
+            Q(plan_year__isnull=False, strategy__isnull=True)
+            | Q(plan_year__isnull=True, strategy__isnull=False)
+        ),
+        name=name,
+        violation_error_message="Choose either a plan year or a strategy, not both.",
+    )
+
+
+class StrategicObjective(models.Model):
+    """Top of the hierarchy: a strategic objective or priority, such as SO1 or SP2."""
+
+    plan_year = models.ForeignKey(
+        PlanYear,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="strategic_objectives",
+    )
+    strategy = models.ForeignKey(
+        Strategy,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="strategic_objectives",
+    )
+    ref = models.CharField(
+        max_length=40, help_text='As printed: SO1, SP2, "Strategic Objective 3".'
+    )
+    label = models.CharField(
+        max_length=30,
+        choices=choices.ObjectiveLabel,
+        default=choices.ObjectiveLabel.STRATEGIC_OBJECTIVE,
+    )
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "ref"]
+        constraints = [
+            belongs_to_one_constraint("objective_belongs_to_plan_year_or_strategy"),
+            models.UniqueConstraint(
+                fields=["plan_year", "ref"],
+                name="objective_unique_ref_in_plan_year",
+                violation_error_message="This plan year already has an objective with this ref.",
+            ),
+            models.UniqueConstraint(
+                fields=["strategy", "ref"],
+                name="objective_unique_ref_in_strategy",
+                violation_error_message="This strategy already has an objective with this ref.",
+            ),
+            choices_constraint("label", choices.ObjectiveLabel, "objective_valid_label"),
+        ]
+
+    def __str__(self):
+        return f"{self.ref}: {self.title}"
+
+
+class StrategicAim(models.Model):
+    """A numbered aim under a strategic objective or priority (1.1, 2.3), often citing UNCRC
+    articles."""
+
+    objective = models.ForeignKey(StrategicObjective, on_delete=models.CASCADE, related_name="aims")
+    ref = models.CharField(max_length=20)
+    summary = models.TextField()
+    uncrc_articles = models.CharField(
+        "UNCRC articles", max_length=100, blank=True, help_text='As printed, e.g. "3, 4 & 12".'
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["objective__position", "position", "ref"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objective", "ref"],
+                name="aim_unique_ref_in_objective",
+                violation_error_message="This objective already has an aim with this ref.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ref} {self.summary[:60]}"
+
+
+class Theme(models.Model):
+    """A grouping of work: a key theme, core business activity, cross-cutting issue, UNCRC
+    cluster or pillar."""
+
+    plan_year = models.ForeignKey(
+        PlanYear, null=True, blank=True, on_delete=models.CASCADE, related_name="themes"
+    )
+    strategy = models.ForeignKey(
+        Strategy, null=True, blank=True, on_delete=models.CASCADE, related_name="themes"
+    )
+    kind = models.CharField(max_length=30, choices=choices.ThemeKind)
+    ref = models.CharField(max_length=40, blank=True, help_text='If printed, e.g. "Theme 1".')
+    name = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    uncrc_articles = models.CharField("UNCRC articles", max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            belongs_to_one_constraint("theme_belongs_to_plan_year_or_strategy"),
+            models.UniqueConstraint(
+                fields=["plan_year", "name"],
+                name="theme_unique_name_in_plan_year",
+                violation_error_message="This plan year already has a theme with this name.",
+            ),
+            models.UniqueConstraint(
+                fields=["strategy", "name"],
+                name="theme_unique_name_in_strategy",
+                violation_error_message="This strategy already has a theme with this name.",
+            ),
+            choices_constraint("kind", choices.ThemeKind, "theme_valid_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+
+class CorporateObjective(models.Model):
+    """A corporate (CO1-CO7) or enabling (EO1-EO4) objective of a plan year, linked to a theme or
+    core business activity."""
+
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.CASCADE, related_name="corporate_objectives"
+    )
+    ref = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=choices.CorporateObjectiveKind)
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corporate_objectives",
+        help_text="The linked theme or activity.",
+    )
+    aim = models.TextField()
+    objectives = models.TextField(blank=True)
+    owners = models.ManyToManyField(Role, blank=True, related_name="corporate_objectives")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan_year", "kind", "position", "ref"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_year", "ref"],
+                name="corporate_objective_unique_ref_in_plan_year",
+                violation_error_message="This plan year already has an objective with this ref.",
+            ),
+            choices_constraint(
+                "kind", choices.CorporateObjectiveKind, "corporate_objective_valid_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ref}: {self.aim[:60]}"
+
+    def clean(self):
+        if self.theme_id and self.plan_year_id and self.theme.plan_year_id != self.plan_year_id:
+            raise ValidationError({"theme": "Choose a theme of the same plan year."})
+
+
+class Project(models.Model):
+    """A unit of work in a plan year, with owners, members, a budget excluding staff costs, goals,
+    a performance theme, tolerances and a PID approved by the Leadership Team."""
+
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.CASCADE, related_name="projects")
+    ref = models.CharField(max_length=20, blank=True, help_text="Only if the plan gives one.")
+    title = models.CharField(max_length=300)
+    owners = models.ManyToManyField(Role, blank=True, related_name="projects")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="projects")
+    strategic_objectives = models.ManyToManyField(
+        StrategicObjective, blank=True, related_name="projects"
+    )
+    aims = models.ManyToManyField(StrategicAim, blank=True, related_name="projects")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="projects")
+    corporate_objectives = models.ManyToManyField(
+        CorporateObjective, blank=True, related_name="projects"
+    )
+    budget_excluding_staff = models.DecimalField(
+        "budget (excluding staff)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Pounds.",
+    )
+    goals = models.TextField(blank=True)
+    outcome = models.TextField(blank=True, help_text="What the project should achieve.")
+    performance_theme = models.CharField(
+        max_length=60, choices=choices.PerformanceTheme, blank=True
+    )
+    pid_approved_on = models.DateField(
+        "PID approved on",
+        null=True,
+        blank=True,
+        help_text="When the Leadership Team approved the project initiation document.",
+    )
+    notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan_year", "position", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_year", "title"],
+                name="project_unique_title_in_plan_year",
+                violation_error_message="This plan year already has a project with this title.",
+            ),
+            models.UniqueConstraint(
+                fields=["plan_year", "ref"],
+                condition=~Q(ref=""),
+                name="project_unique_ref_in_plan_year",
+                violation_error_message="This plan year already has a project with this ref.",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_excluding_staff__gte=0) | Q(budget_excluding_staff__isnull=True),
+                name="project_budget_not_negative",
+                violation_error_message="A project budget cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(performance_theme="")
+                | Q(performance_theme__in=choices.PerformanceTheme.values),
+                name="project_valid_performance_theme",
+                violation_error_message="Choose a valid performance theme.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ref} {self.title}" if self.ref else self.title
+
+
+class ProjectTolerance(models.Model):
+    """A dimension (time, cost, risk, benefit, quality, scope) within which a project is managed,
+    with the agreed limit where one is set."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tolerances")
+    dimension = models.CharField(max_length=10, choices=choices.ToleranceDimension)
+    limit = models.CharField(max_length=200, blank=True, help_text='e.g. "two weeks", "5%".')
+
+    class Meta:
+        ordering = ["project", "dimension"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "dimension"],
+                name="tolerance_unique_dimension_in_project",
+                violation_error_message="This project already has a tolerance of this kind.",
+            ),
+            choices_constraint("dimension", choices.ToleranceDimension, "tolerance_valid"),
+        ]
+
+    def __str__(self):
+        return self.get_dimension_display()
+
+
+class Milestone(models.Model):
+    """A dated step of a project, updated by staff and reported each quarter."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=300)
+    due_on = models.DateField("due date")
+    status = models.CharField(
+        max_length=20, choices=choices.MilestoneStatus, default=choices.MilestoneStatus.ON_TRACK
+    )
+    completed_on = models.DateField("completion date", null=True, blank=True)
+    commentary = models.TextField(blank=True)
+    is_illustrative = models.BooleanField(
+        default=False, help_text="Generated demo data, not from a source document."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "title"]
+        permissions = [
+            ("import_milestone", "Can import milestones"),
+            ("export_milestone", "Can export milestones"),
+        ]
+        constraints = [
+            choices_constraint("status", choices.MilestoneStatus, "milestone_valid_status"),
+            models.CheckConstraint(
+                condition=Q(status=choices.MilestoneStatus.DONE, completed_on__isnull=False)
+                | (~Q(status=choices.MilestoneStatus.DONE) & Q(completed_on__isnull=True)),
+                name="milestone_completed_when_done",
+                violation_error_message=(
+                    "Give a completion date when a milestone is done, and only then."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.completed_on and self.completed_on > timezone.localdate():
+            raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+
+
+class Recommendation(models.Model):
+    """What a project's report recommends, and how far it was accepted or implemented."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="recommendations")
+    text = models.TextField()
+    status = models.CharField(
+        max_length=30,
+        choices=choices.RecommendationStatus,
+        default=choices.RecommendationStatus.UNDER_CONSIDERATION,
+    )
+    made_on = models.DateField(null=True, blank=True)
+    is_illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["project", "made_on", "pk"]
+        constraints = [
+            choices_constraint(
+                "status", choices.RecommendationStatus, "recommendation_valid_status"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Risk(models.Model):
+    """An entry in the three-tier risk register: strategic, operational or project."""
+
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.CASCADE, related_name="risks")
+    tier = models.CharField(max_length=20, choices=choices.RiskTier)
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="risks",
+        help_text="Required for a project risk.",
+    )
+    title = models.CharField(max_length=300)
+    cause = models.TextField(blank=True)
+    effect = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks"
+    )
+    likelihood = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (rare) to 5."
+    )
+    impact = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (minor) to 5."
+    )
+    mitigation = models.TextField(blank=True)
+    review_on = models.DateField("review date", null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=choices.RiskStatus, default=choices.RiskStatus.OPEN
+    )
+    is_illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["plan_year", "tier", "-likelihood", "-impact"]
+        constraints = [
+            choices_constraint("tier", choices.RiskTier, "risk_valid_tier"),
+            choices_constraint("status", choices.RiskStatus, "risk_valid_status"),
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5),
+                name="risk_likelihood_1_to_5",
+                violation_error_message="Likelihood must be between 1 and 5.",
+            ),
+            models.CheckConstraint(
+                condition=Q(impact__gte=1, impact__lte=5),
+                name="risk_impact_1_to_5",
+                violation_error_message="Impact must be between 1 and 5.",
+            ),
+            models.CheckConstraint(
+                condition=Q(tier=choices.RiskTier.PROJECT, project__isnull=False)
+                | (~Q(tier=choices.RiskTier.PROJECT) & Q(project__isnull=True)),
+                name="risk_project_tier_has_project",
+                violation_error_message="A project risk names its project; other risks do not.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact

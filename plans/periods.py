@@ -1,0 +1,62 @@
+"""Financial years and reporting periods, as pure functions over dates.
+
+A financial year runs from 1 April to 31 March and is written "2010-11". Quarter 1 is April to June.
+A reporting period is identified by the first day of its month.
+"""
+
+import datetime
+import re
+
+FINANCIAL_YEAR_PATTERN = re.compile(r"^(?P<start>\d{4})-(?P<end>\d{2})$")
+FIRST_MONTH = 4  # April
+
+
+class InvalidFinancialYear(ValueError):
+    """Raised for text that is not a financial year such as 2010-11."""
+
+
+def parse_financial_year(text: str) -> int:
+    """Return the calendar year a financial year starts in: "2010-11" -> 2010."""
+    match = FINANCIAL_YEAR_PATTERN.match(text or "")
+    if not match:
+        raise InvalidFinancialYear(f"{text!r} is not a financial year written like 2010-11.")
+    start = int(match["start"])
+    if (start + 1) % 100 != int(match["end"]):
+        raise InvalidFinancialYear(
+            f"{text!r} is not a financial year: the second part must be the year after the first "
+            f"(write {start}-{(start + 1) % 100:02d})."
+        )
+    return start
+
+
+def financial_year_label(start: int) -> str:
+    """Return the label of the financial year starting in April of `start`: 2010 -> "2010-11"."""
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def financial_year_of(day: datetime.date) -> int:
+    """Return the calendar year in which the financial year containing `day` starts."""
+    return day.year if day.month >= FIRST_MONTH else day.year - 1
+
+
+def financial_year_bounds(start: int) -> tuple[datetime.date, datetime.date]:
+    """Return the first and last day of the financial year starting in April of `start`."""
+    return datetime.date(start, 4, 1), datetime.date(start + 1, 3, 31)
+
+
+def months_of_financial_year(start: int) -> list[datetime.date]:
+    """Return the first day of each of the twelve months, April to March."""
+    return [
+        datetime.date(start + (month < FIRST_MONTH), month, 1)
+        for month in (*range(FIRST_MONTH, 13), *range(1, FIRST_MONTH))
+    ]
+
+
+def quarter_of(day: datetime.date) -> int:
+    """Return the financial quarter (1-4) that `day` falls in; Q1 is April to June."""
+    return (day.month - FIRST_MONTH) % 12 // 3 + 1
+
+
+def is_month_start(day: datetime.date) -> bool:
+    """Whether `day` identifies a reporting period (the first day of a month)."""
+    return day.day == 1

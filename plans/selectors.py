@@ -1,0 +1,105 @@
+"""Reads for the plan pages. Each evaluates its queries up front with FETCH_RAISE, so that a
+template never triggers a lazy load: the query count does not grow with the number of rows."""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from plans.models import (
+    CorporateObjective,
+    PlanYear,
+    Project,
+    Role,
+    StrategicAim,
+    StrategicObjective,
+    Strategy,
+    Theme,
+)
+
+
+def strategies_with_plan_years() -> list[Strategy]:
+    """Every strategy with its plan years and its own objectives, aims and themes (a strategy
+    with no annual plan, such as 2024-27, holds them itself), for the home page."""
+    return list(
+        Strategy.objects.fetch_mode(models.FETCH_RAISE).prefetch_related(
+            Prefetch("plan_years", queryset=PlanYear.objects.fetch_mode(models.FETCH_RAISE)),
+            Prefetch(
+                "strategic_objectives",
+                queryset=StrategicObjective.objects.fetch_mode(models.FETCH_RAISE),
+            ),
+            Prefetch(
+                "strategic_objectives__aims",
+                queryset=StrategicAim.objects.fetch_mode(models.FETCH_RAISE),
+            ),
+            Prefetch("themes", queryset=Theme.objects.fetch_mode(models.FETCH_RAISE)),
+        )
+    )
+
+
+def plan_years_without_strategy() -> list[PlanYear]:
+    return list(PlanYear.objects.fetch_mode(models.FETCH_RAISE).filter(strategy__isnull=True))
+
+
+def _projects():
+    return Project.objects.fetch_mode(models.FETCH_RAISE).prefetch_related(
+        Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE))
+    )
+
+
+@dataclass
+class PlanOverview:
+    """Everything the plan overview page shows, fetched up front."""
+
+    plan_year: PlanYear
+    objectives: list[StrategicObjective]
+    themes: list[Theme]
+    corporate_objectives: list[CorporateObjective]
+    unlinked_projects: list[Project] = field(default_factory=list)
+
+
+def plan_overview(*, year: str) -> PlanOverview:
+    """The plan year's objectives, aims and projects, themes and corporate and enabling
+    objectives, in a fixed number of queries."""
+    plan_year = get_object_or_404(
+        PlanYear.objects.fetch_mode(models.FETCH_RAISE).select_related("strategy"), year=year
+    )
+    objectives = list(
+        StrategicObjective.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(plan_year=plan_year)
+        .prefetch_related(
+            Prefetch(
+                "aims",
+                queryset=StrategicAim.objects.fetch_mode(models.FETCH_RAISE).prefetch_related(
+                    Prefetch("projects", queryset=_projects())
+                ),
+            ),
+            Prefetch("projects", queryset=_projects()),
+        )
+    )
+    themes = list(Theme.objects.fetch_mode(models.FETCH_RAISE).filter(plan_year=plan_year))
+    corporate_objectives = list(
+        CorporateObjective.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(plan_year=plan_year)
+        .select_related("theme")
+        .prefetch_related(
+            Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE)),
+            Prefetch("projects", queryset=_projects()),
+        )
+    )
+    unlinked_projects = list(
+        _projects().filter(
+            plan_year=plan_year,
+            strategic_objectives__isnull=True,
+            aims__isnull=True,
+            corporate_objectives__isnull=True,
+        )
+    )
+    return PlanOverview(
+        plan_year=plan_year,
+        objectives=objectives,
+        themes=themes,
+        corporate_objectives=corporate_objectives,
+        unlinked_projects=unlinked_projects,
+    )

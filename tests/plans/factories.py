@@ -1,0 +1,106 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from plans import choices, models
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Role
+
+    title = factory.Sequence(lambda n: f"Director of Work Area {n}")
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Strategy
+
+    title = factory.Sequence(lambda n: f"Strategy {n}")
+    start_year = "2008-09"
+    end_year = "2010-11"
+
+
+class PlanYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PlanYear
+        django_get_or_create = ["year"]
+
+    year = "2010-11"
+    title = factory.LazyAttribute(lambda plan: f"Business Plan {plan.year}")
+    status = choices.PlanStatus.PUBLISHED
+
+
+class StrategicObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.StrategicObjective
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    ref = factory.Sequence(lambda n: f"SO{n + 1}")
+    title = "Safeguard the interests of children and young people"
+
+
+class StrategicAimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.StrategicAim
+
+    objective = factory.SubFactory(StrategicObjectiveFactory)
+    ref = factory.Sequence(lambda n: f"1.{n + 1}")
+    summary = "Report the voices and concerns of children and young people."
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Theme
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    kind = choices.ThemeKind.KEY_THEME
+    name = factory.Sequence(lambda n: f"Theme {n}")
+
+
+class CorporateObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CorporateObjective
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    ref = factory.Sequence(lambda n: f"CO{n + 1}")
+    kind = choices.CorporateObjectiveKind.CORPORATE
+    aim = "To safeguard children from harm."
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Project
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    title = factory.Sequence(lambda n: f"Project {n}")
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Milestone
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = datetime.date(2010, 9, 30)
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Risk
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    tier = choices.RiskTier.STRATEGIC
+    title = "Loss of key staff"
+    likelihood = 3
+    impact = 4
