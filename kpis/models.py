@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from kpis import choices
@@ -118,6 +119,9 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.ref}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("kpis:indicator", kwargs={"year": self.plan_year.year, "ref": self.ref})
 
     def clean(self):
         errors = {}

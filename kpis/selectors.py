@@ -2,8 +2,9 @@
 
 from django.db import models
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 
-from kpis.models import Indicator
+from kpis.models import Indicator, Measurement, PeriodTarget
 from plans.models import PlanYear, Role
 
 
@@ -15,3 +16,22 @@ def indicators_for_plan_year(*, plan_year: PlanYear) -> list[Indicator]:
         .select_related("project", "strategic_objective")
         .prefetch_related(Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE)))
     )
+
+
+def indicator_detail(*, year: str, ref: str) -> Indicator:
+    """An indicator with its owners, period targets and measurements (and who entered them)."""
+    queryset = (
+        Indicator.objects.fetch_mode(models.FETCH_RAISE)
+        .select_related("plan_year", "project", "strategic_objective")
+        .prefetch_related(
+            Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE)),
+            Prefetch("targets", queryset=PeriodTarget.objects.fetch_mode(models.FETCH_RAISE)),
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.fetch_mode(models.FETCH_RAISE).select_related(
+                    "entered_by"
+                ),
+            ),
+        )
+    )
+    return get_object_or_404(queryset, plan_year__year=year, ref=ref)

@@ -374,6 +374,9 @@ class Project(models.Model):
     def __str__(self):
         return f"{self.ref} {self.title}" if self.ref else self.title
 
+    def get_absolute_url(self):
+        return reverse("plans:project", kwargs={"year": self.plan_year.year, "pk": self.pk})
+
 
 class ProjectTolerance(models.Model):
     """A dimension (time, cost, risk, benefit, quality, scope) within which a project is managed,

@@ -9,8 +9,11 @@ from django.shortcuts import get_object_or_404
 
 from plans.models import (
     CorporateObjective,
+    Milestone,
     PlanYear,
     Project,
+    ProjectTolerance,
+    Recommendation,
     Role,
     StrategicAim,
     StrategicObjective,
@@ -103,3 +106,36 @@ def plan_overview(*, year: str) -> PlanOverview:
         corporate_objectives=corporate_objectives,
         unlinked_projects=unlinked_projects,
     )
+
+
+def project_detail(*, year: str, pk: int) -> Project:
+    """A project of the plan year with its owners, members, links, tolerances, milestones and
+    recommendations, fetched up front."""
+    queryset = (
+        Project.objects.fetch_mode(models.FETCH_RAISE)
+        .select_related("plan_year")
+        .prefetch_related(
+            Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE)),
+            "members",
+            Prefetch(
+                "strategic_objectives",
+                queryset=StrategicObjective.objects.fetch_mode(models.FETCH_RAISE),
+            ),
+            Prefetch(
+                "aims",
+                queryset=StrategicAim.objects.fetch_mode(models.FETCH_RAISE).select_related(
+                    "objective"
+                ),
+            ),
+            Prefetch("themes", queryset=Theme.objects.fetch_mode(models.FETCH_RAISE)),
+            Prefetch(
+                "tolerances", queryset=ProjectTolerance.objects.fetch_mode(models.FETCH_RAISE)
+            ),
+            Prefetch("milestones", queryset=Milestone.objects.fetch_mode(models.FETCH_RAISE)),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.fetch_mode(models.FETCH_RAISE),
+            ),
+        )
+    )
+    return get_object_or_404(queryset, plan_year__year=year, pk=pk)

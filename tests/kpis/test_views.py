@@ -1,0 +1,53 @@
+"""The indicator page shows an indicator's target and its actuals by period."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from kpis.choices import Aggregation, Unit
+from tests.kpis.factories import IndicatorFactory, MeasurementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_indicator_page_shows_the_target_and_each_actual(signed_in_client):
+    indicator = IndicatorFactory(ref="KPI9", title="Number of visits to the web site")
+    MeasurementFactory(indicator=indicator, period=datetime.date(2010, 4, 1), value=Decimal("9870"))
+    MeasurementFactory(
+        indicator=indicator,
+        period=datetime.date(2010, 5, 1),
+        value=Decimal("10240"),
+        is_illustrative=True,
+    )
+    content = signed_in_client.get("/plans/2010-11/indicators/KPI9/").content.decode()
+    assert "KPI9: Number of visits to the web site" in content
+    assert "50,000" in content
+    assert "April 2010" in content
+    assert "9,870" in content
+    assert content.count("Illustrative</strong>") == 1
+
+
+def test_a_ratio_actual_shows_the_percentage_and_what_was_counted(signed_in_client):
+    indicator = IndicatorFactory(
+        ref="KPI2", unit=Unit.PERCENTAGE, aggregation=Aggregation.RATIO, annual_target=80
+    )
+    MeasurementFactory(indicator=indicator, value=None, numerator=162, denominator=200)
+    content = signed_in_client.get("/plans/2010-11/indicators/KPI2/").content.decode()
+    assert "81.0%" in content
+    assert "162 of 200" in content
+
+
+def test_the_indicator_page_query_count_does_not_grow_with_its_actuals(
+    signed_in_client, django_assert_max_num_queries
+):
+    few = IndicatorFactory(ref="KPI1")
+    MeasurementFactory(indicator=few)
+    many = IndicatorFactory(ref="KPI2")
+    for month in [4, 5, 6, 7, 8, 9, 10, 11, 12]:
+        MeasurementFactory(indicator=many, period=datetime.date(2010, month, 1))
+    with django_assert_max_num_queries(12) as few_queries:
+        signed_in_client.get("/plans/2010-11/indicators/KPI1/")
+    with django_assert_max_num_queries(12) as many_queries:
+        signed_in_client.get("/plans/2010-11/indicators/KPI2/")
+    assert len(many_queries.captured_queries) == len(few_queries.captured_queries)
