@@ -18,6 +18,10 @@ DEMO_USERS = [
 PROJECTS_PER_PLAN_FOR_STAFF = 3
 
 
+class MissingGroup(Exception):
+    """A group the data migration creates is not in the database."""
+
+
 def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD") or "demo"
 
@@ -42,7 +46,12 @@ def ensure_demo_users(changes: ChangeCount) -> dict:
             outcome = outcome if outcome == "created" else "updated"
         if outcome != "unchanged":
             user.save()
-        group = Group.objects.get(name=group_name)
+        group = Group.objects.filter(name=group_name).first()
+        if group is None:
+            raise MissingGroup(
+                f"The group {group_name!r} is missing: it is created by the migrations "
+                "(python manage.py migrate); a database flush removes it."
+            )
         if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
             outcome = outcome if outcome == "created" else "updated"

@@ -34,14 +34,15 @@ class Command(BaseCommand):
                 load_documents(changes)
                 demo_users = users.ensure_demo_users(changes)
                 illustrative.generate(changes, entered_by=demo_users["director"])
-        except DemoDataError as error:
+        except (DemoDataError, users.MissingGroup) as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data loaded: {changes.created} created, {changes.updated} updated, "
-                f"{changes.unchanged} unchanged."
+        if options["verbosity"] > 0:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo data loaded: {changes.created} created, {changes.updated} updated, "
+                    f"{changes.unchanged} unchanged."
+                )
             )
-        )
         if options["verbosity"] > 1:
             for label, counts in sorted(changes.by_model.items()):
                 self.stdout.write(f"  {label}: {counts}")
