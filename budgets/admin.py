@@ -1,10 +1,10 @@
 """Entry screens for grant-in-aid, budgets, budget lines and monthly figures."""
 
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
 
 from budgets import models
 from budgets.resources import BudgetLineResource
+from plans.admin import SpreadsheetAdmin
 
 
 @admin.register(models.GrantInAid)
@@ -46,7 +46,7 @@ class MonthlyFigureInline(admin.TabularInline):
 
 
 @admin.register(models.BudgetLine)
-class BudgetLineAdmin(ImportExportModelAdmin):
+class BudgetLineAdmin(SpreadsheetAdmin):
     resource_classes = [BudgetLineResource]
     list_display = ["category", "project", "budget", "amount", "description"]
     list_filter = ["budget__plan_year", "category__kind", "category"]

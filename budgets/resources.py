@@ -1,22 +1,24 @@
 """Spreadsheet import and export of budget lines."""
 
-from import_export import fields, widgets
+from import_export import fields
 
 from budgets.models import Budget, BudgetCategory, BudgetLine
 from plans.models import Project
-from plans.resources import FormulaSafeResource, PlanYearScopedWidget
+from plans.resources import FormulaSafeResource, LookupWidget, PlanYearScopedWidget
 
 
 class BudgetLineResource(FormulaSafeResource):
     plan_year = fields.Field(
         attribute="budget",
         column_name="plan_year",
-        widget=widgets.ForeignKeyWidget(Budget, "plan_year__year"),
+        widget=LookupWidget(
+            Budget, "plan_year__year", not_found="No budget for plan year {value!r}."
+        ),
     )
     category = fields.Field(
         attribute="category",
         column_name="category",
-        widget=widgets.ForeignKeyWidget(BudgetCategory, "name"),
+        widget=LookupWidget(BudgetCategory, "name"),
     )
     project = fields.Field(
         attribute="project",
@@ -31,5 +33,4 @@ class BudgetLineResource(FormulaSafeResource):
         skip_unchanged = True
         report_skipped = True
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("budget__plan_year", "category", "project")
+    export_select_related = ("budget__plan_year", "category", "project")

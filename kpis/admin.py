@@ -1,10 +1,10 @@
 """Entry screens for indicators, their period targets and measurements."""
 
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
 
 from kpis import models
 from kpis.resources import IndicatorResource, MeasurementResource
+from plans.admin import SpreadsheetAdmin
 
 
 class PeriodTargetInline(admin.TabularInline):
@@ -19,7 +19,7 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(models.Indicator)
-class IndicatorAdmin(ImportExportModelAdmin):
+class IndicatorAdmin(SpreadsheetAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["ref", "title", "tier", "plan_year", "unit", "annual_target", "target_wording"]
     list_filter = ["tier", "plan_year", "unit", "aggregation", "frequency"]
@@ -31,7 +31,7 @@ class IndicatorAdmin(ImportExportModelAdmin):
 
 
 @admin.register(models.Measurement)
-class MeasurementAdmin(ImportExportModelAdmin):
+class MeasurementAdmin(SpreadsheetAdmin):
     resource_classes = [MeasurementResource]
     list_display = [
         "indicator",

