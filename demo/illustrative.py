@@ -23,10 +23,12 @@ COMMENTARY = "Illustrative figure generated for the demo; not from the business 
 MILESTONE_NOTE = "Illustrative milestone generated for the demo; not from the business plan."
 
 # How an indicator performs across the year: share of target achieved (low, high) per period.
-PERFORMANCE = {"green": (0.97, 1.12), "amber": (0.86, 0.97), "red": (0.65, 0.85)}
-PERFORMANCE_WEIGHTS = {"green": 6, "amber": 3, "red": 2}
-# Magnitudes for indicators with no numeric target, by unit.
-UNTARGETED_PER_PERIOD = {Unit.COUNT: (5, 40), Unit.CURRENCY: (1000, 20000)}
+PERFORMANCE = {"green": (0.97, 1.12), "amber": (0.88, 0.96), "red": (0.65, 0.82)}
+# Of a plan year's indicators, at least one runs red and a quarter amber; the rest green.
+RED_SHARE = 1 / 6
+AMBER_SHARE = 1 / 4
+# The year's goal for an indicator with no numeric target, by unit: (low, high).
+UNTARGETED_GOAL = {Unit.PERCENTAGE: (55, 90), Unit.CURRENCY: (10000, 200000), Unit.COUNT: (8, 40)}
 
 FIRST_STEP = "Project initiation document approved by Leadership Team"
 MIDDLE_STEPS = [
@@ -51,10 +53,16 @@ def _quantise(value: float, places: int = 0) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def _performance(indicator: Indicator) -> str:
-    rng = _rng("performance", indicator.plan_year.year, indicator.ref)
-    names = list(PERFORMANCE_WEIGHTS)
-    return rng.choices(names, weights=[PERFORMANCE_WEIGHTS[name] for name in names])[0]
+def assign_performance(indicators: list[Indicator], year: str) -> dict[str, str]:
+    """Spread green, amber and red over the plan year's indicators, shuffled by a fixed seed:
+    at least one red and one amber wherever there are three indicators or more."""
+    count = len(indicators)
+    red = max(1, round(count * RED_SHARE)) if count >= 3 else 0
+    amber = max(1, round(count * AMBER_SHARE)) if count >= 3 else 0
+    bands = ["red"] * red + ["amber"] * amber + ["green"] * (count - red - amber)
+    _rng("performance", year).shuffle(bands)
+    refs = sorted(indicator.ref for indicator in indicators)
+    return dict(zip(refs, bands, strict=True))
 
 
 def _entered_at(period: datetime.date) -> datetime.datetime:
@@ -64,50 +72,52 @@ def _entered_at(period: datetime.date) -> datetime.datetime:
     return timezone.make_aware(entered, datetime.UTC)
 
 
-def measurement_values(indicator: Indicator, period_list: list[datetime.date]) -> list[dict]:
-    """The illustrative figures for each period of an indicator."""
-    low, high = PERFORMANCE[_performance(indicator)]
+def measurement_values(
+    indicator: Indicator, period_list: list[datetime.date], performance: str
+) -> list[dict]:
+    """The illustrative figures for each period of an indicator running at `performance`."""
+    low, high = PERFORMANCE[performance]
     if indicator.direction == "lower":
         low, high = 2 - high, 2 - low
-    target = indicator.target
+    identity = (indicator.plan_year.year, indicator.ref)
+    goal = indicator.target
+    goal = (
+        float(goal)
+        if goal is not None
+        else _rng("goal", *identity).uniform(*UNTARGETED_GOAL[indicator.unit])
+    )
+    percentage = indicator.unit == Unit.PERCENTAGE
+    places = 2 if indicator.unit == Unit.CURRENCY else 0
+    level_start = goal * _rng("start", *identity).uniform(0.3, 0.5)
     rows = []
-    level_start = None
     for index, period in enumerate(period_list, start=1):
-        rng = _rng("measurement", indicator.plan_year.year, indicator.ref, period.isoformat())
-        share = rng.uniform(low, high)
+        share = _rng("measurement", *identity, period.isoformat()).uniform(low, high)
         if indicator.aggregation == Aggregation.RATIO:
-            denominator = rng.randint(40, 400)
-            percent = float(target) if target is not None else rng.uniform(55, 90)
-            numerator = min(denominator, round(denominator * min(percent * share, 100) / 100))
+            denominator = _rng("asked", *identity, period.isoformat()).randint(40, 400)
+            percent = min(goal * share, 100)
+            numerator = min(denominator, round(denominator * percent / 100))
             rows.append({"numerator": Decimal(numerator), "denominator": Decimal(denominator)})
-        elif indicator.aggregation == Aggregation.LEVEL:
-            # A level (e.g. members, followers) builds towards the target through the year.
-            goal = float(target) if target is not None else rng.uniform(200, 2000)
-            if level_start is None:
-                level_start = goal * _rng("start", indicator.ref).uniform(0.3, 0.5)
-            progress = index / len(period_list)
-            value = (level_start + (goal - level_start) * progress) * share
-            rows.append({"value": _quantise(value)})
+            continue
+        if indicator.aggregation == Aggregation.LEVEL:
+            # A level (members, followers) builds towards its goal through the year.
+            value = (level_start + (goal - level_start) * index / len(period_list)) * share
+        elif percentage:
+            value = goal * share
         else:
-            if target is not None:
-                per_period = float(target) / len(period_list)
-            else:
-                per_period = rng.uniform(*UNTARGETED_PER_PERIOD.get(indicator.unit, (5, 40)))
-            places = 2 if indicator.unit == Unit.CURRENCY else 0
-            value = per_period * share
-            if indicator.unit == Unit.PERCENTAGE:
-                value = min(value, 100)
-            rows.append({"value": _quantise(value, places)})
+            value = goal / len(period_list) * share
+        if percentage:
+            value = min(value, 100)
+        rows.append({"value": _quantise(value, places)})
     return rows
 
 
 def generate_measurements(plan_year: PlanYear, changes: ChangeCount, entered_by=None) -> None:
-    indicators = Indicator.objects.filter(plan_year=plan_year).select_related("plan_year")
+    indicators = list(Indicator.objects.filter(plan_year=plan_year).select_related("plan_year"))
+    performance = assign_performance(indicators, plan_year.year)
     for indicator in indicators:
         period_list = _periods(indicator, plan_year)
-        for period, figures in zip(
-            period_list, measurement_values(indicator, period_list), strict=True
-        ):
+        figures_by_period = measurement_values(indicator, period_list, performance[indicator.ref])
+        for period, figures in zip(period_list, figures_by_period, strict=True):
             record_upsert(
                 Measurement,
                 lookup={"indicator": indicator, "period": period},
