@@ -1,5 +1,5 @@
-"""Project-level pages that combine the apps: the home page, the plan overview (plans and their
-indicators) and the health check. Each app is read through its selectors."""
+"""Project-level pages that combine the apps: the home page, the plan overview (plans, their
+indicators and budget) and the health check. Each app is read through its selectors."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from budgets import selectors as budget_selectors
 from kpis import selectors as kpi_selectors
 from plans import selectors as plan_selectors
 
@@ -27,8 +28,15 @@ def home(request):
 @require_safe
 def plan_overview(request, year):
     overview = plan_selectors.plan_overview(year=year)
-    indicators = kpi_selectors.indicators_for_plan_year(plan_year=overview.plan_year)
-    return render(request, "plans/overview.html", {"overview": overview, "indicators": indicators})
+    return render(
+        request,
+        "plans/overview.html",
+        {
+            "overview": overview,
+            "indicators": kpi_selectors.indicators_for_plan_year(plan_year=overview.plan_year),
+            "budget": budget_selectors.budget_summary(plan_year=overview.plan_year),
+        },
+    )
 
 
 @login_not_required

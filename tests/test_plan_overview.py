@@ -57,9 +57,9 @@ def test_the_overview_query_count_does_not_grow_with_the_plan(
     build_plan(small, 1)
     large = PlanYearFactory(year="2011-12")
     build_plan(large, 12)
-    with django_assert_max_num_queries(16) as small_queries:
+    with django_assert_max_num_queries(20) as small_queries:
         signed_in_client.get("/plans/2010-11/")
-    with django_assert_max_num_queries(16) as large_queries:
+    with django_assert_max_num_queries(20) as large_queries:
         response = signed_in_client.get("/plans/2011-12/")
     assert "KPI12" in response.content.decode()
     assert len(large_queries.captured_queries) == len(small_queries.captured_queries)
@@ -78,3 +78,36 @@ def test_the_home_page_lists_strategies_and_plan_years(signed_in_client):
     assert "Ambitious for Children" in content
     assert 'href="/plans/2016-17/"' in content
     assert 'href="/plans/2012-13/"' in content
+
+
+@pytest.mark.django_db
+def test_the_overview_shows_the_budget_as_printed_with_its_total(signed_in_client):
+    from budgets.models import GrantInAid
+    from tests.budgets.factories import BudgetCategoryFactory, BudgetLineFactory
+
+    plan_year = PlanYearFactory(year="2010-11")
+    GrantInAid.objects.create(plan_year=plan_year, sponsor="DCSF", amount=3000000)
+    BudgetLineFactory(budget__plan_year=plan_year, amount=3093000)
+    income = BudgetCategoryFactory(name="Income", is_income=True)
+    BudgetLineFactory(budget__plan_year=plan_year, category=income, amount=-93000)
+    content = signed_in_client.get("/plans/2010-11/").content.decode()
+    assert "Budget 2010-11 (£'000)" in content
+    assert "3,093" in content
+    assert "(93)" in content
+    assert "<strong>3,000</strong>" in content
+    assert "Grant-in-aid from DCSF: £3,000,000." in content
+    assert "add up to" not in content
+
+
+@pytest.mark.django_db
+def test_the_overview_warns_when_the_lines_do_not_match_the_grant(signed_in_client):
+    from budgets.models import GrantInAid
+    from tests.budgets.factories import BudgetLineFactory
+
+    plan_year = PlanYearFactory(year="2016-17")
+    GrantInAid.objects.create(plan_year=plan_year, sponsor="DfE", amount=2790450)
+    BudgetLineFactory(
+        budget__plan_year=plan_year, budget__presentation_unit="pounds", amount=2791052
+    )
+    content = signed_in_client.get("/plans/2016-17/").content.decode()
+    assert "The budget lines add up to £2,791,052, which is\n    £602 more" in content
