@@ -1,0 +1,174 @@
+"""Fixtures for the browser tests: headless Debian Chromium driven by Playwright, the demo data
+served by pytest-django's live server, and axe-core accessibility checks.
+
+Chromium is Debian's package at /usr/bin/chromium (Playwright's own browser downloads are not
+used). Without it the browser tests skip, unless REQUIRE_BROWSER=1 (as CI sets), when they fail.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the main thread; Django would otherwise refuse the
+# database queries the tests and fixtures make from that thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_MISSING = f"Chromium not installed at {CHROMIUM}: apt-get install chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+DEMO_PASSWORD = "demo"
+
+
+def _missing(reason):
+    """Skip, or fail when the environment says the browser tests must run."""
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+def _keep_serialized_test_data(earlier_connections):
+    """Give the database connections used from now on the test database's serialized contents.
+
+    Playwright's sync API leaves an asyncio event loop running in the main thread, and from then
+    on Django hands that thread other connection objects (it keeps connections per async context).
+    If the test database was created before the browser started (other tests ran first), the copy
+    of its migrated contents (the groups the data migration creates) sits on the earlier objects,
+    so serialized rollback would silently restore nothing and load_demo would find no groups.
+    """
+    from django.db import connections
+
+    for alias, earlier in earlier_connections.items():
+        contents = getattr(earlier, "_test_serialized_contents", None)
+        if contents is not None and connections[alias] is not earlier:
+            connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session."""
+    if not CHROMIUM.exists():
+        _missing(CHROMIUM_MISSING)
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    earlier_connections = {alias: connections[alias] for alias in connections}
+    with sync_playwright() as playwright:
+        _keep_serialized_test_data(earlier_connections)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Make a fresh browser context (its own cookies); every one is closed after the test."""
+    contexts = []
+
+    def make(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    """A page in a new browser context, so no test inherits another's session."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def demo_data(transactional_db, django_db_serialized_rollback):
+    """The real demo plans and users (admin, director, staff, finance; password 'demo').
+
+    The live server needs transactional_db, which empties the tables after each test; serialized
+    rollback restores what the migrations created (the groups load_demo puts users in).
+    """
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def server_url(browser, live_server, demo_data):
+    """The live server's address, with the demo data loaded (after Chromium is known to start,
+    so a missing browser skips before the few seconds of loading)."""
+    return live_server.url
+
+
+@pytest.fixture
+def sign_in():
+    """Sign in through the real sign-in form, as a user would."""
+
+    def sign_in_as(page, base_url, username, password=DEMO_PASSWORD):
+        page.goto(f"{base_url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+
+    return sign_in_as
+
+
+def format_violations(url, violations):
+    lines = [f"axe-core found {len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact')}): {violation['help']} "
+            f"<{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    target: {node['target']}")
+            lines.append(f"    html:   {node['html'][:300]}")
+            if node.get("failureSummary"):
+                summary = node["failureSummary"].replace("\n", "\n            ")
+                lines.append(f"    why:    {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible():
+    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page and fail on any violation."""
+
+    def check(page):
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE))
+        results = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            AXE_TAGS,
+        )
+        violations = results["violations"]
+        assert not violations, format_violations(page.url, violations)
+
+    return check
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot to test-artifacts/ (git-ignored) for a person to look at."""
+
+    def save(page, name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
