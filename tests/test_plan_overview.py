@@ -111,3 +111,26 @@ def test_the_overview_warns_when_the_lines_do_not_match_the_grant(signed_in_clie
     )
     content = signed_in_client.get("/plans/2016-17/").content.decode()
     assert "The budget lines add up to £2,791,052, which is\n    £602 more" in content
+
+
+@pytest.mark.django_db
+def test_the_home_page_query_count_does_not_grow_with_strategies_and_plans(
+    signed_in_client, django_assert_max_num_queries
+):
+    from tests.plans.factories import StrategyFactory
+
+    def add_strategy(n):
+        strategy = StrategyFactory(start_year=f"{2000 + n}-{(1 + n) % 100:02d}", end_year="2030-31")
+        PlanYearFactory(year=f"{2000 + n}-{(1 + n) % 100:02d}", strategy=strategy)
+        StrategicObjectiveFactory(plan_year=None, strategy=strategy, ref="1")
+        ThemeFactory(plan_year=None, strategy=strategy, kind="pillar")
+
+    add_strategy(0)
+    with django_assert_max_num_queries(12) as few:
+        signed_in_client.get("/")
+    for n in range(1, 10):
+        add_strategy(n)
+    with django_assert_max_num_queries(12) as many:
+        response = signed_in_client.get("/")
+    assert response.content.decode().count('href="/plans/20') == 10
+    assert len(many.captured_queries) == len(few.captured_queries)
