@@ -81,6 +81,12 @@ def plan_overview(*, year: str) -> PlanOverview:
             Prefetch("projects", queryset=_projects()),
         )
     )
+    for objective in objectives:
+        # A project listed under one of the objective's aims is not listed again beside it.
+        under_aims = {project.pk for aim in objective.aims.all() for project in aim.projects.all()}
+        objective.direct_projects = [
+            project for project in objective.projects.all() if project.pk not in under_aims
+        ]
     themes = list(Theme.objects.fetch_mode(models.FETCH_RAISE).filter(plan_year=plan_year))
     corporate_objectives = list(
         CorporateObjective.objects.fetch_mode(models.FETCH_RAISE)
