@@ -4,9 +4,10 @@ template never triggers a lazy load: the query count does not grow with the numb
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 from django.shortcuts import get_object_or_404
 
+from plans.choices import ToleranceDimension
 from plans.models import (
     CorporateObjective,
     Milestone,
@@ -43,6 +44,14 @@ def strategies_with_plan_years() -> list[Strategy]:
 
 def plan_years_without_strategy() -> list[PlanYear]:
     return list(PlanYear.objects.fetch_mode(models.FETCH_RAISE).filter(strategy__isnull=True))
+
+
+def _in_choice_order(field: str, choices_class) -> Case:
+    """Order by the position of a field's value in its choices (time, cost, risk, ...)."""
+    return Case(
+        *(When(**{field: value}, then=Value(index)) for index, value in enumerate(choices_class)),
+        default=Value(len(choices_class)),
+    )
 
 
 def _projects():
@@ -135,7 +144,10 @@ def project_detail(*, year: str, pk: int) -> Project:
             ),
             Prefetch("themes", queryset=Theme.objects.fetch_mode(models.FETCH_RAISE)),
             Prefetch(
-                "tolerances", queryset=ProjectTolerance.objects.fetch_mode(models.FETCH_RAISE)
+                "tolerances",
+                queryset=ProjectTolerance.objects.fetch_mode(models.FETCH_RAISE).order_by(
+                    _in_choice_order("dimension", ToleranceDimension)
+                ),
             ),
             Prefetch("milestones", queryset=Milestone.objects.fetch_mode(models.FETCH_RAISE)),
             Prefetch(

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from plans.choices import MilestoneStatus
+from plans.models import ProjectTolerance
 from tests.plans.factories import MilestoneFactory, ProjectFactory, RoleFactory, StrategicAimFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +15,8 @@ def test_the_project_page_shows_owners_aims_and_milestones_with_their_status(sig
     project = ProjectFactory(title="School Exclusions Inquiry", budget_excluding_staff=100000)
     project.owners.add(RoleFactory(title="Children's Commissioner", abbreviation="CC"))
     project.aims.add(StrategicAimFactory(objective__plan_year=project.plan_year, ref="1.1"))
+    for dimension in ["scope", "time", "quality", "cost"]:
+        ProjectTolerance.objects.create(project=project, dimension=dimension)
     MilestoneFactory(project=project, title="Report published", status=MilestoneStatus.SLIPPED)
     MilestoneFactory(
         project=project,
@@ -25,6 +28,7 @@ def test_the_project_page_shows_owners_aims_and_milestones_with_their_status(sig
     assert "School Exclusions Inquiry" in content
     assert "Children&#x27;s Commissioner (CC)" in content
     assert "aim 1.1" in content
+    assert "Time, Cost, Quality, Scope" in content
     assert "£100,000" in content
     assert "Slipped" in content
     assert "28 Sep 2010" in content
