@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budgets.models import Budget, BudgetCategory, BudgetLine, GrantInAid
-from kpis.models import Indicator
+from kpis.models import Indicator, PeriodTarget
 from plans.models import (
     CorporateObjective,
     PlanYear,
@@ -100,6 +100,7 @@ SCHEMA = {
             "later_target",
             "later_target_year",
             "target_wording",
+            "period_target",
             "purpose",
             "notes",
         },
@@ -406,7 +407,7 @@ class DocumentLoader:
             context,
         )
         number = lambda name: to_decimal(item.get(name), context, name)  # noqa: E731
-        self.upsert(
+        indicator = self.upsert(
             Indicator,
             context,
             lookup={"plan_year": self.plan_year, "ref": item["ref"]},
@@ -431,6 +432,17 @@ class DocumentLoader:
             },
             many={"owners": self.owners(item.get("owners"), context)},
         )
+        period_target = number("period_target")
+        if period_target is not None:
+            months = self.plan_year.months()
+            periods = months[::3] if indicator.frequency == "quarterly" else months
+            for period in periods:
+                self.upsert(
+                    PeriodTarget,
+                    context.at(f"period target {period:%B %Y}"),
+                    lookup={"indicator": indicator, "period": period},
+                    values={"target": period_target},
+                )
 
     def load_budget(self, item):
         context = self.context.at("budget")

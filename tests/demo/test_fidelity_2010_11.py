@@ -286,7 +286,10 @@ def test_key_performance_indicators(plan_year):
         75,
     ]
     # "A monthly target of 10,000 hits" (KPI9): a monthly profile of 12 x 10,000.
-    assert indicators.get(ref="KPI9").frequency == "monthly"
+    kpi9 = indicators.get(ref="KPI9")
+    assert kpi9.frequency == "monthly"
+    assert list(kpi9.targets.values_list("target", flat=True)) == [Decimal("10000")] * 12
+    assert not indicators.exclude(ref="KPI9").filter(targets__isnull=False).exists()
     percentages = {i.ref for i in indicators if i.unit == "percentage"}
     assert percentages == {"KPI2", "KPI3", "KPI4", "KPI7", "KPI8", "KPI10"}
 
