@@ -1,9 +1,14 @@
 """Reads for indicator pages, evaluated up front with FETCH_RAISE."""
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from kpis.choices import Frequency
 from kpis.models import Indicator, Measurement, PeriodTarget
 from plans.models import PlanYear, Role
 
@@ -18,8 +23,42 @@ def indicators_for_plan_year(*, plan_year: PlanYear) -> list[Indicator]:
     )
 
 
-def indicator_detail(*, year: str, ref: str) -> Indicator:
-    """An indicator with its owners, period targets and measurements (and who entered them)."""
+@dataclass
+class PeriodRow:
+    """One period of an indicator's year: its target, if profiled, and its actual, if entered."""
+
+    period: datetime.date
+    target: Decimal | None
+    measurement: Measurement | None
+
+
+@dataclass
+class IndicatorDetail:
+    indicator: Indicator
+    rows: list[PeriodRow]
+
+    @property
+    def has_profile(self) -> bool:
+        return any(row.target is not None for row in self.rows)
+
+
+def indicator_detail(*, year: str, ref: str) -> IndicatorDetail:
+    """An indicator with its owners, and every period of its year with the period's target and
+    actual (and who entered it)."""
+    indicator = _indicator_with_periods(year=year, ref=ref)
+    targets = {target.period: target.target for target in indicator.targets.all()}
+    measurements = {measurement.period: measurement for measurement in indicator.measurements.all()}
+    months = indicator.plan_year.months()
+    periods = months[::3] if indicator.frequency == Frequency.QUARTERLY else months
+    return IndicatorDetail(
+        indicator=indicator,
+        rows=[
+            PeriodRow(period, targets.get(period), measurements.get(period)) for period in periods
+        ],
+    )
+
+
+def _indicator_with_periods(*, year: str, ref: str) -> Indicator:
     queryset = (
         Indicator.objects.fetch_mode(models.FETCH_RAISE)
         .select_related("plan_year", "project", "strategic_objective")

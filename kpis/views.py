@@ -8,5 +8,5 @@ from kpis import selectors
 
 @require_safe
 def indicator_detail(request, year, ref):
-    indicator = selectors.indicator_detail(year=year, ref=ref)
-    return render(request, "kpis/indicator.html", {"indicator": indicator})
+    detail = selectors.indicator_detail(year=year, ref=ref)
+    return render(request, "kpis/indicator.html", {"indicator": detail.indicator, "detail": detail})
