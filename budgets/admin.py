@@ -5,10 +5,11 @@ from django.contrib import admin
 from budgets import models
 from budgets.resources import BudgetLineResource
 from plans.admin import SpreadsheetAdmin
+from plans.edit_conflicts import EditConflictAdmin
 
 
 @admin.register(models.GrantInAid)
-class GrantInAidAdmin(admin.ModelAdmin):
+class GrantInAidAdmin(EditConflictAdmin):
     list_display = ["plan_year", "sponsor", "amount"]
     list_filter = ["plan_year"]
     list_select_related = ["plan_year"]
@@ -17,7 +18,7 @@ class GrantInAidAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.BudgetCategory)
-class BudgetCategoryAdmin(admin.ModelAdmin):
+class BudgetCategoryAdmin(EditConflictAdmin):
     list_display = ["name", "kind", "is_income"]
     list_filter = ["kind", "is_income"]
     search_fields = ["name"]
@@ -31,7 +32,7 @@ class BudgetLineInline(admin.TabularInline):
 
 
 @admin.register(models.Budget)
-class BudgetAdmin(admin.ModelAdmin):
+class BudgetAdmin(EditConflictAdmin):
     list_display = ["plan_year", "presentation_unit"]
     list_select_related = ["plan_year"]
     search_fields = ["plan_year__year"]
@@ -58,7 +59,7 @@ class BudgetLineAdmin(SpreadsheetAdmin):
 
 
 @admin.register(models.MonthlyFigure)
-class MonthlyFigureAdmin(admin.ModelAdmin):
+class MonthlyFigureAdmin(EditConflictAdmin):
     list_display = ["line", "month", "actual", "forecast", "is_illustrative"]
     list_filter = ["line__budget__plan_year", "is_illustrative"]
     list_select_related = ["line__category", "line__project", "line__budget__plan_year"]

@@ -7,6 +7,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.tmp_storages import TempFolderStorage
 
 from plans import models
+from plans.edit_conflicts import EditConflictAdmin
 from plans.resources import MilestoneResource
 
 admin.site.site_header = "Business plans: enter and update"
@@ -41,7 +42,7 @@ class ExactTextTempFolderStorage(TempFolderStorage):
         return super()._open(mode)
 
 
-class SpreadsheetAdmin(ImportExportModelAdmin):
+class SpreadsheetAdmin(ImportExportModelAdmin, EditConflictAdmin):
     """Import and export through django-import-export, all or nothing.
 
     The preview (a dry run) refuses a sheet with any bad row. But the confirmation re-reads the
@@ -74,7 +75,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
 
 
 @admin.register(models.Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(EditConflictAdmin):
     list_display = ["title", "abbreviation"]
     search_fields = ["title", "abbreviation"]
     filter_horizontal = ["holders"]
@@ -88,7 +89,7 @@ class PlanYearInline(admin.TabularInline):
 
 
 @admin.register(models.Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(EditConflictAdmin):
     list_display = ["title", "start_year", "end_year"]
     search_fields = ["title"]
     ordering = ["start_year"]
@@ -96,7 +97,7 @@ class StrategyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.PlanYear)
-class PlanYearAdmin(admin.ModelAdmin):
+class PlanYearAdmin(EditConflictAdmin):
     list_display = ["year", "title", "organisation_name", "strategy", "status"]
     list_filter = ["status", "strategy"]
     list_select_related = ["strategy"]
@@ -112,7 +113,7 @@ class StrategicAimInline(admin.TabularInline):
 
 
 @admin.register(models.StrategicObjective)
-class StrategicObjectiveAdmin(admin.ModelAdmin):
+class StrategicObjectiveAdmin(EditConflictAdmin):
     list_display = ["ref", "title", "label", "plan_year", "strategy"]
     list_filter = ["label", "plan_year", "strategy"]
     list_select_related = ["plan_year", "strategy"]
@@ -123,7 +124,7 @@ class StrategicObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.StrategicAim)
-class StrategicAimAdmin(admin.ModelAdmin):
+class StrategicAimAdmin(EditConflictAdmin):
     list_display = ["ref", "summary", "objective", "uncrc_articles"]
     list_filter = ["objective__plan_year"]
     list_select_related = ["objective"]
@@ -132,7 +133,7 @@ class StrategicAimAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(EditConflictAdmin):
     list_display = ["name", "kind", "ref", "plan_year", "strategy"]
     list_filter = ["kind", "plan_year", "strategy"]
     list_select_related = ["plan_year", "strategy"]
@@ -142,7 +143,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.CorporateObjective)
-class CorporateObjectiveAdmin(admin.ModelAdmin):
+class CorporateObjectiveAdmin(EditConflictAdmin):
     list_display = ["ref", "kind", "aim", "theme", "plan_year"]
     list_filter = ["kind", "plan_year"]
     list_select_related = ["plan_year", "theme"]
@@ -169,7 +170,7 @@ class RecommendationInline(admin.TabularInline):
 
 
 @admin.register(models.Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(EditConflictAdmin):
     list_display = ["title", "ref", "plan_year", "budget_excluding_staff", "performance_theme"]
     list_filter = ["plan_year", "performance_theme"]
     list_select_related = ["plan_year"]
@@ -200,7 +201,7 @@ class MilestoneAdmin(SpreadsheetAdmin):
 
 
 @admin.register(models.Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(EditConflictAdmin):
     list_display = ["text", "project", "status", "made_on", "is_illustrative"]
     list_filter = ["status", "project__plan_year"]
     list_select_related = ["project"]
@@ -209,7 +210,7 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Risk)
-class RiskAdmin(admin.ModelAdmin):
+class RiskAdmin(EditConflictAdmin):
     list_display = ["title", "tier", "plan_year", "owner", "likelihood", "impact", "status"]
     list_filter = ["tier", "status", "plan_year"]
     list_select_related = ["plan_year", "owner", "project"]

@@ -1,0 +1,85 @@
+"""Two people editing the same record in the entry screens never silently overwrite each other."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from plans.edit_conflicts import EDIT_CONFLICT_MESSAGE, record_fingerprint
+from plans.models import Milestone
+from tests.plans.factories import MilestoneFactory, ProjectFactory, RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def opened_version(client, url) -> str:
+    """The record version the change form carries, as a person's browser would hold it."""
+    content = client.get(url).content.decode()
+    return re.search(r'name="record_version" value="([0-9a-f]+)"', content)[1]
+
+
+def milestone_form(milestone, version, **changes):
+    data = {
+        "project": milestone.project_id,
+        "title": milestone.title,
+        "due_on": milestone.due_on.isoformat(),
+        "status": milestone.status,
+        "completed_on": "",
+        "commentary": milestone.commentary,
+        "record_version": version,
+    }
+    return {**data, **changes}
+
+
+@pytest.fixture
+def administrator(client, user_in_group):
+    client.force_login(user_in_group("Administrators"))
+    return client
+
+
+def test_a_save_over_someone_elses_newer_change_is_refused(administrator):
+    milestone = MilestoneFactory(title="Report drafted", commentary="")
+    url = reverse("admin:plans_milestone_change", args=[milestone.pk])
+    version = opened_version(administrator, url)
+    # Meanwhile a colleague marks it at risk.
+    Milestone.objects.filter(pk=milestone.pk).update(status="at risk", commentary="Delayed")
+
+    response = administrator.post(url, milestone_form(milestone, version, title="Report sent"))
+
+    assert response.status_code == 200
+    assert EDIT_CONFLICT_MESSAGE in response.content.decode()
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.status, milestone.commentary) == (
+        "Report drafted",
+        "at risk",
+        "Delayed",
+    )
+
+
+def test_a_save_of_an_unchanged_record_goes_through(administrator):
+    milestone = MilestoneFactory(title="Report drafted")
+    url = reverse("admin:plans_milestone_change", args=[milestone.pk])
+    version = opened_version(administrator, url)
+
+    response = administrator.post(url, milestone_form(milestone, version, title="Report sent"))
+
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.title == "Report sent"
+
+
+def test_a_form_without_the_version_is_refused(administrator):
+    milestone = MilestoneFactory()
+    url = reverse("admin:plans_milestone_change", args=[milestone.pk])
+    response = administrator.post(url, milestone_form(milestone, ""))
+    assert EDIT_CONFLICT_MESSAGE in response.content.decode()
+
+
+def test_the_fingerprint_changes_with_any_value_or_link():
+    project = ProjectFactory()
+    before = record_fingerprint(project)
+    project.owners.add(RoleFactory())
+    after_link = record_fingerprint(project)
+    project.goals = "New goals"
+    after_value = record_fingerprint(project)
+    assert len({before, after_link, after_value}) == 3
