@@ -5,7 +5,7 @@ from django.contrib import admin
 from budgets import models
 from budgets.resources import BudgetLineResource
 from plans.admin import SpreadsheetAdmin
-from plans.edit_conflicts import EditConflictAdmin
+from plans.edit_conflicts import EditConflictAdmin, EditConflictInlineMixin
 
 
 @admin.register(models.GrantInAid)
@@ -24,7 +24,7 @@ class BudgetCategoryAdmin(EditConflictAdmin):
     search_fields = ["name"]
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(EditConflictInlineMixin, admin.TabularInline):
     model = models.BudgetLine
     fields = ["category", "project", "amount", "description", "position"]
     autocomplete_fields = ["category", "project"]
@@ -40,7 +40,7 @@ class BudgetAdmin(EditConflictAdmin):
     inlines = [BudgetLineInline]
 
 
-class MonthlyFigureInline(admin.TabularInline):
+class MonthlyFigureInline(EditConflictInlineMixin, admin.TabularInline):
     model = models.MonthlyFigure
     fields = ["month", "actual", "forecast", "is_illustrative"]
     extra = 0

@@ -5,14 +5,15 @@ from django.contrib import admin
 from kpis import models
 from kpis.resources import IndicatorResource, MeasurementResource
 from plans.admin import SpreadsheetAdmin
+from plans.edit_conflicts import EditConflictInlineMixin
 
 
-class PeriodTargetInline(admin.TabularInline):
+class PeriodTargetInline(EditConflictInlineMixin, admin.TabularInline):
     model = models.PeriodTarget
     extra = 0
 
 
-class MeasurementInline(admin.TabularInline):
+class MeasurementInline(EditConflictInlineMixin, admin.TabularInline):
     model = models.Measurement
     fields = ["period", "value", "numerator", "denominator", "commentary", "is_illustrative"]
     extra = 0

@@ -7,7 +7,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.tmp_storages import TempFolderStorage
 
 from plans import models
-from plans.edit_conflicts import EditConflictAdmin
+from plans.edit_conflicts import EditConflictAdmin, EditConflictInlineMixin
 from plans.resources import MilestoneResource
 
 admin.site.site_header = "Business plans: enter and update"
@@ -81,7 +81,7 @@ class RoleAdmin(EditConflictAdmin):
     filter_horizontal = ["holders"]
 
 
-class PlanYearInline(admin.TabularInline):
+class PlanYearInline(EditConflictInlineMixin, admin.TabularInline):
     model = models.PlanYear
     fields = ["year", "title", "status"]
     extra = 0
@@ -106,7 +106,7 @@ class PlanYearAdmin(EditConflictAdmin):
     ordering = ["-year"]
 
 
-class StrategicAimInline(admin.TabularInline):
+class StrategicAimInline(EditConflictInlineMixin, admin.TabularInline):
     model = models.StrategicAim
     fields = ["ref", "summary", "uncrc_articles", "position"]
     extra = 0
@@ -152,18 +152,18 @@ class CorporateObjectiveAdmin(EditConflictAdmin):
     ordering = ["plan_year__year", "kind", "position"]
 
 
-class ProjectToleranceInline(admin.TabularInline):
+class ProjectToleranceInline(EditConflictInlineMixin, admin.TabularInline):
     model = models.ProjectTolerance
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(EditConflictInlineMixin, admin.TabularInline):
     model = models.Milestone
     fields = ["title", "due_on", "status", "completed_on", "commentary", "is_illustrative"]
     extra = 0
 
 
-class RecommendationInline(admin.TabularInline):
+class RecommendationInline(EditConflictInlineMixin, admin.TabularInline):
     model = models.Recommendation
     fields = ["text", "status", "made_on", "is_illustrative"]
     extra = 0

@@ -57,3 +57,37 @@ class EditConflictAdmin(admin.ModelAdmin):
             base_form = kwargs.get("form", self.form)
             kwargs["form"] = edit_conflict_form(base_form, obj, record_fingerprint(obj))
         return super().get_form(request, obj, change=change, **kwargs)
+
+
+class EditConflictInlineForm(forms.ModelForm):
+    """An inline row (a milestone under its project) with the same protection: a row the person
+    changed is refused if someone else changed it since; rows they left alone are not checked,
+    since the admin does not save them."""
+
+    record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields[FINGERPRINT_FIELD].initial = record_fingerprint(self.instance)
+
+    def has_changed(self):
+        return any(name != FINGERPRINT_FIELD for name in self.changed_data)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None and self.has_changed():
+            model = type(self.instance)
+            current = model._default_manager.select_for_update().get(pk=self.instance.pk)
+            if self.data.get(self.add_prefix(FINGERPRINT_FIELD)) != record_fingerprint(current):
+                raise forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict")
+        return cleaned_data
+
+
+class EditConflictInlineMixin:
+    """For an InlineModelAdmin: its rows carry and check their record version."""
+
+    form = EditConflictInlineForm
+
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), FINGERPRINT_FIELD]

@@ -83,3 +83,74 @@ def test_the_fingerprint_changes_with_any_value_or_link():
     project.goals = "New goals"
     after_value = record_fingerprint(project)
     assert len({before, after_link, after_value}) == 3
+
+
+def project_form_with_milestone(project, milestone, version, **changes):
+    """The project change form as posted, with its one milestone row."""
+    row = {
+        "milestones-0-id": milestone.pk,
+        "milestones-0-project": project.pk,
+        "milestones-0-title": milestone.title,
+        "milestones-0-due_on": milestone.due_on.isoformat(),
+        "milestones-0-status": milestone.status,
+        "milestones-0-completed_on": "",
+        "milestones-0-commentary": milestone.commentary,
+        "milestones-0-record_version": version,
+    }
+    row.update({f"milestones-0-{name}": value for name, value in changes.items()})
+    management = {}
+    for prefix, total in [("tolerances", 0), ("milestones", 1), ("recommendations", 0)]:
+        management.update(
+            {
+                f"{prefix}-TOTAL_FORMS": total,
+                f"{prefix}-INITIAL_FORMS": total,
+                f"{prefix}-MIN_NUM_FORMS": 0,
+                f"{prefix}-MAX_NUM_FORMS": 1000,
+            }
+        )
+    return {
+        "plan_year": project.plan_year_id,
+        "title": project.title,
+        "ref": "",
+        "position": project.position,
+        "record_version": record_fingerprint(project),
+        **management,
+        **row,
+    }
+
+
+def test_a_changed_milestone_row_under_its_project_is_refused_if_someone_changed_it(
+    administrator,
+):
+    milestone = MilestoneFactory(title="Evidence gathered", commentary="")
+    project = milestone.project
+    old_version = record_fingerprint(milestone)
+    Milestone.objects.filter(pk=milestone.pk).update(commentary="Colleague's update")
+    url = reverse("admin:plans_project_change", args=[project.pk])
+
+    response = administrator.post(
+        url, project_form_with_milestone(project, milestone, old_version, status="slipped")
+    )
+
+    assert response.status_code == 200
+    assert EDIT_CONFLICT_MESSAGE in response.content.decode()
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.commentary) == ("on track", "Colleague's update")
+
+
+def test_a_milestone_row_left_alone_does_not_block_saving_the_project(administrator):
+    milestone = MilestoneFactory(title="Evidence gathered", commentary="")
+    project = milestone.project
+    old_version = record_fingerprint(milestone)
+    Milestone.objects.filter(pk=milestone.pk).update(commentary="Colleague's update")
+    url = reverse("admin:plans_project_change", args=[project.pk])
+    form = project_form_with_milestone(
+        project, milestone, old_version, commentary="Colleague's update"
+    )
+    form["goals"] = "Reduce exclusions"
+
+    response = administrator.post(url, form)
+
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.goals == "Reduce exclusions"
