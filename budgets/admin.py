@@ -51,7 +51,7 @@ class BudgetLineAdmin(SpreadsheetAdmin):
     resource_classes = [BudgetLineResource]
     list_display = ["category", "project", "budget", "amount", "description"]
     list_filter = ["budget__plan_year", "category__kind", "category"]
-    list_select_related = ["category", "project", "budget__plan_year"]
+    list_select_related = ["category", "project__plan_year", "budget__plan_year"]
     search_fields = ["category__name", "project__title", "description"]
     autocomplete_fields = ["budget", "category", "project"]
     ordering = ["budget__plan_year__year", "position"]
@@ -62,7 +62,7 @@ class BudgetLineAdmin(SpreadsheetAdmin):
 class MonthlyFigureAdmin(EditConflictAdmin):
     list_display = ["line", "month", "actual", "forecast", "is_illustrative"]
     list_filter = ["line__budget__plan_year", "is_illustrative"]
-    list_select_related = ["line__category", "line__project", "line__budget__plan_year"]
+    list_select_related = ["line__category", "line__project__plan_year", "line__budget__plan_year"]
     search_fields = ["line__category__name", "line__project__title"]
     autocomplete_fields = ["line"]
     date_hierarchy = "month"

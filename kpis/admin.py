@@ -24,7 +24,7 @@ class IndicatorAdmin(SpreadsheetAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["ref", "title", "tier", "plan_year", "unit", "annual_target", "target_wording"]
     list_filter = ["tier", "plan_year", "unit", "aggregation", "frequency"]
-    list_select_related = ["plan_year", "project"]
+    list_select_related = ["plan_year", "project__plan_year"]
     search_fields = ["ref", "title", "purpose"]
     autocomplete_fields = ["plan_year", "project", "strategic_objective", "owners"]
     ordering = ["plan_year__year", "tier", "position"]

@@ -187,13 +187,17 @@ class ProjectAdmin(EditConflictAdmin):
     ordering = ["plan_year__year", "position"]
     inlines = [ProjectToleranceInline, MilestoneInline, RecommendationInline]
 
+    def get_queryset(self, request):
+        # Projects are named with their year, in lists and in autocomplete results alike.
+        return super().get_queryset(request).select_related("plan_year")
+
 
 @admin.register(models.Milestone)
 class MilestoneAdmin(SpreadsheetAdmin):
     resource_classes = [MilestoneResource]
     list_display = ["title", "project", "due_on", "status", "completed_on", "is_illustrative"]
     list_filter = ["status", "is_illustrative", "project__plan_year"]
-    list_select_related = ["project"]
+    list_select_related = ["project__plan_year"]
     search_fields = ["title", "commentary", "project__title"]
     autocomplete_fields = ["project"]
     date_hierarchy = "due_on"
@@ -204,7 +208,7 @@ class MilestoneAdmin(SpreadsheetAdmin):
 class RecommendationAdmin(EditConflictAdmin):
     list_display = ["text", "project", "status", "made_on", "is_illustrative"]
     list_filter = ["status", "project__plan_year"]
-    list_select_related = ["project"]
+    list_select_related = ["project__plan_year"]
     search_fields = ["text", "project__title"]
     autocomplete_fields = ["project"]
 
@@ -213,7 +217,7 @@ class RecommendationAdmin(EditConflictAdmin):
 class RiskAdmin(EditConflictAdmin):
     list_display = ["title", "tier", "plan_year", "owner", "likelihood", "impact", "status"]
     list_filter = ["tier", "status", "plan_year"]
-    list_select_related = ["plan_year", "owner", "project"]
+    list_select_related = ["plan_year", "owner", "project__plan_year"]
     search_fields = ["title", "cause", "effect", "mitigation"]
     autocomplete_fields = ["plan_year", "project", "owner"]
     ordering = ["plan_year__year", "tier"]

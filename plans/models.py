@@ -372,7 +372,9 @@ class Project(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.ref} {self.title}" if self.ref else self.title
+        # Titles repeat across years (Takeover Day), so the year tells them apart in lists.
+        name = f"{self.ref} {self.title}" if self.ref else self.title
+        return f"{name} ({self.plan_year.year})"
 
     def get_absolute_url(self):
         return reverse("plans:project", kwargs={"year": self.plan_year.year, "pk": self.pk})

@@ -167,3 +167,20 @@ def test_a_constraint_breach_in_the_admin_is_a_message_not_an_error_page(client)
     )
     assert response.status_code == 200
     assert "This indicator already has an actual for this period." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_project_autocomplete_names_each_project_with_its_year_in_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for year in ["2010-11", "2012-13"]:
+        plan_factories.ProjectFactory(plan_year=PlanYearFactory(year=year), title="Takeover Day")
+    for n in range(10):
+        plan_factories.ProjectFactory(title=f"Takeover extra {n}")
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "plans", "model_name": "milestone", "field_name": "project"}
+    with django_assert_max_num_queries(8):
+        response = client.get(url, {**params, "term": "Takeover"})
+    texts = {result["text"] for result in response.json()["results"]}
+    assert {"Takeover Day (2010-11)", "Takeover Day (2012-13)"} <= texts
