@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from kpis.choices import Aggregation, Frequency, Unit
+from kpis.choices import Aggregation, Unit
 from kpis.models import Indicator, Measurement
 from plans.choices import MilestoneStatus
 from plans.models import Milestone, PlanYear, Project
@@ -42,11 +42,6 @@ LAST_STEP = "Report published"
 def _rng(*parts) -> random.Random:
     # A string seed is hashed with SHA-512 by random.Random, so it is stable across runs.
     return random.Random(":".join(str(part) for part in parts))
-
-
-def _periods(indicator: Indicator, plan_year: PlanYear) -> list[datetime.date]:
-    months = plan_year.months()
-    return months[::3] if indicator.frequency == Frequency.QUARTERLY else months
 
 
 def _quantise(value: float, places: int = 0) -> Decimal:
@@ -115,7 +110,7 @@ def generate_measurements(plan_year: PlanYear, changes: ChangeCount, entered_by=
     indicators = list(Indicator.objects.filter(plan_year=plan_year).select_related("plan_year"))
     performance = assign_performance(indicators, plan_year.year)
     for indicator in indicators:
-        period_list = _periods(indicator, plan_year)
+        period_list = indicator.periods()
         figures_by_period = measurement_values(indicator, period_list, performance[indicator.ref])
         for period, figures in zip(period_list, figures_by_period, strict=True):
             record_upsert(

@@ -387,9 +387,8 @@ class DocumentLoader:
             many={"owners": self.owners(item.get("owners"), context)},
         )
         projects = self.lookup(self.projects, item.get("projects"), "project(s)", context)
-        missing = [
-            p for p in projects if not p.corporate_objectives.filter(pk=objective.pk).exists()
-        ]
+        linked = set(objective.projects.values_list("pk", flat=True))
+        missing = [project for project in projects if project.pk not in linked]
         if missing:
             objective.projects.add(*missing)
             self.changes.add(CorporateObjective, "updated")
@@ -434,9 +433,7 @@ class DocumentLoader:
         )
         period_target = number("period_target")
         if period_target is not None:
-            months = self.plan_year.months()
-            periods = months[::3] if indicator.frequency == "quarterly" else months
-            for period in periods:
+            for period in indicator.periods():
                 self.upsert(
                     PeriodTarget,
                     context.at(f"period target {period:%B %Y}"),

@@ -133,6 +133,12 @@ class Indicator(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def periods(self) -> list:
+        """The first day of each reporting period of the plan year: every month, or the first
+        month of each quarter for a quarterly indicator."""
+        months = self.plan_year.months()
+        return months[::3] if self.frequency == choices.Frequency.QUARTERLY else months
+
     @property
     def target(self) -> Decimal | None:
         """The annual target: as set, or derived from the baseline and the relative change."""

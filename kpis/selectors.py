@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from kpis.choices import Frequency
 from kpis.models import Indicator, Measurement, PeriodTarget
 from plans.models import PlanYear, Role
 
@@ -48,12 +47,11 @@ def indicator_detail(*, year: str, ref: str) -> IndicatorDetail:
     indicator = _indicator_with_periods(year=year, ref=ref)
     targets = {target.period: target.target for target in indicator.targets.all()}
     measurements = {measurement.period: measurement for measurement in indicator.measurements.all()}
-    months = indicator.plan_year.months()
-    periods = months[::3] if indicator.frequency == Frequency.QUARTERLY else months
     return IndicatorDetail(
         indicator=indicator,
         rows=[
-            PeriodRow(period, targets.get(period), measurements.get(period)) for period in periods
+            PeriodRow(period, targets.get(period), measurements.get(period))
+            for period in indicator.periods()
         ],
     )
 
