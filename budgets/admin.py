@@ -4,8 +4,8 @@ from django.contrib import admin
 
 from budgets import models
 from budgets.resources import BudgetLineResource
-from plans.admin import SpreadsheetAdmin
-from plans.edit_conflicts import EditConflictAdmin, EditConflictInlineMixin
+from core.admin import SpreadsheetAdmin
+from core.edit_conflicts import EditConflictAdmin, EditConflictInlineMixin
 
 
 @admin.register(models.GrantInAid)

@@ -3,8 +3,8 @@
 from import_export import fields
 
 from budgets.models import Budget, BudgetCategory, BudgetLine
+from core.spreadsheets import FormulaSafeResource, LookupWidget, PlanYearScopedWidget
 from plans.models import Project
-from plans.resources import FormulaSafeResource, LookupWidget, PlanYearScopedWidget
 
 
 class BudgetLineResource(FormulaSafeResource):

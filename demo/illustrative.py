@@ -12,11 +12,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from core.services import ChangeCount, record_upsert
 from kpis.choices import Aggregation, Unit
 from kpis.models import Indicator, Measurement
 from plans.choices import MilestoneStatus
 from plans.models import Milestone, PlanYear, Project
-from plans.services import ChangeCount, record_upsert
 
 ILLUSTRATIVE_YEARS = ["2010-11", "2012-13", "2016-17"]
 COMMENTARY = "Illustrative figure generated for the demo; not from the business plan."

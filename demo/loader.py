@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budgets.models import Budget, BudgetCategory, BudgetLine, GrantInAid
+from core.services import ChangeCount, record_upsert
 from kpis.models import Indicator, PeriodTarget
 from plans.models import (
     CorporateObjective,
@@ -26,7 +27,6 @@ from plans.models import (
     Strategy,
     Theme,
 )
-from plans.services import ChangeCount, record_upsert
 
 DATA_DIR = Path(__file__).resolve().parent
 DOCUMENT_FILES = ["2010-11.yaml", "2012-13.yaml", "2016-17.yaml", "2024-27.yaml"]

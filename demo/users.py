@@ -5,8 +5,8 @@ import os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from core.services import ChangeCount
 from plans.models import PlanYear, Project, Role
-from plans.services import ChangeCount
 
 DEMO_USERS = [
     # username, group, holds these roles, superuser

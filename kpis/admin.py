@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 
+from core.admin import SpreadsheetAdmin
+from core.edit_conflicts import EditConflictInlineMixin
 from kpis import models
 from kpis.resources import IndicatorResource, MeasurementResource
-from plans.admin import SpreadsheetAdmin
-from plans.edit_conflicts import EditConflictInlineMixin
 
 
 class PeriodTargetInline(EditConflictInlineMixin, admin.TabularInline):

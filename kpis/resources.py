@@ -2,9 +2,9 @@
 
 from import_export import fields
 
+from core.spreadsheets import FormulaSafeResource, LookupWidget, NamesWidget, PlanYearScopedWidget
 from kpis.models import Indicator, Measurement
 from plans.models import PlanYear, Project, Role
-from plans.resources import FormulaSafeResource, LookupWidget, NamesWidget, PlanYearScopedWidget
 
 
 class IndicatorResource(FormulaSafeResource):

@@ -3,10 +3,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.services import ChangeCount
 from demo import illustrative, users
 from demo.loader import DemoDataError, load_documents
 from plans.models import PlanYear
-from plans.services import ChangeCount
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from plans.edit_conflicts import EDIT_CONFLICT_MESSAGE, record_fingerprint
+from core.edit_conflicts import EDIT_CONFLICT_MESSAGE, record_fingerprint
 from plans.models import Milestone
 from tests.plans.factories import MilestoneFactory, ProjectFactory, RoleFactory
 
