@@ -4,12 +4,12 @@ from django.contrib import admin
 
 from budgets import models
 from budgets.resources import BudgetLineResource
-from core.admin import SpreadsheetAdmin
-from core.edit_conflicts import EditConflictAdmin, EditConflictInlineMixin
+from core.admin import RecordAdmin, SpreadsheetAdmin
+from core.edit_conflicts import EditConflictInlineMixin
 
 
 @admin.register(models.GrantInAid)
-class GrantInAidAdmin(EditConflictAdmin):
+class GrantInAidAdmin(RecordAdmin):
     list_display = ["plan_year", "sponsor", "amount"]
     list_filter = ["plan_year"]
     list_select_related = ["plan_year"]
@@ -18,7 +18,7 @@ class GrantInAidAdmin(EditConflictAdmin):
 
 
 @admin.register(models.BudgetCategory)
-class BudgetCategoryAdmin(EditConflictAdmin):
+class BudgetCategoryAdmin(RecordAdmin):
     list_display = ["name", "kind", "is_income"]
     list_filter = ["kind", "is_income"]
     search_fields = ["name"]
@@ -32,7 +32,7 @@ class BudgetLineInline(EditConflictInlineMixin, admin.TabularInline):
 
 
 @admin.register(models.Budget)
-class BudgetAdmin(EditConflictAdmin):
+class BudgetAdmin(RecordAdmin):
     list_display = ["plan_year", "presentation_unit"]
     list_select_related = ["plan_year"]
     search_fields = ["plan_year__year"]
@@ -59,7 +59,7 @@ class BudgetLineAdmin(SpreadsheetAdmin):
 
 
 @admin.register(models.MonthlyFigure)
-class MonthlyFigureAdmin(EditConflictAdmin):
+class MonthlyFigureAdmin(RecordAdmin):
     list_display = ["line", "month", "actual", "forecast", "is_illustrative"]
     list_filter = ["line__budget__plan_year", "is_illustrative"]
     list_select_related = ["line__category", "line__project__plan_year", "line__budget__plan_year"]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from budgets import choices
 from plans.models import PlanYear, Project, choices_constraint
@@ -21,6 +22,8 @@ class GrantInAid(models.Model):
     sponsor = models.CharField(max_length=200, help_text="The sponsoring department.")
     amount = models.DecimalField(validators=[MinValueValidator(0)], **MONEY)
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan_year", "sponsor"]
@@ -51,6 +54,8 @@ class BudgetCategory(models.Model):
     kind = models.CharField(max_length=30, choices=choices.CategoryKind)
     is_income = models.BooleanField(default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["is_income", "name"]
         verbose_name_plural = "budget categories"
@@ -71,6 +76,8 @@ class Budget(models.Model):
         help_text="How the budget is printed; amounts are held in pounds.",
     )
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan_year"]
@@ -94,6 +101,8 @@ class BudgetLine(models.Model):
     description = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["budget", "position", "pk"]
@@ -145,6 +154,8 @@ class MonthlyFigure(models.Model):
     actual = models.DecimalField(null=True, blank=True, **MONEY)
     forecast = models.DecimalField(null=True, blank=True, **MONEY)
     is_illustrative = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["line", "month"]

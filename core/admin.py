@@ -1,10 +1,12 @@
-"""Admin bases every app's entry screens use: spreadsheet import and export, all or nothing."""
+"""Admin bases every app's entry screens use: audit history, edit-conflict protection, and
+spreadsheet import and export, all or nothing."""
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.tmp_storages import TempFolderStorage
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.edit_conflicts import EditConflictAdmin
 
@@ -36,7 +38,13 @@ class ExactTextTempFolderStorage(TempFolderStorage):
         return super()._open(mode)
 
 
-class SpreadsheetAdmin(ImportExportModelAdmin, EditConflictAdmin):
+class RecordAdmin(SimpleHistoryAdmin, EditConflictAdmin):
+    """The entry screen of a business record: its History page lists every change with who made
+    it, when, and the values before and after; its form refuses to save over someone else's
+    newer change."""
+
+
+class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
     """Import and export through django-import-export, all or nothing.
 
     The preview (a dry run) refuses a sheet with any bad row. But the confirmation re-reads the

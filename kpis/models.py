@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from kpis import choices
 from plans import periods
@@ -72,6 +73,8 @@ class Indicator(models.Model):
     purpose = models.TextField(blank=True, help_text="Summary of the indicator's purpose.")
     notes = models.TextField(blank=True, help_text="Judgements and contradictions noted.")
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=["owners"])
 
     class Meta:
         ordering = ["plan_year", "tier", "position", "ref"]
@@ -156,6 +159,8 @@ class PeriodTarget(models.Model):
     period = models.DateField(help_text="First day of the period's month.")
     target = models.DecimalField(**MEASURE)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["indicator", "period"]
         constraints = [
@@ -196,6 +201,8 @@ class Measurement(models.Model):
     is_illustrative = models.BooleanField(
         default=False, help_text="Generated demo data, not from a source document."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "period"]

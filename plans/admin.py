@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from core.admin import SpreadsheetAdmin
-from core.edit_conflicts import EditConflictAdmin, EditConflictInlineMixin
+from core.admin import RecordAdmin, SpreadsheetAdmin
+from core.edit_conflicts import EditConflictInlineMixin
 from plans import models
 from plans.resources import MilestoneResource
 
@@ -13,7 +13,7 @@ admin.site.index_title = "Entry screens"
 
 
 @admin.register(models.Role)
-class RoleAdmin(EditConflictAdmin):
+class RoleAdmin(RecordAdmin):
     list_display = ["title", "abbreviation"]
     search_fields = ["title", "abbreviation"]
     filter_horizontal = ["holders"]
@@ -27,7 +27,7 @@ class PlanYearInline(EditConflictInlineMixin, admin.TabularInline):
 
 
 @admin.register(models.Strategy)
-class StrategyAdmin(EditConflictAdmin):
+class StrategyAdmin(RecordAdmin):
     list_display = ["title", "start_year", "end_year"]
     search_fields = ["title"]
     ordering = ["start_year"]
@@ -35,7 +35,7 @@ class StrategyAdmin(EditConflictAdmin):
 
 
 @admin.register(models.PlanYear)
-class PlanYearAdmin(EditConflictAdmin):
+class PlanYearAdmin(RecordAdmin):
     list_display = ["year", "title", "organisation_name", "strategy", "status"]
     list_filter = ["status", "strategy"]
     list_select_related = ["strategy"]
@@ -51,7 +51,7 @@ class StrategicAimInline(EditConflictInlineMixin, admin.TabularInline):
 
 
 @admin.register(models.StrategicObjective)
-class StrategicObjectiveAdmin(EditConflictAdmin):
+class StrategicObjectiveAdmin(RecordAdmin):
     list_display = ["ref", "title", "label", "plan_year", "strategy"]
     list_filter = ["label", "plan_year", "strategy"]
     list_select_related = ["plan_year", "strategy"]
@@ -62,7 +62,7 @@ class StrategicObjectiveAdmin(EditConflictAdmin):
 
 
 @admin.register(models.StrategicAim)
-class StrategicAimAdmin(EditConflictAdmin):
+class StrategicAimAdmin(RecordAdmin):
     list_display = ["ref", "summary", "objective", "uncrc_articles"]
     list_filter = ["objective__plan_year"]
     list_select_related = ["objective"]
@@ -71,7 +71,7 @@ class StrategicAimAdmin(EditConflictAdmin):
 
 
 @admin.register(models.Theme)
-class ThemeAdmin(EditConflictAdmin):
+class ThemeAdmin(RecordAdmin):
     list_display = ["name", "kind", "ref", "plan_year", "strategy"]
     list_filter = ["kind", "plan_year", "strategy"]
     list_select_related = ["plan_year", "strategy"]
@@ -81,7 +81,7 @@ class ThemeAdmin(EditConflictAdmin):
 
 
 @admin.register(models.CorporateObjective)
-class CorporateObjectiveAdmin(EditConflictAdmin):
+class CorporateObjectiveAdmin(RecordAdmin):
     list_display = ["ref", "kind", "aim", "theme", "plan_year"]
     list_filter = ["kind", "plan_year"]
     list_select_related = ["plan_year", "theme"]
@@ -108,7 +108,7 @@ class RecommendationInline(EditConflictInlineMixin, admin.TabularInline):
 
 
 @admin.register(models.Project)
-class ProjectAdmin(EditConflictAdmin):
+class ProjectAdmin(RecordAdmin):
     list_display = ["title", "ref", "plan_year", "budget_excluding_staff", "performance_theme"]
     list_filter = ["plan_year", "performance_theme"]
     list_select_related = ["plan_year"]
@@ -143,7 +143,7 @@ class MilestoneAdmin(SpreadsheetAdmin):
 
 
 @admin.register(models.Recommendation)
-class RecommendationAdmin(EditConflictAdmin):
+class RecommendationAdmin(RecordAdmin):
     list_display = ["text", "project", "status", "made_on", "is_illustrative"]
     list_filter = ["status", "project__plan_year"]
     list_select_related = ["project__plan_year"]
@@ -152,7 +152,7 @@ class RecommendationAdmin(EditConflictAdmin):
 
 
 @admin.register(models.Risk)
-class RiskAdmin(EditConflictAdmin):
+class RiskAdmin(RecordAdmin):
     list_display = ["title", "tier", "plan_year", "owner", "likelihood", "impact", "status"]
     list_filter = ["tier", "status", "plan_year"]
     list_select_related = ["plan_year", "owner", "project__plan_year"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from plans import choices, periods
 
@@ -43,6 +44,8 @@ class Role(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="roles", help_text="Who holds it now."
     )
 
+    history = HistoricalRecords(m2m_fields=["holders"])
+
     class Meta:
         ordering = ["title"]
         constraints = [
@@ -71,6 +74,8 @@ class Strategy(models.Model):
     mission = models.TextField(blank=True)
     summary = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start_year", "title"]
@@ -109,6 +114,8 @@ class PlanYear(models.Model):
     vision = models.TextField(blank=True)
     values = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year"]
@@ -176,6 +183,8 @@ class StrategicObjective(models.Model):
     summary = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "ref"]
         constraints = [
@@ -209,6 +218,8 @@ class StrategicAim(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["objective__position", "position", "ref"]
         constraints = [
@@ -239,6 +250,8 @@ class Theme(models.Model):
     summary = models.TextField(blank=True)
     uncrc_articles = models.CharField("UNCRC articles", max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -282,6 +295,8 @@ class CorporateObjective(models.Model):
     objectives = models.TextField(blank=True)
     owners = models.ManyToManyField(Role, blank=True, related_name="corporate_objectives")
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=["owners"])
 
     class Meta:
         ordering = ["plan_year", "kind", "position", "ref"]
@@ -344,6 +359,8 @@ class Project(models.Model):
     notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords(m2m_fields=["owners", "members"])
+
     class Meta:
         ordering = ["plan_year", "position", "title"]
         constraints = [
@@ -388,6 +405,8 @@ class ProjectTolerance(models.Model):
     dimension = models.CharField(max_length=10, choices=choices.ToleranceDimension)
     limit = models.CharField(max_length=200, blank=True, help_text='e.g. "two weeks", "5%".')
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["project", "dimension"]
         constraints = [
@@ -418,6 +437,8 @@ class Milestone(models.Model):
         default=False, help_text="Generated demo data, not from a source document."
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["due_on", "title"]
@@ -457,6 +478,8 @@ class Recommendation(models.Model):
     )
     made_on = models.DateField(null=True, blank=True)
     is_illustrative = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "made_on", "pk"]
@@ -501,6 +524,8 @@ class Risk(models.Model):
         max_length=20, choices=choices.RiskStatus, default=choices.RiskStatus.OPEN
     )
     is_illustrative = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan_year", "tier", "-likelihood", "-impact"]

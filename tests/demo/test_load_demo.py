@@ -37,6 +37,8 @@ def all_models():
         model
         for label in ("plans", "kpis", "budgets")
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        # The audit history outlives the records it describes.
+        if not model._meta.object_name.startswith("Historical")
     ]
     return [
         *models,
