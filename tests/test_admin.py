@@ -1,16 +1,26 @@
-"""The admin entry screens open for every model, and their lists run a number of queries that
-does not grow with the number of rows."""
+"""The admin entry screens open for every model, their lists run a number of queries that does
+not grow with the number of rows, and each person changes only the records they may."""
 
+import csv
 import datetime
+import io
 import itertools
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from import_export.formats.base_formats import CSV
 
 from budgets.models import GrantInAid, MonthlyFigure
-from plans.models import Recommendation
+from core.admin import describe_import_problems
+from core.edit_conflicts import FINGERPRINT_FIELD, record_fingerprint
+from core.permissions import NOT_YOUR_PROJECT_MESSAGE
+from plans.choices import PlanStatus
+from plans.models import Milestone, Project, Recommendation
 from tests.budgets import factories as budget_factories
 from tests.kpis import factories as kpi_factories
 from tests.plans import factories as plan_factories
@@ -186,3 +196,401 @@ def test_project_autocomplete_names_each_project_with_its_year_in_a_fixed_number
         response = client.get(url, {**params, "term": "Takeover"})
     texts = {result["text"] for result in response.json()["results"]}
     assert {"Takeover Day (2010-11)", "Takeover Day (2012-13)"} <= texts
+
+
+# --- Who may change which milestone ------------------------------------------------------------
+#
+# A matrix of role x action x object, walked through the admin as each person would: their own
+# project in an open year, someone else's project, and their own project in a closed year.
+
+ROLES = ["Staff", "Directors", "Corporate services", "Administrators", "superuser"]
+OBJECTS = ["own", "other", "closed"]
+EVERYTHING = set(OBJECTS)
+# Whose milestones each may change (and add to): staff and directors their own projects in open
+# years; corporate services none; administrators all, closed years included.
+MAY_CHANGE = {
+    "Staff": {"own"},
+    "Directors": {"own"},
+    "Corporate services": set(),
+    "Administrators": EVERYTHING,
+    "superuser": EVERYTHING,
+}
+# Only administrators delete milestones (the groups give no one else the permission).
+MAY_DELETE = {
+    "Staff": set(),
+    "Directors": set(),
+    "Corporate services": set(),
+    "Administrators": EVERYTHING,
+    "superuser": EVERYTHING,
+}
+MAY_IMPORT = {"Administrators", "superuser"}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def matrix(db, user_in_group):
+    """For a role, a signed-in person and the three milestones: on a project of theirs in an open
+    year, on someone else's, and on one of theirs in a closed year. Directors own their projects
+    through a role they hold; everyone else is a member."""
+    open_year = PlanYearFactory(year="2024-25", status=PlanStatus.PUBLISHED)
+    closed_year = PlanYearFactory(year="2023-24", status=PlanStatus.CLOSED)
+
+    def make(role):
+        if role == "superuser":
+            user = UserFactory(is_staff=True, is_superuser=True)
+        else:
+            user = user_in_group(role)
+        projects = {
+            "own": plan_factories.ProjectFactory(plan_year=open_year, title="Takeover Day"),
+            "other": plan_factories.ProjectFactory(plan_year=open_year, title="Voices"),
+            "closed": plan_factories.ProjectFactory(plan_year=closed_year, title="Takeover Day"),
+        }
+        director_role = plan_factories.RoleFactory(title="Director of Policy")
+        director_role.holders.add(user)
+        for name in ("own", "closed"):
+            if role == "Directors":
+                projects[name].owners.add(director_role)
+            else:
+                projects[name].members.add(user)
+        milestones = {
+            name: plan_factories.MilestoneFactory(
+                project=project,
+                title=f"Publish the {name} report",
+                due_on=datetime.date(2024 if name != "closed" else 2023, 9, 30),
+            )
+            for name, project in projects.items()
+        }
+        return SimpleNamespace(user=user, projects=projects, milestones=milestones)
+
+    return make
+
+
+def milestone_form(milestone, **changes):
+    """What the milestone change form posts, with `changes` made."""
+    data = {
+        "project": milestone.project_id,
+        "title": milestone.title,
+        "due_on": milestone.due_on.isoformat(),
+        "status": milestone.status,
+        "completed_on": "",
+        "commentary": milestone.commentary,
+        FINGERPRINT_FIELD: record_fingerprint(milestone),
+    }
+    return {**data, **changes}
+
+
+def change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def has_save_button(response):
+    return 'name="_save"' in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_who_reads_milestones_sees_the_list_and_which_are_theirs_to_update(
+    client, matrix, role
+):
+    world = matrix(role)
+    client.force_login(world.user)
+    url = reverse("admin:plans_milestone_changelist")
+
+    everything = client.get(url)
+    theirs = client.get(url, {"yours": "yes"})
+
+    assert everything.status_code == 200
+    assert set(everything.context["cl"].result_list) == set(world.milestones.values())
+    assert {m.title for m in theirs.context["cl"].result_list} == {
+        world.milestones[name].title for name in MAY_CHANGE[role]
+    }
+
+
+@pytest.mark.parametrize("obj", OBJECTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_milestone_opens_with_a_save_button_only_where_it_may_be_changed(
+    client, matrix, role, obj
+):
+    world = matrix(role)
+    client.force_login(world.user)
+
+    response = client.get(change_url(world.milestones[obj]))
+
+    assert response.status_code == 200
+    assert has_save_button(response) is (obj in MAY_CHANGE[role])
+
+
+@pytest.mark.parametrize("obj", OBJECTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_saving_a_milestone_is_refused_where_it_may_not_be_changed(client, matrix, role, obj):
+    world = matrix(role)
+    client.force_login(world.user)
+    milestone = world.milestones[obj]
+
+    response = client.post(change_url(milestone), milestone_form(milestone, title="Renamed"))
+
+    milestone.refresh_from_db()
+    if obj in MAY_CHANGE[role]:
+        assert response.status_code == 302, response.context["adminform"].errors
+        assert milestone.title == "Renamed"
+    else:
+        assert response.status_code == 403
+        assert milestone.title == f"Publish the {obj} report"
+
+
+@pytest.mark.parametrize("role", ["Staff", "Directors"])
+def test_a_milestone_cannot_be_moved_to_someone_elses_project_or_a_closed_year(
+    client, matrix, role
+):
+    world = matrix(role)
+    client.force_login(world.user)
+    milestone = world.milestones["own"]
+
+    for elsewhere in ("other", "closed"):
+        response = client.post(
+            change_url(milestone),
+            milestone_form(milestone, project=world.projects[elsewhere].pk),
+        )
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+        milestone.refresh_from_db()
+        assert milestone.project == world.projects["own"]
+
+
+@pytest.mark.parametrize("obj", OBJECTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_milestone_is_added_only_to_a_project_that_may_be_updated(client, matrix, role, obj):
+    world = matrix(role)
+    client.force_login(world.user)
+    url = reverse("admin:plans_milestone_add")
+    project = world.projects[obj]
+
+    form = client.get(url)
+    new_milestone = {"title": "New step", "due_on": "2024-10-31", "status": "on track"}
+    response = client.post(url, {"project": project.pk, **new_milestone})
+
+    added = Milestone.objects.filter(title="New step")
+    if role == "Corporate services":
+        assert form.status_code == response.status_code == 403
+    elif obj in MAY_CHANGE[role]:
+        assert response.status_code == 302, response.context["adminform"].errors
+        assert added.get().project == project
+    else:
+        assert form.status_code == response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+        assert not added.exists()
+    if form.status_code == 200:
+        offered = set(form.context["adminform"].form.fields["project"].queryset)
+        assert offered == {world.projects[name] for name in MAY_CHANGE[role]}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_project_autocomplete_offers_only_projects_that_may_be_updated(client, matrix, role):
+    world = matrix(role)
+    client.force_login(world.user)
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "plans", "model_name": "milestone", "field_name": "project", "term": ""},
+    )
+
+    assert response.status_code == 200
+    offered = {int(result["id"]) for result in response.json()["results"]}
+    assert offered == {world.projects[name].pk for name in MAY_CHANGE[role]}
+
+
+def test_the_project_autocomplete_of_other_forms_offers_only_open_years(client, matrix):
+    world = matrix("Directors")
+    client.force_login(world.user)
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "plans", "model_name": "risk", "field_name": "project", "term": ""},
+    )
+
+    offered = {int(result["id"]) for result in response.json()["results"]}
+    assert offered == {world.projects["own"].pk, world.projects["other"].pk}
+
+
+@pytest.mark.parametrize("obj", OBJECTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_milestone_is_deleted_only_by_those_who_may(client, matrix, role, obj):
+    world = matrix(role)
+    client.force_login(world.user)
+    milestone = world.milestones[obj]
+    url = reverse("admin:plans_milestone_delete", args=[milestone.pk])
+
+    response = client.post(url, {"post": "yes"})
+
+    if obj in MAY_DELETE[role]:
+        assert response.status_code == 302
+        assert not Milestone.objects.filter(pk=milestone.pk).exists()
+    else:
+        assert response.status_code == 403
+        assert Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+@pytest.mark.parametrize("obj", OBJECTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_reverting_a_milestone_from_its_history_needs_the_right_to_change_it(
+    client, matrix, role, obj
+):
+    world = matrix(role)
+    client.force_login(world.user)
+    milestone = world.milestones[obj]
+    version = milestone.history.get()
+    milestone.title = "Changed since"
+    milestone.save()
+    url = reverse("admin:plans_milestone_simple_history", args=[milestone.pk, version.history_id])
+
+    # The record version of the milestone as it now stands, so that only permission decides.
+    form = milestone_form(version.instance, **{FINGERPRINT_FIELD: record_fingerprint(milestone)})
+    response = client.post(url, form)
+
+    milestone.refresh_from_db()
+    if obj in MAY_CHANGE[role]:
+        assert response.status_code == 302
+        assert milestone.title == f"Publish the {obj} report"
+    else:
+        assert response.status_code == 403
+        assert milestone.title == "Changed since"
+
+
+def milestone_sheet(world, names):
+    """A csv sheet changing the title of the named milestones."""
+    rows = [["id", "plan_year", "project", "title", "due_on", "status", "completed_on"]]
+    for name in names:
+        milestone = world.milestones[name]
+        project = milestone.project
+        rows.append(
+            [
+                milestone.pk,
+                project.plan_year.year,
+                project.title,
+                "Imported title",
+                milestone.due_on.isoformat(),
+                "on track",
+                "",
+            ]
+        )
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return SimpleUploadedFile("milestones.csv", buffer.getvalue().encode(), "text/csv")
+
+
+def preview_import(client, model, sheet):
+    model_admin = admin.site._registry[model]
+    return client.post(
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_import"),
+        {
+            "import_file": sheet,
+            "format": str(model_admin.get_import_formats().index(CSV)),
+            "resource": "0",
+        },
+    )
+
+
+def preview_problems(response):
+    """Each problem of a preview as "Line N: column: message"."""
+    return describe_import_problems(response.context["result"], limit=100)
+
+
+@pytest.mark.parametrize("obj", OBJECTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_milestone_import_refuses_rows_the_importer_may_not_change(client, matrix, role, obj):
+    world = matrix(role)
+    client.force_login(world.user)
+
+    response = preview_import(client, Milestone, milestone_sheet(world, [obj]))
+
+    if role not in MAY_IMPORT:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 200
+        assert preview_problems(response) == []
+
+
+@pytest.mark.parametrize("role", ["Staff", "Directors"])
+def test_an_importer_who_is_no_administrator_changes_only_their_projects_in_open_years(
+    client, matrix, role
+):
+    world = matrix(role)
+    world.user.user_permissions.add(Permission.objects.get(codename="import_milestone"))
+    client.force_login(world.user)
+
+    response = preview_import(client, Milestone, milestone_sheet(world, OBJECTS))
+
+    assert response.status_code == 200
+    assert preview_problems(response) == [
+        f"Line 2: project: {NOT_YOUR_PROJECT_MESSAGE.format(project=world.projects['other'])}",
+        "Line 3: project: 2023-24 is closed: its records can no longer be changed.",
+    ]
+    assert "Confirm import" not in response.content.decode()
+    assert not Milestone.objects.filter(title="Imported title").exists()
+
+
+def test_an_import_cannot_move_a_milestone_to_someone_elses_project(client, matrix):
+    world = matrix("Staff")
+    world.user.user_permissions.add(Permission.objects.get(codename="import_milestone"))
+    client.force_login(world.user)
+    sheet = milestone_sheet(world, ["own"])
+    sheet = SimpleUploadedFile(
+        "milestones.csv", sheet.read().replace(b"Takeover Day", b"Voices"), "text/csv"
+    )
+
+    response = preview_import(client, Milestone, sheet)
+
+    assert preview_problems(response) == [
+        f"Line 1: project: {NOT_YOUR_PROJECT_MESSAGE.format(project=world.projects['other'])}"
+    ]
+
+
+# --- Milestones under their project -------------------------------------------------------------
+
+
+def test_an_administrator_updates_milestones_inline_under_a_closed_years_project(client, matrix):
+    world = matrix("Administrators")
+    client.force_login(world.user)
+    project = world.projects["closed"]
+
+    response = client.get(change_url(project))
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][1].has_change_permission
+
+
+@pytest.mark.parametrize("role", ["Staff", "Directors"])
+def test_milestones_under_a_project_are_read_only_to_those_who_cannot_change_the_project(
+    client, matrix, role
+):
+    world = matrix(role)
+    client.force_login(world.user)
+    project = world.projects["own"]
+
+    page = client.get(change_url(project))
+    response = client.post(change_url(project), {"title": "Renamed"})
+
+    assert page.status_code == 200
+    assert not has_save_button(page)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_milestones_inline_lets_each_person_change_only_what_they_may(matrix, rf, role):
+    world = matrix(role)
+    request = rf.get("/")
+    request.user = world.user
+    project_admin = admin.site._registry[Project]
+    inline = next(i for i in project_admin.get_inline_instances(request) if i.model is Milestone)
+
+    changeable = {
+        name
+        for name, project in world.projects.items()
+        if inline.has_change_permission(request, project)
+        and inline.has_add_permission(request, project)
+    }
+
+    assert changeable == MAY_CHANGE[role]
