@@ -32,6 +32,10 @@ class BudgetLineInline(YearLockedInline, EditConflictInlineMixin, admin.TabularI
     autocomplete_fields = ["category", "project"]
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row is named with its category and project.
+        return super().get_queryset(request).select_related("category", "project__plan_year")
+
 
 @admin.register(models.Budget)
 class BudgetAdmin(YearLockedAdmin, RecordAdmin):
@@ -47,6 +51,14 @@ class MonthlyFigureInline(YearLockedInline, EditConflictInlineMixin, admin.Tabul
     model = models.MonthlyFigure
     fields = ["month", "actual", "forecast", "is_illustrative"]
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row is named with its line's category and project.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("line__category", "line__project__plan_year")
+        )
 
 
 @admin.register(models.BudgetLine)

@@ -13,6 +13,10 @@ class PeriodTargetInline(YearLockedInline, EditConflictInlineMixin, admin.Tabula
     model = models.PeriodTarget
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row is named with its indicator.
+        return super().get_queryset(request).select_related("indicator")
+
 
 class MeasurementInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.Measurement
@@ -27,6 +31,10 @@ class MeasurementInline(YearLockedInline, EditConflictInlineMixin, admin.Tabular
     ]
     readonly_fields = ENTRY_FIELDS
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row is named with its indicator and shows who entered it.
+        return super().get_queryset(request).select_related("indicator", "entered_by")
 
 
 @admin.register(models.Indicator)

@@ -218,6 +218,12 @@ class MilestoneAdmin(YearLockedAdmin, SpreadsheetAdmin):
     def get_list_filter(self, request):
         return [YoursToUpdateFilter, *super().get_list_filter(request)]
 
+    def has_add_permission(self, request):
+        # No "Add milestone" button for someone with no project to add one to.
+        return super().has_add_permission(request) and (
+            permissions.is_administrator(request.user) or bool(milestone_project_ids(request))
+        )
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
             obj is None or may_change_milestones_of(request, obj.project_id)

@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from import_export.formats.base_formats import CSV
 
-from budgets.models import GrantInAid, MonthlyFigure
+from budgets.models import BudgetLine, GrantInAid, MonthlyFigure
 from core.admin import describe_import_problems
 from core.edit_conflicts import FINGERPRINT_FIELD, record_fingerprint
 from core.permissions import NOT_YOUR_PROJECT_MESSAGE
-from kpis.models import Measurement
+from kpis.models import Measurement, PeriodTarget
 from kpis.resources import MeasurementResource
 from plans.choices import PlanStatus
 from plans.models import Milestone, Project, Recommendation
@@ -1026,4 +1026,57 @@ def test_a_staff_members_milestone_lists_run_a_fixed_number_of_queries(
         response = client.get(url, {"yours": "yes"})
 
     assert response.context["cl"].result_count == 1 + 6
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_someone_on_no_project_is_offered_no_way_to_add_a_milestone(client, user_in_group):
+    client.force_login(user_in_group("Staff"))
+
+    page = client.get(reverse("admin:plans_milestone_changelist"))
+
+    assert page.status_code == 200
+    assert reverse("admin:plans_milestone_add") not in page.content.decode()
+    assert client.get(reverse("admin:plans_milestone_add")).status_code == 403
+
+
+def test_deleting_a_closed_years_budget_lines_from_the_list_is_refused(
+    client, user_in_group, years
+):
+    client.force_login(user_in_group("Corporate services"))
+    lines = [record_in("budgetline", years.open), record_in("budgetline", years.closed)]
+
+    selected = [line.pk for line in lines]
+    response = client.post(
+        reverse("admin:budgets_budgetline_changelist"),
+        {"action": "delete_selected", "_selected_action": selected, "post": "yes"},
+    )
+
+    assert response.status_code == 403
+    assert BudgetLine.objects.filter(pk__in=selected).count() == 2
+
+
+def test_an_indicator_page_lists_its_actuals_and_targets_in_a_fixed_number_of_queries(
+    client, user_in_group, years, django_assert_max_num_queries
+):
+    client.force_login(user_in_group("Directors"))
+    indicator = kpi_factories.IndicatorFactory(plan_year=years.open)
+    for month in (4, 5):
+        kpi_factories.MeasurementFactory(
+            indicator=indicator, period=datetime.date(2024, month, 1), entered_by=UserFactory()
+        )
+        PeriodTarget.objects.create(
+            indicator=indicator, period=datetime.date(2024, month, 1), target=Decimal("4000")
+        )
+    with django_assert_max_num_queries(60) as few:
+        assert client.get(change_url(indicator)).status_code == 200
+    for month in range(6, 13):
+        kpi_factories.MeasurementFactory(
+            indicator=indicator, period=datetime.date(2024, month, 1), entered_by=UserFactory()
+        )
+        PeriodTarget.objects.create(
+            indicator=indicator, period=datetime.date(2024, month, 1), target=Decimal("4000")
+        )
+    with django_assert_max_num_queries(60) as many:
+        assert client.get(change_url(indicator)).status_code == 200
+
     assert len(many.captured_queries) == len(few.captured_queries)
