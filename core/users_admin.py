@@ -16,8 +16,11 @@ def held_permissions(user):
 
 
 def holds_no_more_than(account, user) -> bool:
-    """Whether every permission of `account` is also held by `user`."""
-    return account.get_all_permissions() <= user.get_all_permissions()
+    """Whether every permission of `account` is also held by `user`. Read from the database
+    rather than with get_all_permissions(), which gives an inactive account none: reactivating
+    one must not hand out what it holds."""
+    held = held_permissions(user).values("pk")
+    return not held_permissions(account).exclude(pk__in=held).exists()
 
 
 class UserAdmin(auth_admin.UserAdmin):

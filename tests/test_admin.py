@@ -1080,3 +1080,19 @@ def test_an_indicator_page_lists_its_actuals_and_targets_in_a_fixed_number_of_qu
         assert client.get(change_url(indicator)).status_code == 200
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_an_administrator_cannot_change_an_inactive_account_holding_more_than_they_do(
+    client, administrator
+):
+    auditors = Group.objects.create(name="Auditors")
+    auditors.permissions.add(Permission.objects.get(codename="view_permission"))
+    dormant = UserFactory(is_staff=True, is_active=False)
+    dormant.groups.add(auditors)
+    client.force_login(administrator)
+
+    response = client.post(change_url(dormant), {"username": dormant.username, "is_active": "on"})
+
+    assert response.status_code == 403
+    dormant.refresh_from_db()
+    assert not dormant.is_active
