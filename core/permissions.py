@@ -110,7 +110,9 @@ def projects_for_milestones(user, projects):
 
 
 def can_change_milestone(user, project) -> bool:
-    """Whether `user` may add, change or delete milestones of `project`. One query at most."""
+    """Whether `user` may add, change or delete milestones of `project`: for the pages that
+    offer a milestone's edit link. One query once the person's permissions are known (they are
+    remembered on the user) and the project's plan year is loaded."""
     if not user.has_perm(CHANGE_MILESTONE):
         return False
     if is_administrator(user):
