@@ -6,10 +6,12 @@ from budgets import models
 from budgets.resources import BudgetLineResource
 from core.admin import RecordAdmin, SpreadsheetAdmin
 from core.edit_conflicts import EditConflictInlineMixin
+from core.permissions import YearLockedAdmin, YearLockedInline
 
 
 @admin.register(models.GrantInAid)
-class GrantInAidAdmin(RecordAdmin):
+class GrantInAidAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = "plan_year"
     list_display = ["plan_year", "sponsor", "amount"]
     list_filter = ["plan_year"]
     list_select_related = ["plan_year"]
@@ -24,15 +26,20 @@ class BudgetCategoryAdmin(RecordAdmin):
     search_fields = ["name"]
 
 
-class BudgetLineInline(EditConflictInlineMixin, admin.TabularInline):
+class BudgetLineInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.BudgetLine
     fields = ["category", "project", "amount", "description", "position"]
     autocomplete_fields = ["category", "project"]
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row is named with its category and project.
+        return super().get_queryset(request).select_related("category", "project__plan_year")
+
 
 @admin.register(models.Budget)
-class BudgetAdmin(RecordAdmin):
+class BudgetAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = "plan_year"
     list_display = ["plan_year", "presentation_unit"]
     list_select_related = ["plan_year"]
     search_fields = ["plan_year__year"]
@@ -40,14 +47,23 @@ class BudgetAdmin(RecordAdmin):
     inlines = [BudgetLineInline]
 
 
-class MonthlyFigureInline(EditConflictInlineMixin, admin.TabularInline):
+class MonthlyFigureInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.MonthlyFigure
     fields = ["month", "actual", "forecast", "is_illustrative"]
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row is named with its line's category and project.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("line__category", "line__project__plan_year")
+        )
+
 
 @admin.register(models.BudgetLine)
-class BudgetLineAdmin(SpreadsheetAdmin):
+class BudgetLineAdmin(YearLockedAdmin, SpreadsheetAdmin):
+    plan_year_path = "budget__plan_year"
     resource_classes = [BudgetLineResource]
     list_display = ["category", "project", "budget", "amount", "description"]
     list_filter = ["budget__plan_year", "category__kind", "category"]
@@ -59,7 +75,8 @@ class BudgetLineAdmin(SpreadsheetAdmin):
 
 
 @admin.register(models.MonthlyFigure)
-class MonthlyFigureAdmin(RecordAdmin):
+class MonthlyFigureAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = "line__budget__plan_year"
     list_display = ["line", "month", "actual", "forecast", "is_illustrative"]
     list_filter = ["line__budget__plan_year", "is_illustrative"]
     list_select_related = ["line__category", "line__project__plan_year", "line__budget__plan_year"]

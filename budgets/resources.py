@@ -3,11 +3,15 @@
 from import_export import fields
 
 from budgets.models import Budget, BudgetCategory, BudgetLine
+from core.permissions import YearLockedResource
 from core.spreadsheets import FormulaSafeResource, LookupWidget, PlanYearScopedWidget
 from plans.models import Project
 
 
-class BudgetLineResource(FormulaSafeResource):
+class BudgetLineResource(YearLockedResource, FormulaSafeResource):
+    plan_year_path = "budget__plan_year"
+    plan_year_field = "budget"
+
     plan_year = fields.Field(
         attribute="budget",
         column_name="plan_year",

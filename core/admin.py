@@ -2,6 +2,8 @@
 spreadsheet import and export, all or nothing."""
 
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
@@ -42,6 +44,15 @@ class RecordAdmin(SimpleHistoryAdmin, EditConflictAdmin):
     """The entry screen of a business record: its History page lists every change with who made
     it, when, and the values before and after; its form refuses to save over someone else's
     newer change."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history lets anyone who may read a record revert it to an old version;
+        # reverting is a change, so it needs the permission to change this record.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):

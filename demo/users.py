@@ -1,4 +1,5 @@
-"""The demo users, created only by load_demo: one per group, each holding what its work needs."""
+"""The demo users, created only by load_demo: one per group, each holding what its work needs.
+An existing account is never changed."""
 
 import os
 
@@ -27,25 +28,23 @@ def demo_password() -> str:
 
 
 def ensure_demo_users(changes: ChangeCount) -> dict:
+    """Create the demo users that do not exist yet, with the demo password, and give each its
+    group and roles.
+
+    An account that already exists is never changed itself: not its password, nor whether it is
+    active, staff or a superuser, so a real account that happens to share a demo name is not
+    reset or reactivated. It is still put in its demo group and roles if it is not already.
+    """
     User = get_user_model()
-    password = demo_password()
     users = {}
     for username, group_name, role_titles, superuser in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         outcome = "unchanged"
         if user is None:
-            user = User(username=username)
-            outcome = "created"
-        wanted = {"is_staff": True, "is_superuser": superuser, "is_active": True}
-        for name, value in wanted.items():
-            if getattr(user, name) != value:
-                setattr(user, name, value)
-                outcome = outcome if outcome == "created" else "updated"
-        if outcome == "created" or not user.check_password(password):
-            user.set_password(password)
-            outcome = outcome if outcome == "created" else "updated"
-        if outcome != "unchanged":
+            user = User(username=username, is_staff=True, is_superuser=superuser, is_active=True)
+            user.set_password(demo_password())
             user.save()
+            outcome = "created"
         group = Group.objects.filter(name=group_name).first()
         if group is None:
             raise MissingGroup(

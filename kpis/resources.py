@@ -1,13 +1,34 @@
 """Spreadsheet import and export of indicators and measurements."""
 
-from import_export import fields
+from django.utils import timezone
+from import_export import fields, widgets
 
+from core.permissions import YearLockedResource
 from core.spreadsheets import FormulaSafeResource, LookupWidget, NamesWidget, PlanYearScopedWidget
 from kpis.models import Indicator, Measurement
 from plans.models import PlanYear, Project, Role
 
+#: What a measurement's actual is made of.
+ACTUAL_FIELDS = ("value", "numerator", "denominator")
+#: Kept by the system, never entered: who entered the actual and when.
+ENTRY_FIELDS = ["entered_by", "entered_at"]
 
-class IndicatorResource(FormulaSafeResource):
+
+def actual_of(measurement) -> tuple:
+    return tuple(getattr(measurement, name) for name in ACTUAL_FIELDS)
+
+
+def record_entry(measurement, user, *, changed) -> None:
+    """Record `user` and the clock as having entered a new measurement's actual, or an existing
+    one's when `changed` (the names of the fields that changed) includes the actual."""
+    if measurement.pk is None or set(changed) & set(ACTUAL_FIELDS):
+        measurement.entered_by = user
+        measurement.entered_at = timezone.now()
+
+
+class IndicatorResource(YearLockedResource, FormulaSafeResource):
+    plan_year_path = "plan_year"
+    plan_year_field = "plan_year"
     plan_year = fields.Field(
         attribute="plan_year",
         column_name="plan_year",
@@ -55,7 +76,13 @@ class IndicatorResource(FormulaSafeResource):
     export_prefetch_related = ("owners",)
 
 
-class MeasurementResource(FormulaSafeResource):
+class MeasurementResource(YearLockedResource, FormulaSafeResource):
+    """Actuals by indicator and period. Who entered each and when are exported, but an import
+    ignores those columns: it records the importing person and the clock for every actual it
+    adds or changes."""
+
+    plan_year_path = "indicator__plan_year"
+    plan_year_field = "indicator"
     plan_year = fields.Field(
         attribute="indicator__plan_year__year", column_name="plan_year", readonly=True
     )
@@ -66,6 +93,12 @@ class MeasurementResource(FormulaSafeResource):
     )
     entered_by = fields.Field(
         attribute="entered_by__username", column_name="entered_by", readonly=True
+    )
+    entered_at = fields.Field(
+        attribute="entered_at",
+        column_name="entered_at",
+        widget=widgets.DateTimeWidget(),
+        readonly=True,
     )
 
     class Meta:
@@ -89,8 +122,12 @@ class MeasurementResource(FormulaSafeResource):
 
     export_select_related = ("indicator__plan_year", "entered_by")
 
+    def import_instance(self, instance, row, **kwargs):
+        instance._stored_actual = actual_of(instance) if instance.pk is not None else None
+        super().import_instance(instance, row, **kwargs)
+
     def before_save_instance(self, instance, row, **kwargs):
-        # Whoever imports the sheet is recorded as having entered its actuals.
         user = kwargs.get("user")
         if user is not None and user.is_authenticated:
-            instance.entered_by = user
+            changed = () if instance._stored_actual == actual_of(instance) else ACTUAL_FIELDS
+            record_entry(instance, user, changed=changed)

@@ -1,15 +1,41 @@
 """Entry screens for strategies, plans, objectives, projects, milestones and risks."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
+from core import permissions
 from core.admin import RecordAdmin, SpreadsheetAdmin
 from core.edit_conflicts import EditConflictInlineMixin
+from core.permissions import YearLockedAdmin, YearLockedInline
+from core.users_admin import GroupAdmin, UserAdmin
 from plans import models
 from plans.resources import MilestoneResource
 
 admin.site.site_header = "Business plans: enter and update"
 admin.site.site_title = "Business plans"
 admin.site.index_title = "Entry screens"
+
+# Only superusers grant superuser status (see core.users_admin).
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), UserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)
+
+
+def milestone_project_ids(request) -> set:
+    """The ids of the projects whose milestones the signed-in person may change, worked out once
+    per request: an admin page asks for every row and every button."""
+    if not hasattr(request, "_milestone_project_ids"):
+        projects = permissions.projects_for_milestones(request.user, models.Project.objects.all())
+        request._milestone_project_ids = set(projects.values_list("pk", flat=True))
+    return request._milestone_project_ids
+
+
+def may_change_milestones_of(request, project_id) -> bool:
+    if permissions.is_administrator(request.user):
+        return request.user.has_perm(permissions.CHANGE_MILESTONE)
+    return project_id in milestone_project_ids(request)
 
 
 @admin.register(models.Role)
@@ -19,7 +45,7 @@ class RoleAdmin(RecordAdmin):
     filter_horizontal = ["holders"]
 
 
-class PlanYearInline(EditConflictInlineMixin, admin.TabularInline):
+class PlanYearInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.PlanYear
     fields = ["year", "title", "status"]
     extra = 0
@@ -35,7 +61,8 @@ class StrategyAdmin(RecordAdmin):
 
 
 @admin.register(models.PlanYear)
-class PlanYearAdmin(RecordAdmin):
+class PlanYearAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = ""
     list_display = ["year", "title", "organisation_name", "strategy", "status"]
     list_filter = ["status", "strategy"]
     list_select_related = ["strategy"]
@@ -44,14 +71,15 @@ class PlanYearAdmin(RecordAdmin):
     ordering = ["-year"]
 
 
-class StrategicAimInline(EditConflictInlineMixin, admin.TabularInline):
+class StrategicAimInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.StrategicAim
     fields = ["ref", "summary", "uncrc_articles", "position"]
     extra = 0
 
 
 @admin.register(models.StrategicObjective)
-class StrategicObjectiveAdmin(RecordAdmin):
+class StrategicObjectiveAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = "plan_year"
     list_display = ["ref", "title", "label", "plan_year", "strategy"]
     list_filter = ["label", "plan_year", "strategy"]
     list_select_related = ["plan_year", "strategy"]
@@ -62,7 +90,8 @@ class StrategicObjectiveAdmin(RecordAdmin):
 
 
 @admin.register(models.StrategicAim)
-class StrategicAimAdmin(RecordAdmin):
+class StrategicAimAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = "objective__plan_year"
     list_display = ["ref", "summary", "objective", "uncrc_articles"]
     list_filter = ["objective__plan_year"]
     list_select_related = ["objective"]
@@ -71,7 +100,8 @@ class StrategicAimAdmin(RecordAdmin):
 
 
 @admin.register(models.Theme)
-class ThemeAdmin(RecordAdmin):
+class ThemeAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = "plan_year"
     list_display = ["name", "kind", "ref", "plan_year", "strategy"]
     list_filter = ["kind", "plan_year", "strategy"]
     list_select_related = ["plan_year", "strategy"]
@@ -81,7 +111,8 @@ class ThemeAdmin(RecordAdmin):
 
 
 @admin.register(models.CorporateObjective)
-class CorporateObjectiveAdmin(RecordAdmin):
+class CorporateObjectiveAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = "plan_year"
     list_display = ["ref", "kind", "aim", "theme", "plan_year"]
     list_filter = ["kind", "plan_year"]
     list_select_related = ["plan_year", "theme"]
@@ -90,25 +121,40 @@ class CorporateObjectiveAdmin(RecordAdmin):
     ordering = ["plan_year__year", "kind", "position"]
 
 
-class ProjectToleranceInline(EditConflictInlineMixin, admin.TabularInline):
+class ProjectToleranceInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.ProjectTolerance
     extra = 0
 
 
-class MilestoneInline(EditConflictInlineMixin, admin.TabularInline):
+class MilestoneInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
+    """A project's milestones, which only the people working on it update."""
+
     model = models.Milestone
     fields = ["title", "due_on", "status", "completed_on", "commentary", "is_illustrative"]
     extra = 0
 
+    def may_update(self, request, project) -> bool:
+        return project is None or may_change_milestones_of(request, project.pk)
 
-class RecommendationInline(EditConflictInlineMixin, admin.TabularInline):
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self.may_update(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_update(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_update(request, obj)
+
+
+class RecommendationInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.Recommendation
     fields = ["text", "status", "made_on", "is_illustrative"]
     extra = 0
 
 
 @admin.register(models.Project)
-class ProjectAdmin(RecordAdmin):
+class ProjectAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = "plan_year"
     list_display = ["title", "ref", "plan_year", "budget_excluding_staff", "performance_theme"]
     list_filter = ["plan_year", "performance_theme"]
     list_select_related = ["plan_year"]
@@ -130,8 +176,36 @@ class ProjectAdmin(RecordAdmin):
         return super().get_queryset(request).select_related("plan_year")
 
 
+class YoursToUpdateFilter(admin.SimpleListFilter):
+    """Narrows the milestone list to those the person may update."""
+
+    title = "yours to update"
+    parameter_name = "yours"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"yes", "no"}:
+            return queryset
+        projects = permissions.projects_for_milestones(
+            request.user, models.Project.objects.all()
+        ).values("pk")
+        if self.value() == "yes":
+            return queryset.filter(project__in=projects)
+        return queryset.exclude(project__in=projects)
+
+
 @admin.register(models.Milestone)
-class MilestoneAdmin(SpreadsheetAdmin):
+class MilestoneAdmin(YearLockedAdmin, SpreadsheetAdmin):
+    """Milestones, updated by the people working on their project.
+
+    Everyone who may read milestones sees them all, as on the pages; those of other people's
+    projects and of closed years open read-only. A form offers only the projects the person may
+    update, and the filter "Yours to update" narrows the list to them.
+    """
+
+    plan_year_path = "project__plan_year"
     resource_classes = [MilestoneResource]
     list_display = ["title", "project", "due_on", "status", "completed_on", "is_illustrative"]
     list_filter = ["status", "is_illustrative", "project__plan_year"]
@@ -141,9 +215,35 @@ class MilestoneAdmin(SpreadsheetAdmin):
     date_hierarchy = "due_on"
     ordering = ["due_on"]
 
+    def get_list_filter(self, request):
+        return [YoursToUpdateFilter, *super().get_list_filter(request)]
+
+    def has_add_permission(self, request):
+        # No "Add milestone" button for someone with no project to add one to.
+        return super().has_add_permission(request) and (
+            permissions.is_administrator(request.user) or bool(milestone_project_ids(request))
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or may_change_milestones_of(request, obj.project_id)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or may_change_milestones_of(request, obj.project_id)
+        )
+
+    def limit_choices(self, request, db_field, queryset):
+        queryset = super().limit_choices(request, db_field, queryset)
+        if db_field.name == "project":
+            return permissions.projects_for_milestones(request.user, queryset)
+        return queryset
+
 
 @admin.register(models.Recommendation)
-class RecommendationAdmin(RecordAdmin):
+class RecommendationAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = "project__plan_year"
     list_display = ["text", "project", "status", "made_on", "is_illustrative"]
     list_filter = ["status", "project__plan_year"]
     list_select_related = ["project__plan_year"]
@@ -152,7 +252,8 @@ class RecommendationAdmin(RecordAdmin):
 
 
 @admin.register(models.Risk)
-class RiskAdmin(RecordAdmin):
+class RiskAdmin(YearLockedAdmin, RecordAdmin):
+    plan_year_path = "plan_year"
     list_display = ["title", "tier", "plan_year", "owner", "likelihood", "impact", "status"]
     list_filter = ["tier", "status", "plan_year"]
     list_select_related = ["plan_year", "owner", "project__plan_year"]

@@ -1,12 +1,20 @@
 """Spreadsheet import and export of milestones."""
 
+from django.core.exceptions import ValidationError
 from import_export import fields
 
+from core import permissions
+from core.permissions import YearLockedResource
 from core.spreadsheets import FormulaSafeResource, PlanYearScopedWidget
 from plans.models import Milestone, Project
 
 
-class MilestoneResource(FormulaSafeResource):
+class MilestoneResource(YearLockedResource, FormulaSafeResource):
+    """Milestones by project. An import, like the entry screens, lets a person add or change
+    only the milestones of projects they work on, in open plan years."""
+
+    plan_year_path = "project__plan_year"
+    plan_year_field = "project"
     plan_year = fields.Field(
         attribute="project__plan_year__year", column_name="plan_year", readonly=True
     )
@@ -34,3 +42,15 @@ class MilestoneResource(FormulaSafeResource):
         report_skipped = True
 
     export_select_related = ("project__plan_year",)
+
+    def import_instance(self, instance, row, **kwargs):
+        stored_project = getattr(instance, "project", None) if instance.pk is not None else None
+        super().import_instance(instance, row, **kwargs)
+        user = kwargs.get("user")
+        if user is None:
+            return
+        for project in (stored_project, getattr(instance, "project", None)):
+            if project is not None and not permissions.can_change_milestone(user, project):
+                raise ValidationError(
+                    {"project": permissions.NOT_YOUR_PROJECT_MESSAGE.format(project=project)}
+                )

@@ -166,6 +166,32 @@ def test_a_broken_file_stops_the_load_and_nothing_is_written(db, broken_data_dir
     assert not PlanYear.objects.exists()
 
 
+def test_the_demo_password_comes_from_the_environment_for_new_accounts(db, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-password")
+
+    run_load_demo()
+
+    for username in DEMO_USERS:
+        user = User.objects.get(username=username)
+        assert user.check_password("another-demo-password"), username
+        assert not user.check_password("demo"), username
+
+
+def test_an_existing_account_with_a_demo_name_keeps_its_password_and_flags(db):
+    person = User.objects.create_user("staff", password="a real person's password", is_active=False)
+
+    output = run_load_demo()
+
+    person.refresh_from_db()
+    assert person.check_password("a real person's password")
+    assert (person.is_active, person.is_staff, person.is_superuser) == (False, False, False)
+    # It is put in the Staff group and on projects, as the demo needs; the others are created.
+    assert person.groups.filter(name="Staff").exists()
+    assert person.projects.exists()
+    assert "Demo data loaded:" in output
+    assert User.objects.get(username="director").check_password("demo")
+
+
 # --- A database holding the demo ----------------------------------------------------------------
 
 
@@ -227,16 +253,36 @@ class TestLoadedDemo:
             ), year
         assert User.objects.get(username="finance").groups.filter(name="Corporate services")
 
-    def test_demo_password_comes_from_the_environment(self, loaded, monkeypatch):
+    def test_a_new_demo_password_does_not_change_the_existing_accounts(self, loaded, monkeypatch):
         monkeypatch.setenv("DEMO_PASSWORD", "another-demo-password")
+        before = snapshot()
 
         output = run_load_demo()
 
-        assert "Demo data loaded: 0 created, 4 updated," in output
+        assert "Demo data loaded: 0 created, 0 updated," in output
+        assert snapshot() == before
         for username in DEMO_USERS:
-            user = User.objects.get(username=username)
-            assert user.check_password("another-demo-password"), username
-            assert not user.check_password("demo"), username
+            assert User.objects.get(username=username).check_password("demo"), username
+
+    def test_it_never_resets_or_reactivates_an_existing_account(self, loaded):
+        director = User.objects.get(username="director")
+        director.set_password("a real person's password")
+        director.is_active = False
+        director.is_staff = False
+        director.save()
+        admin = User.objects.get(username="admin")
+        admin.is_superuser = False
+        admin.save()
+
+        run_load_demo()
+
+        director.refresh_from_db()
+        assert director.check_password("a real person's password")
+        assert not director.check_password("demo")
+        assert not director.is_active
+        assert not director.is_staff
+        admin.refresh_from_db()
+        assert not admin.is_superuser
 
     def test_every_indicator_has_an_actual_for_every_month(self, loaded):
         indicators = Indicator.objects.filter(plan_year__year__in=ILLUSTRATIVE_YEARS)
