@@ -6,6 +6,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from plans.models import PlanYear
 from tests.test_settings import production_environment, run_manage
@@ -32,3 +33,12 @@ def test_load_demo_refuses_to_run_with_debug_off(db):
         call_command("load_demo", verbosity=0)
     assert not PlanYear.objects.exists()
     assert not get_user_model().objects.filter(username="director").exists()
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_with_the_https_redirect_on_pages_redirect_but_the_health_check_answers(client, db):
+    # A load balancer probes /healthz over plain http on the private network.
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/plans/2012-13/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/plans/2012-13/"

@@ -17,7 +17,7 @@ from config.settings import mailer_from_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Variables the settings read that would change what a check in a subprocess sees.
+# Variables that would change what a production check in a subprocess sees.
 SETTINGS_VARIABLES = {
     "DEBUG",
     "SECRET_KEY",
@@ -34,6 +34,8 @@ SETTINGS_VARIABLES = {
     "CONN_HEALTH_CHECKS",
     "SQLITE_TIMEOUT",
     "WHITENOISE_USE_FINDERS",
+    # Set by the browser tests for Playwright in this process; never in a deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
