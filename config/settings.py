@@ -82,7 +82,7 @@ DATABASES = {
 }
 # Each app server process keeps its connection between requests rather than opening one per
 # request (on PostgreSQL that was most of the time /healthz took), and checks it still works
-# before reusing it after a request, so a restarted database costs one retry, not an error.
+# before reusing it in a new request, so a restarted database costs a reconnection, not an error.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
