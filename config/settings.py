@@ -80,7 +80,23 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Each app server process keeps its connection between requests rather than opening one per
+# request (on PostgreSQL that was most of the time /healthz took), and checks it still works
+# before reusing it in a new request, so a restarted database costs a reconnection, not an error.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers wait their turn instead of failing with "database is locked". A transaction takes
+    # the write lock when it begins (a deferred one that has already read cannot wait for it and
+    # fails at once), waits up to the busy timeout for it, and WAL lets pages keep reading while
+    # someone writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -100,7 +116,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -113,21 +129,52 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env.bool("WHITENOISE_USE_FINDERS", default=False)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
-# Outgoing email from one URL (smtp+tls://user:password@host:587, consolemail://).
-_email = env.email_url("EMAIL_URL", default="consolemail://")
-_email_options = {}
-if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
-    _email_options = {
-        "host": _email["EMAIL_HOST"],
-        "port": _email["EMAIL_PORT"],
-        "username": _email["EMAIL_HOST_USER"],
-        "password": _email["EMAIL_HOST_PASSWORD"],
-        "use_tls": _email["EMAIL_USE_TLS"],
-        "use_ssl": _email["EMAIL_USE_SSL"],
-    }
-MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
+
+def mailer_from_url(url: str) -> dict:
+    """The MAILERS entry for an email URL: smtp://host:25, smtp+tls://user:password@host:587
+    (STARTTLS), smtp+ssl://user:password@host:465, or consolemail:// to print messages."""
+    config = environ.Env.email_url_config(url)
+    options = {}
+    if config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+        # django-environ gives only the keys the URL implies (no EMAIL_USE_SSL for smtp+tls://).
+        options = {
+            "host": config["EMAIL_HOST"],
+            "port": config["EMAIL_PORT"],
+            "username": config["EMAIL_HOST_USER"] or "",
+            "password": config["EMAIL_HOST_PASSWORD"] or "",
+            "use_tls": config.get("EMAIL_USE_TLS", False),
+            "use_ssl": config.get("EMAIL_USE_SSL", False),
+        }
+    return {"BACKEND": config["EMAIL_BACKEND"], "OPTIONS": options}
+
+
+# Outgoing email. Without DEBUG the default is an SMTP relay on the same machine, as Django's own.
+MAILERS = {
+    "default": mailer_from_url(
+        env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+    )
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="business-plans@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# HTTPS. Without DEBUG the defaults are those of Django's deployment checklist; plain-http
+# set-ups (a loopback smoke test) turn SECURE_SSL_REDIRECT and SECURE_COOKIES off.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer probes the health check over plain http on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Browsers keep to https for this long (seconds); the host only, unless subdomains are included.
+# Preload only lets the host be submitted to the browsers' preload list; it submits nothing.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Behind a proxy that ends TLS: the header it sets to "https" on secure requests, e.g.
+# X-Forwarded-Proto. Trusted only when set, and only if the proxy always sets or strips it.
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
+if _proxy_ssl_header:
+    _proxy_ssl_header = _proxy_ssl_header.upper().replace("-", "_")
+    if not _proxy_ssl_header.startswith("HTTP_"):
+        _proxy_ssl_header = f"HTTP_{_proxy_ssl_header}"
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https")
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -104,7 +104,7 @@ def demo_data(transactional_db, django_db_serialized_rollback):
     The live server needs transactional_db, which empties the tables after each test; serialized
     rollback restores what the migrations created (the groups load_demo puts users in).
     """
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", allow_production=True, verbosity=0)
 
 
 @pytest.fixture

@@ -19,9 +19,10 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def run_load_demo(*args) -> str:
-    """Run `manage.py load_demo` and return what it printed."""
+    """Run `manage.py load_demo` and return what it printed (tests run with DEBUG off, which
+    load_demo refuses without --allow-production)."""
     out = StringIO()
-    call_command("load_demo", *args, stdout=out, stderr=StringIO())
+    call_command("load_demo", "--allow-production", *args, stdout=out, stderr=StringIO())
     return out.getvalue()
 
 

@@ -1,5 +1,6 @@
 """python manage.py load_demo: load the four source documents and illustrative data."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -23,8 +24,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already holds a plan.",
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even though DEBUG is off (a demonstration site or a smoke test).",
+        )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, allow_production=False, **options):
+        # Demo users with a known password have no place in a real database, so a production
+        # configuration must ask for them explicitly.
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "load_demo creates users with a known password, and DEBUG is off, so this looks "
+                "like a production database. Nothing was loaded. To load the demo data here "
+                "anyway (a demonstration site or a smoke test), run it with --allow-production."
+            )
         if if_empty and PlanYear.objects.exists():
             self.stdout.write("Plans already loaded; nothing to do.")
             return

@@ -1,0 +1,95 @@
+"""On SQLite, the embedded default, two people saving the same record at the same moment get a
+save and an edit-conflict message, never a 500 "database is locked".
+
+The writers run against a database file of their own (the test database is in memory, which
+has no file locks to contend for), in separate threads and in separate processes; see
+tests/sqlite_writers.py. The database file is SQLite whatever DATABASE_URL the suite runs with.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+WRITERS = Path(__file__).resolve().parent / "sqlite_writers.py"
+TIMEOUT_SECONDS = 120
+
+
+@pytest.fixture
+def writers_database(tmp_path):
+    """The environment of a writer: a migrated SQLite file holding the role both edit."""
+    environment = {
+        **os.environ,
+        "DEBUG": "on",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    run_writers("prepare", environment=environment)
+    return environment
+
+
+def run_writers(*args, environment) -> list:
+    result = subprocess.run(
+        [sys.executable, str(WRITERS), *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def assert_one_saved_and_one_told_of_the_conflict(rounds):
+    for outcomes in rounds:
+        assert sorted(outcomes) == ["conflict", "saved"], outcomes
+
+
+def test_two_threads_saving_one_record_get_a_save_and_a_conflict(writers_database):
+    rounds = run_writers("threads", "5", environment=writers_database)
+    assert len(rounds) == 5
+    assert_one_saved_and_one_told_of_the_conflict(rounds)
+
+
+def test_two_admin_saves_of_one_record_get_a_save_and_a_conflict_message(writers_database):
+    rounds = run_writers("admin", "3", environment=writers_database)
+    assert len(rounds) == 3
+    assert_one_saved_and_one_told_of_the_conflict(rounds)
+
+
+def test_two_processes_saving_one_record_get_a_save_and_a_conflict(writers_database):
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(WRITERS), "process", name],
+            env=writers_database,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("first", "second")
+    ]
+    # A writer that hangs is stopped, and the test fails on what it did not say.
+    watchdog = threading.Timer(TIMEOUT_SECONDS, lambda: [p.kill() for p in processes])
+    watchdog.start()
+    rounds = []
+    try:
+        for _ in range(3):
+            for writer in processes:
+                assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
+            for writer in processes:
+                writer.stdin.write("go\n")
+                writer.stdin.flush()
+            rounds.append([json.loads(writer.stdout.readline()) for writer in processes])
+    finally:
+        watchdog.cancel()
+        for writer in processes:
+            writer.stdin.close()
+            writer.wait(timeout=TIMEOUT_SECONDS)
+            writer.stdout.close()
+            writer.stderr.close()
+    assert_one_saved_and_one_told_of_the_conflict(rounds)
