@@ -329,6 +329,8 @@ def latest_history(*histories: Mapping[Any, RecordHistory], limit: int) -> Histo
 def row_changes(model, rows: list) -> list[tuple[FieldChange, ...] | None]:
     """For historical rows of one record, newest first (a page of the admin's History), each
     row's changes against the next row, the one before it; None for the last row."""
+    if not rows:
+        return []
     snapshots = _snapshots(model, rows)
     pairs = [(before, after) for after, before in itertools.pairwise(snapshots)]
     labels = _labels(needed_labels(model, pairs))

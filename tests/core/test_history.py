@@ -467,6 +467,16 @@ def test_an_administrator_reads_who_changed_what_on_the_history_page(client, adm
 
 
 @pytest.mark.django_db
+def test_a_record_kept_from_before_history_began_opens_on_the_history_page(client, administrator):
+    project = plan_factories.ProjectFactory()
+    project.history.all().delete()
+    client.force_login(administrator)
+    response = client.get(reverse("admin:plans_project_history", args=[project.pk]))
+    assert response.status_code == 200
+    assert history.record_histories(Project, pks=[project.pk]) == {}
+
+
+@pytest.mark.django_db
 def test_a_change_of_project_owners_reads_as_one_change_from_the_old_owner_to_the_new(
     client, administrator
 ):
