@@ -146,6 +146,36 @@ def test_the_latest_entries_of_several_records_are_merged_newest_first_with_a_co
     assert shown.more == 2 + 4
 
 
+@pytest.mark.django_db
+def test_reading_many_records_takes_no_more_queries_than_reading_one(
+    django_assert_num_queries,
+):
+    """One query for the rows and who made them, one per tracked link, one per related model
+    named (and one more for a name that crosses a relation, a project named with its year)."""
+    roles = plan_factories.RoleFactory.create_batch(2)
+    later_year = plan_factories.PlanYearFactory(year="2012-13")
+
+    def changed_projects(count):
+        projects = plan_factories.ProjectFactory.create_batch(count)
+        for project in projects:
+            project.owners.set(roles[:1])
+            project.owners.set(roles[1:])
+            project.plan_year = later_year
+            project.save()
+        return [project.pk for project in projects]
+
+    one, many = changed_projects(1), changed_projects(6)
+    # Rows, owners, members, then the plan years and roles named.
+    with django_assert_num_queries(5):
+        history.record_histories(Project, pks=one)
+    with django_assert_num_queries(5):
+        histories = history.record_histories(Project, pks=many, latest=3)
+    assert len(histories) == 6
+    milestone = plan_factories.MilestoneFactory()
+    with django_assert_num_queries(1):  # A model with no links, nothing related changed.
+        history.record_histories(Milestone, pks=[milestone.pk])
+
+
 # Changes through the admin, for every business model.
 
 
