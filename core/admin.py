@@ -50,6 +50,8 @@ class RecordAdmin(SimpleHistoryAdmin, EditConflictAdmin):
     edit-conflict checks of the change form; a record is put back by editing it.
     """
 
+    object_history_list_template = "components/history_admin_list.html"
+
     def revert_disabled(self, request, obj=None):
         return True
 
