@@ -198,7 +198,9 @@ def entries_from_snapshots(
     previous: Snapshot | None = None,
 ) -> list[HistoryEntry]:
     """One record's entries, newest first, from its snapshots oldest first. `previous` is the
-    snapshot before the first, if it was read. A save that changed nothing is no entry."""
+    snapshot before the first, if there is one. A save that changed nothing is no entry; but
+    the first change of a record kept from before its history began is one, though what it
+    changed from is unknown."""
     entries = []
     links = [field.name for field in model.history.model._history_m2m_fields]
     for group in group_snapshots(snapshots, links):
@@ -206,10 +208,8 @@ def entries_from_snapshots(
         action = ACTIONS[first.kind]
         changes = ()
         if action == CHANGED:
-            if previous is None:
-                previous = first  # The row before was not read: compare within the group.
-            changes = describe_changes(model, previous, last, labels)
-            if not changes:
+            changes = describe_changes(model, previous or first, last, labels)
+            if not changes and previous is not None:
                 previous = last
                 continue
         entries.append(

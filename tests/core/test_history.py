@@ -109,6 +109,13 @@ def test_entries_say_created_changed_and_deleted_newest_first_and_skip_saves_tha
     assert entries[1].when == START + datetime.timedelta(seconds=120)
 
 
+def test_the_first_change_of_a_record_kept_from_before_its_history_began_is_an_entry():
+    entries = history.entries_from_snapshots(Milestone, [snapshot("~", 0, status="done")])
+    assert [(entry.action, entry.who, entry.changes) for entry in entries] == [
+        ("changed", "Ada Lovelace", ())
+    ]
+
+
 def test_a_form_and_its_links_saved_moments_apart_read_as_one_change():
     # The admin saves the project, then removes the old owner, then adds the new one.
     snapshots = [
