@@ -31,6 +31,8 @@ CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 ACTIONS = {"+": CREATED, "~": CHANGED, "-": DELETED}
 BLANK = "(blank)"
 SYSTEM = "system"
+# How many entries a page's history shows; the rest are on the entry screens' History pages.
+HISTORY_SHOWN = 10
 # Rows by one person this close together are one change (a form and its links, saved in turn).
 SAME_CHANGE_WITHIN = datetime.timedelta(seconds=10)
 

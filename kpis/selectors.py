@@ -8,10 +8,9 @@ from django.db import models
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from core.history import History, latest_history, record_histories
+from core.history import HISTORY_SHOWN, History, latest_history, record_histories
 from kpis.models import Indicator, Measurement, PeriodTarget
 from plans.models import PlanYear, Role
-from plans.selectors import HISTORY_SHOWN
 
 
 def indicators_for_plan_year(*, plan_year: PlanYear) -> list[Indicator]:

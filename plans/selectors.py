@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Case, Prefetch, Value, When
 from django.shortcuts import get_object_or_404
 
-from core.history import History, latest_history, record_histories
+from core.history import HISTORY_SHOWN, History, latest_history, record_histories
 from plans.choices import ToleranceDimension
 from plans.models import (
     CorporateObjective,
@@ -158,10 +158,6 @@ def project_detail(*, year: str, pk: int) -> Project:
         )
     )
     return get_object_or_404(queryset, plan_year__year=year, pk=pk)
-
-
-# How many changes a page's history shows; the rest are on the entry screens' History pages.
-HISTORY_SHOWN = 10
 
 
 def plan_year_history(*, plan_year: PlanYear, limit: int = HISTORY_SHOWN) -> History:

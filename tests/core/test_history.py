@@ -16,7 +16,7 @@ from django.utils import timezone
 from budgets.models import Budget, BudgetCategory, BudgetLine, GrantInAid, MonthlyFigure
 from core import history
 from core.edit_conflicts import record_fingerprint
-from core.history import BLANK, FieldChange, Snapshot
+from core.history import BLANK, HISTORY_SHOWN, FieldChange, Snapshot
 from kpis.models import Indicator, Measurement, PeriodTarget
 from plans.models import (
     CorporateObjective,
@@ -32,7 +32,6 @@ from plans.models import (
     Strategy,
     Theme,
 )
-from plans.selectors import HISTORY_SHOWN
 from tests.budgets import factories as budget_factories
 from tests.demo.conftest import run_load_demo
 from tests.kpis import factories as kpi_factories
