@@ -35,6 +35,7 @@ def plan_overview(request, year):
             "overview": overview,
             "indicators": kpi_selectors.indicators_for_plan_year(plan_year=overview.plan_year),
             "budget": budget_selectors.budget_summary(plan_year=overview.plan_year),
+            "history": plan_selectors.plan_year_history(plan_year=overview.plan_year),
         },
     )
 

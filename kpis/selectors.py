@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from core.history import HISTORY_SHOWN, History, latest_history, record_histories
 from kpis.models import Indicator, Measurement, PeriodTarget
 from plans.models import PlanYear, Role
 
@@ -72,3 +73,19 @@ def _indicator_with_periods(*, year: str, ref: str) -> Indicator:
         )
     )
     return get_object_or_404(queryset, plan_year__year=year, ref=ref)
+
+
+def indicator_history(*, indicator: Indicator, limit: int = HISTORY_SHOWN) -> History:
+    """The latest changes of an indicator, its period targets and its actuals, including any
+    since deleted, newest first."""
+    related = {"where": {"indicator_id": indicator.pk}, "latest": limit}
+    return latest_history(
+        record_histories(Indicator, pks=[indicator.pk], latest=limit),
+        record_histories(
+            PeriodTarget, name=lambda values: f"Target for {values['period']:%B %Y}", **related
+        ),
+        record_histories(
+            Measurement, name=lambda values: f"Actual for {values['period']:%B %Y}", **related
+        ),
+        limit=limit,
+    )

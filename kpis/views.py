@@ -9,4 +9,12 @@ from kpis import selectors
 @require_safe
 def indicator_detail(request, year, ref):
     detail = selectors.indicator_detail(year=year, ref=ref)
-    return render(request, "kpis/indicator.html", {"indicator": detail.indicator, "detail": detail})
+    return render(
+        request,
+        "kpis/indicator.html",
+        {
+            "indicator": detail.indicator,
+            "detail": detail,
+            "history": selectors.indicator_history(indicator=detail.indicator),
+        },
+    )

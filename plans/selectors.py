@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, Prefetch, Value, When
 from django.shortcuts import get_object_or_404
 
+from core.history import HISTORY_SHOWN, History, latest_history, record_histories
 from plans.choices import ToleranceDimension
 from plans.models import (
     CorporateObjective,
@@ -157,3 +158,23 @@ def project_detail(*, year: str, pk: int) -> Project:
         )
     )
     return get_object_or_404(queryset, plan_year__year=year, pk=pk)
+
+
+def plan_year_history(*, plan_year: PlanYear, limit: int = HISTORY_SHOWN) -> History:
+    """The latest changes of the plan year record, newest first."""
+    return latest_history(record_histories(PlanYear, pks=[plan_year.pk], latest=limit), limit=limit)
+
+
+def project_history(*, project: Project, limit: int = HISTORY_SHOWN) -> History:
+    """The latest changes of a project and of its milestones, including milestones since
+    deleted, newest first."""
+    return latest_history(
+        record_histories(Project, pks=[project.pk], latest=limit),
+        record_histories(
+            Milestone,
+            where={"project_id": project.pk},
+            latest=limit,
+            name=lambda values: f'Milestone "{values["title"]}"',
+        ),
+        limit=limit,
+    )

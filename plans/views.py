@@ -9,4 +9,8 @@ from plans import selectors
 @require_safe
 def project_detail(request, year, pk):
     project = selectors.project_detail(year=year, pk=pk)
-    return render(request, "plans/project.html", {"project": project})
+    return render(
+        request,
+        "plans/project.html",
+        {"project": project, "history": selectors.project_history(project=project)},
+    )

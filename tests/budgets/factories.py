@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import factory
@@ -31,3 +32,21 @@ class BudgetLineFactory(factory.django.DjangoModelFactory):
     budget = factory.SubFactory(BudgetFactory)
     category = factory.SubFactory(BudgetCategoryFactory)
     amount = Decimal("1473000")
+
+
+class GrantInAidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.GrantInAid
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    sponsor = "Department for Children, Schools and Families"
+    amount = Decimal("3000000")
+
+
+class MonthlyFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MonthlyFigure
+
+    line = factory.SubFactory(BudgetLineFactory)
+    month = datetime.date(2010, 4, 1)
+    actual = Decimal("120000")

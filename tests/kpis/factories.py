@@ -28,3 +28,12 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     period = datetime.date(2010, 4, 1)
     value = Decimal("4100")
+
+
+class PeriodTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PeriodTarget
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period = datetime.date(2010, 4, 1)
+    target = Decimal("4000")

@@ -104,3 +104,19 @@ class RiskFactory(factory.django.DjangoModelFactory):
     title = "Loss of key staff"
     likelihood = 3
     impact = 4
+
+
+class ProjectToleranceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProjectTolerance
+
+    project = factory.SubFactory(ProjectFactory)
+    dimension = choices.ToleranceDimension.TIME
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Recommendation
+
+    project = factory.SubFactory(ProjectFactory)
+    text = "Every local authority should publish its complaints procedure for children."
