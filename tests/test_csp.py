@@ -56,9 +56,10 @@ def test_the_sign_in_page_has_a_strict_content_security_policy(client):
 
 
 @pytest.mark.django_db
-def test_a_nonce_appears_in_the_policy_only_when_a_page_uses_it(client):
-    policy = policy_of(client.get("/accounts/login/"))
-    assert not any(value.startswith("'nonce-") for value in policy["script-src"])
+def test_the_application_pages_need_no_nonce(client, signed_in_client):
+    for response in (client.get("/accounts/login/"), signed_in_client.get("/")):
+        policy = policy_of(response)
+        assert not any(v.startswith("'nonce-") for v in policy["script-src"] + policy["style-src"])
 
 
 @pytest.mark.django_db
