@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A signed-in session ends after SESSION_IDLE_MINUTES without a request.
+    "core.sessions.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,11 +105,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# A session ends after this long without a request; every request starts the period again, and
-# pages warn before it ends (static/js/session-timeout.js).
+# A session ends after this long without a request; requests start the period again
+# (core.sessions.SessionRenewalMiddleware), and pages warn before it ends
+# (static/js/session-timeout.js).
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 
 # django-axes refuses sign-in after repeated failures, counted in the database so that every app
 # server sees the same count. A username is locked out from one client address only: someone

@@ -1,5 +1,7 @@
-"""Signing in and staying signed in: the session-timeout warning's settings and the endpoint its
-"Stay signed in" button posts to."""
+"""Signing in and staying signed in: the session-timeout warning's timings, the endpoint its
+"Stay signed in" button posts to, and the page shown after too many failed sign-ins."""
+
+import time
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -7,6 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from core.sessions import RENEWED_AT, renew_session
 
 # The warning appears this long before the session ends, or halfway through a shorter session.
 WARNING_SECONDS = 2 * 60
@@ -18,11 +22,13 @@ def session_timeout(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    idle_seconds = settings.SESSION_COOKIE_AGE
+    age = settings.SESSION_COOKIE_AGE
+    renewed_at = request.session.get(RENEWED_AT)
+    left = age if renewed_at is None else max(0, renewed_at + age - int(time.time()))
     return {
         "session_timeout": {
-            "idle_seconds": idle_seconds,
-            "warning_seconds": min(WARNING_SECONDS, idle_seconds // 2),
+            "idle_seconds": left,
+            "warning_seconds": min(WARNING_SECONDS, age // 2),
         }
     }
 
@@ -30,9 +36,10 @@ def session_timeout(request):
 @never_cache
 @require_POST
 def stay_signed_in(request):
-    """Start the inactivity period again. The request itself does it (every request saves the
-    session); this view only answers. CSRF-protected like every POST; a visitor whose session
-    has already ended is sent to sign in by the login-required middleware."""
+    """Start the inactivity period again, whenever it was last renewed. CSRF-protected like
+    every POST; a visitor whose session has already ended is sent to sign in by the
+    login-required middleware."""
+    renew_session(request.session, now=int(time.time()), force=True)
     return HttpResponse(status=204)
 
 
