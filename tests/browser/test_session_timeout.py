@@ -59,3 +59,21 @@ def test_sign_out_in_the_warning_signs_out_at_once(page, server_url, sign_in, se
     dialog.get_by_role("button", name="Sign out").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+
+
+def test_the_entry_screens_warn_too(page, server_url, sign_in, settings, screenshot):
+    settings.SESSION_COOKIE_AGE = 10
+    sign_in(page, server_url, "admin")
+    page.goto(f"{server_url}/admin/plans/milestone/add/")
+
+    dialog = page.get_by_role("dialog", name=re.compile("about to be signed out$"))
+    expect(dialog).to_be_visible(timeout=15_000)
+    stay = dialog.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+    screenshot(page, "session-timeout-warning-admin")
+
+    # Escape closes the dialog, and the person who saw it stays signed in.
+    with page.expect_response(re.compile("/accounts/stay-signed-in/$")) as answer:
+        page.keyboard.press("Escape")
+    assert answer.value.status == 204
+    expect(dialog).to_be_hidden()
