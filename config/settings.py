@@ -4,10 +4,12 @@ Every variable is listed in .env.example. A development default exists only wher
 with DEBUG off the application refuses to start without a SECRET_KEY.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
+    "axes",
     "core",
     "plans",
     "kpis",
@@ -44,8 +47,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A signed-in session ends after SESSION_IDLE_MINUTES without a request.
+    "core.sessions.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -55,6 +61,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a sign-in refused by django-axes into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -67,9 +75,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.organisation",
+                "config.sign_in.session_timeout",
             ],
         },
     },
@@ -99,15 +109,60 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Signing in ---------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.RepeatedUsernameValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# A session ends after this long without a request; requests start the period again
+# (core.sessions.SessionRenewalMiddleware), and pages warn before it ends
+# (static/js/session-timeout.js).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# django-axes refuses sign-in after repeated failures, counted in the database so that every app
+# server sees the same count. A username is locked out from one client address only: someone
+# elsewhere cannot lock a colleague out, and one person's typing does not lock out a whole office
+# behind one address. The lockout ends after the cool-off (django-axes' default is forever).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.sign_in.locked_out"
+# Failed sign-ins are logged with the username and client address (never the password, which
+# django-axes always masks); by default it masks these two as well.
+AXES_SENSITIVE_PARAMETERS = []
+# The client address: the connection's own unless TRUSTED_PROXY_COUNT proxies stand in front,
+# in which case the address the nearest of them recorded in CLIENT_IP_HEADER. Entries to the left
+# of those the trusted proxies added are the client's own claims, and ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="X-Forwarded-For")
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (
+        "HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_"),
+        "REMOTE_ADDR",
+    )
+    # ipware counts the proxies listed in the header, the farthest first: the nearest proxy is
+    # the connection itself, not an entry.
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    # A client that sends its own header adds entries on the left; not strict, so those are
+    # skipped rather than the whole header being refused.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -182,6 +237,25 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Content Security Policy ---------------------------------------------------------------------
+# Scripts, styles, images and fonts come only from this site's own static files: no inline
+# script, no inline style, no style attribute, no event-handler attribute. The admin pages that
+# had some are overridden (templates/admin/, templates/simple_history/). The one nonce is for
+# styles: Django's admin gives a change list without actions an inline <style> carrying the
+# request's nonce ({% csp_nonce_attr %}); no page of the application uses it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # django-import-export: importing and exporting need their own permissions (import_<model>,
 # export_<model>), granted to groups by the plans data migration.

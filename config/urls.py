@@ -2,17 +2,27 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from config import views
+from config import sign_in, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/stay-signed-in/", sign_in.stay_signed_in, name="stay-signed-in"),
     path("plans/<str:year>/", views.plan_overview, name="plan-overview"),
     path("plans/", include("plans.urls")),
     path("plans/", include("kpis.urls")),
+    # One sign-in page for everyone: the admin's own is replaced by the application's, keeping
+    # the page to return to (?next=...).
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+        name="admin-login",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Shared parts"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.sessions import start_inactivity_period
+
+        user_logged_in.connect(start_inactivity_period, dispatch_uid="start_inactivity_period")

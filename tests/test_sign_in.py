@@ -1,9 +1,29 @@
-"""Every page requires sign-in, except the login page and the health check."""
+"""Signing in: every page requires it (except the sign-in page and the health check), repeated
+failures lock a username out for a while, and a session ends after a period of inactivity."""
+
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
-OPEN_TO_ALL = {"login", "healthz"}
+from core.sessions import RENEWED_AT, renew_session
+
+ROOT = Path(__file__).resolve().parent.parent
+
+OPEN_TO_ALL = {"login", "healthz", "admin-login"}
 # Example values for URL parameters, so every pattern can be requested.
 EXAMPLE_ARGUMENTS = {
     "year": "2010-11",
@@ -28,8 +48,6 @@ def walk(patterns, prefix=""):
 
 
 def example_path(route: str) -> str:
-    import re
-
     path = route.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: EXAMPLE_ARGUMENTS.get(m[1], "1"), path)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: EXAMPLE_ARGUMENTS.get(m[1], "1"), path)
@@ -83,3 +101,277 @@ def test_a_wrong_password_shows_an_error_summary(client):
     assert response.status_code == 200
     assert b"There is a problem" in response.content
     assert b"<title>Error: Sign in" in response.content
+
+
+def sign_in_attempt(client, username, password, address="203.0.113.7"):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_the_admin_sign_in_page_sends_people_to_the_one_sign_in_page(client):
+    response = client.get("/admin/login/?next=/admin/plans/milestone/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/plans/milestone/"
+
+
+@pytest.mark.django_db
+def test_a_password_posted_to_the_admin_sign_in_page_signs_nobody_in(client):
+    from tests.plans.factories import UserFactory
+
+    UserFactory(username="director", is_staff=True)
+    response = client.post(
+        "/admin/login/", {"username": "director", "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_after_five_wrong_passwords_even_the_right_one_is_refused_with_a_lockout_page(client):
+    from tests.plans.factories import UserFactory
+
+    UserFactory(username="director")
+    for _ in range(4):
+        assert sign_in_attempt(client, "director", "wrong").status_code == 200
+    assert sign_in_attempt(client, "director", "wrong").status_code == 429
+
+    response = sign_in_attempt(client, "director", "correct horse battery staple")
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    page = response.content.decode()
+    assert "You have tried to sign in too many times" in page
+    assert "after 5 attempts" in page
+    assert re.search(r"You can try again in 15 minutes, after \d{1,2}:\d\d[ap]m\.", page)
+
+
+@pytest.mark.django_db
+def test_the_lockout_ends_after_the_cool_off(client):
+    from axes.models import AccessAttempt
+
+    from tests.plans.factories import UserFactory
+
+    UserFactory(username="director")
+    for _ in range(5):
+        sign_in_attempt(client, "director", "wrong")
+    assert sign_in_attempt(client, "director", "wrong").status_code == 429
+
+    # Sixteen minutes pass without another attempt.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    response = sign_in_attempt(client, "director", "correct horse battery staple")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_a_lockout_stops_one_username_from_one_address_only(client):
+    from tests.plans.factories import UserFactory
+
+    UserFactory(username="director")
+    UserFactory(username="staff")
+    for _ in range(5):
+        sign_in_attempt(client, "director", "wrong", address="203.0.113.7")
+
+    colleague = sign_in_attempt(client, "staff", "correct horse battery staple")
+    assert colleague.status_code == 302
+    client.logout()
+    elsewhere = sign_in_attempt(
+        client, "director", "correct horse battery staple", address="198.51.100.2"
+    )
+    assert elsewhere.status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(AXES_FAILURE_LIMIT=2)
+def test_the_failure_limit_is_a_setting(client):
+    from tests.plans.factories import UserFactory
+
+    UserFactory(username="director")
+    assert sign_in_attempt(client, "director", "wrong").status_code == 200
+    assert sign_in_attempt(client, "director", "wrong").status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_failed_sign_in_is_logged_with_username_and_address_but_not_the_password(client, caplog):
+    caplog.set_level(logging.INFO)
+    sign_in_attempt(client, "director", "my-secret-guess", address="203.0.113.7")
+
+    failures = [r.getMessage() for r in caplog.records if "login failure" in r.getMessage()]
+    assert len(failures) == 1
+    assert 'username: "director"' in failures[0]
+    assert 'ip_address: "203.0.113.7"' in failures[0]
+    assert "my-secret-guess" not in caplog.text
+
+
+CLIENT_ADDRESS_SCRIPT = """
+import json
+from axes.helpers import get_client_ip_address
+from django.test import RequestFactory
+
+factory = RequestFactory()
+requests = {
+    "no header": factory.get("/", REMOTE_ADDR="10.0.0.1"),
+    "proxy's header": factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5"),
+    "client's own claim first": factory.get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.66, 203.0.113.5"
+    ),
+    "two proxies": factory.get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.66, 203.0.113.5, 10.0.0.2"
+    ),
+    "other header": factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.9"),
+}
+print(json.dumps({name: get_client_ip_address(request) for name, request in requests.items()}))
+"""
+
+
+def client_addresses(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    environment.update(DEBUG="on", **env)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", CLIENT_ADDRESS_SCRIPT],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_without_trusted_proxies_the_client_address_is_the_connections_and_headers_are_ignored():
+    addresses = client_addresses(TRUSTED_PROXY_COUNT="0")
+    assert set(addresses.values()) == {"10.0.0.1"}
+
+
+def test_behind_one_proxy_the_client_address_is_the_one_the_proxy_recorded():
+    addresses = client_addresses(TRUSTED_PROXY_COUNT="1")
+    assert addresses["no header"] == "10.0.0.1"
+    assert addresses["proxy's header"] == "203.0.113.5"
+    assert addresses["client's own claim first"] == "203.0.113.5"
+    assert addresses["other header"] == "10.0.0.1"
+
+
+def test_behind_two_proxies_the_client_address_is_the_one_the_farther_proxy_recorded():
+    addresses = client_addresses(TRUSTED_PROXY_COUNT="2")
+    assert addresses["two proxies"] == "203.0.113.5"
+
+
+def test_the_header_that_carries_the_client_address_is_a_setting():
+    addresses = client_addresses(TRUSTED_PROXY_COUNT="1", CLIENT_IP_HEADER="X-Real-IP")
+    assert addresses["other header"] == "203.0.113.9"
+    assert addresses["proxy's header"] == "10.0.0.1"
+
+
+def test_a_session_lasts_thirty_minutes_of_inactivity_by_default():
+    assert settings.SESSION_IDLE_MINUTES == 30
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+@pytest.mark.parametrize(
+    ("renewed_seconds_ago", "renewed"), [(None, True), (1, False), (59, False), (60, True)]
+)
+def test_a_session_in_use_is_renewed_at_most_once_a_minute(renewed_seconds_ago, renewed):
+    session = {} if renewed_seconds_ago is None else {RENEWED_AT: 1000 - renewed_seconds_ago}
+    renew_session(session, now=1000)
+    assert (session[RENEWED_AT] == 1000) is renewed
+
+
+def test_staying_signed_in_renews_the_session_however_recently_it_was_renewed():
+    session = {RENEWED_AT: 990}
+    renew_session(session, now=1000, force=True)
+    assert session[RENEWED_AT] == 1000
+
+
+def a_while_passes(client, *, seconds):
+    """Move the signed-in session's last renewal and its end back by this many seconds."""
+    from django.contrib.sessions.models import Session
+
+    session = client.session
+    session[RENEWED_AT] -= seconds
+    session.save()
+    Session.objects.update(expire_date=F("expire_date") - timedelta(seconds=seconds))
+
+
+@pytest.mark.django_db
+def test_a_request_after_a_few_minutes_moves_the_end_of_the_session_on(signed_in_client):
+    from django.contrib.sessions.models import Session
+
+    signed_in_client.get("/")
+    a_while_passes(signed_in_client, seconds=25 * 60)
+    assert Session.objects.get().expire_date < timezone.now() + timedelta(minutes=6)
+
+    signed_in_client.get("/")
+
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
+
+
+@pytest.mark.django_db
+def test_requests_within_a_minute_do_not_write_the_session_again(signed_in_client):
+    signed_in_client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        signed_in_client.get("/")
+    assert not [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+
+
+@pytest.mark.django_db
+def test_a_visitor_who_is_not_signed_in_gets_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    client.get("/accounts/login/")
+    client.get("/healthz")
+    assert not Session.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_page_tells_the_warning_how_long_the_session_has_left(signed_in_client):
+    signed_in_client.get("/")
+    a_while_passes(signed_in_client, seconds=30)
+
+    # Renewed half a minute ago, so not renewed again by this request.
+    page = signed_in_client.get("/").content.decode()
+
+    assert re.search(r'data-idle-seconds="17[67]\d"', page)
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_carries_the_closed_timeout_warning(signed_in_client):
+    page = signed_in_client.get("/").content.decode()
+    assert '<dialog class="app-timeout-warning"' in page
+    assert 'data-idle-seconds="1800"' in page
+    assert 'data-warning-seconds="120"' in page
+    assert 'data-stay-url="/accounts/stay-signed-in/"' in page
+    assert "<dialog open" not in page
+
+
+@pytest.mark.django_db
+def test_the_entry_screens_carry_the_timeout_warning_too(signed_in_client):
+    response = signed_in_client.get("/admin/")
+    assert response.status_code == 200
+    assert b'<dialog class="app-timeout-warning"' in response.content
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_has_no_timeout_warning(client):
+    assert b"app-timeout-warning" not in client.get("/accounts/login/").content
+
+
+@pytest.mark.django_db
+def test_staying_signed_in_answers_a_csrf_protected_post(user_in_group):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user_in_group("Staff"))
+    page = client.get("/")
+    token = page.context["csrf_token"]
+
+    assert client.post("/accounts/stay-signed-in/").status_code == 403
+    assert client.get("/accounts/stay-signed-in/").status_code == 405
+    response = client.post("/accounts/stay-signed-in/", HTTP_X_CSRFTOKEN=str(token))
+    assert response.status_code == 204
+
+
+@pytest.mark.django_db
+def test_staying_signed_in_after_the_session_ended_sends_to_sign_in(client):
+    response = client.post("/accounts/stay-signed-in/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

@@ -74,15 +74,61 @@ def browser():
         chromium.close()
 
 
+# Runs in every page before its own scripts (through the DevTools protocol, which the page's
+# Content Security Policy does not govern) and reports each refusal to the console with its
+# details. Chromium reports refusals to the console itself too, in less detail.
+CSP_VIOLATION_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    `Content Security Policy violation: ${event.violatedDirective} refused ` +
+    `${event.blockedURI || "inline code"} in ${event.sourceFile || event.documentURI}` +
+    `:${event.lineNumber} ${event.sample ? `(${event.sample})` : ""}`
+  );
+});
+"""
+
+
+def is_csp_violation(message):
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
-def new_context(browser):
-    """Make a fresh browser context (its own cookies); every one is closed after the test."""
+def csp_violations():
+    """Every Content Security Policy violation the browser reports during the test, from any
+    page of any context; the test fails if there is one."""
+    violations = []
+    yield violations
+    if violations:
+        pytest.fail(
+            "The browser reported Content Security Policy violations:\n"
+            + "\n".join(f"- {url}: {text}" for url, text in violations),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def new_context(browser, csp_violations):
+    """Make a fresh browser context (its own cookies); every one is closed after the test.
+
+    Every page of it reports Content Security Policy violations, which fail the test; axe-core
+    is loaded into every page the same way (adding it as a script tag would itself be refused).
+    """
     contexts = []
 
     def make(**options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
+        context.add_init_script(script=CSP_VIOLATION_REPORTER)
+        context.add_init_script(path=str(AXE))
+        context.on(
+            "console",
+            lambda message: (
+                csp_violations.append((message.page.url if message.page else "", message.text))
+                if is_csp_violation(message)
+                else None
+            ),
+        )
         contexts.append(context)
         return context
 
@@ -149,8 +195,6 @@ def assert_accessible():
     """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the page and fail on any violation."""
 
     def check(page):
-        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.add_script_tag(path=str(AXE))
         results = page.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
             AXE_TAGS,

@@ -137,3 +137,22 @@ def test_signing_out_returns_to_the_sign_in_page(page, server_url, sign_in):
     # Signed out means signed out: the plans are no longer reachable.
     page.goto(f"{server_url}/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+
+
+def test_too_many_wrong_passwords_lead_to_a_lockout_page_that_says_when_to_try_again(
+    page, server_url, sign_in, assert_accessible, screenshot
+):
+    for _ in range(5):
+        sign_in(page, server_url, "director", password="not the password")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "You have tried to sign in too many times"
+    )
+    expect(page.get_by_text(re.compile(r"You can try again in 15 minutes"))).to_be_visible()
+    screenshot(page, "locked-out")
+    assert_accessible(page)
+
+    sign_in(page, server_url, "director")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "You have tried to sign in too many times"
+    )
