@@ -1,11 +1,250 @@
-"""Spreadsheet import and export (django-import-export): the formula-safe resource base and the
-widgets every app's resources use."""
+"""Spreadsheet import and export (django-import-export): reading an uploaded sheet safely, the
+formula-safe resource base and the widgets every app's resources use."""
 
+import codecs
+import csv
+import io
+import logging
+import re
+import zipfile
+from dataclasses import dataclass
+
+import tablib
 from django.core.exceptions import ValidationError
 from import_export import resources, widgets
 
+logger = logging.getLogger(__name__)
+
 # A text cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading an uploaded sheet: limits first, then a parse that refuses what it cannot read exactly
+# ---------------------------------------------------------------------------------------------
+
+NOT_A_SHEET = (
+    "This file is not an Excel workbook (.xlsx) or a CSV file. Save it from your spreadsheet "
+    "program as an Excel workbook (.xlsx) or as CSV UTF-8, then upload it again."
+)
+# A workbook is a zip whose parts are unpacked to be read: this many times the upload limit,
+# at most. Real workbooks unpack to a few times their size; a "zip bomb" to thousands.
+MAX_UNPACKED_RATIO = 20
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+# The sheet's declared extent, e.g. <dimension ref="A1:R1048576"/>, near the start of its XML.
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::[A-Z]{1,3}(\d+))?\"")
+FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+
+
+class UnreadableSheet(ValueError):
+    """An uploaded file that cannot be imported, with a message for the person who sent it."""
+
+
+@dataclass
+class Sheet:
+    """An uploaded sheet that passed every check: its format ("csv" or "xlsx") and its rows."""
+
+    file_format: str
+    dataset: tablib.Dataset
+
+
+def column_letter(number):
+    """The spreadsheet letter of a 1-based column number: 1 is A, 27 is AA."""
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def describe_cell(row, column, headers=()):
+    """Where a cell is, as a person finds it in a spreadsheet program: 'row 3, column B
+    ("title")'. Rows count from 1 at the header row, as spreadsheet programs number them."""
+    header = headers[column - 1] if row > 1 and 0 < column <= len(headers) else None
+    named = f' ("{header}")' if header not in (None, "") else ""
+    return f"row {row}, column {column_letter(column)}{named}"
+
+
+def too_many_rows(rows, max_rows):
+    rows = f"{rows:,}" if isinstance(rows, int) else rows
+    return UnreadableSheet(
+        f"This sheet has {rows} rows of data; at most {max_rows:,} can be imported at once. "
+        "Split it into smaller files."
+    )
+
+
+def sniff_format(data):
+    """ "xlsx" for a zip, "csv" for text; refuses binary data that is neither (a NUL byte in the
+    first 8,000 bytes, as git and `file` tell text from binary)."""
+    if data.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if b"\x00" in data[:8000]:
+        raise UnreadableSheet(NOT_A_SHEET)
+    return "csv"
+
+
+def read_sheet(data, *, max_rows, max_unpacked_bytes, file_format=None):
+    """The rows of an uploaded sheet (bytes), refusing with an UnreadableSheet a file that is
+    not a workbook or a CSV file, a CSV file that is not UTF-8, a formula without a saved value,
+    and a sheet with more than `max_rows` rows of data (a workbook's declared size is checked
+    before it is parsed). The format follows the file's content, not its name."""
+    file_format = file_format or sniff_format(data)
+    if file_format == "xlsx":
+        return Sheet("xlsx", read_workbook(data, max_rows, max_unpacked_bytes))
+    return Sheet("csv", read_csv(data, max_rows))
+
+
+def read_csv(data, max_rows):
+    """A CSV file's rows, as django-import-export reads them (header row, short rows padded),
+    after checking it is UTF-8 and counting its rows."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UnreadableSheet(
+            f"{describe_bad_byte(data, error.start).capitalize()} has a character that is not "
+            'UTF-8. Save the file as "CSV UTF-8" from your spreadsheet program, then upload '
+            "it again."
+        ) from error
+    # Counting line ends is cheap and never undercounts; only a file that might be too long is
+    # counted exactly (a cell may hold line breaks).
+    if text.count("\n") + text.count("\r") > max_rows:
+        rows = sum(1 for row in csv.reader(io.StringIO(text, newline="")) if row) - 1
+        if rows > max_rows:
+            raise too_many_rows(rows, max_rows)
+    dataset = tablib.Dataset()
+    try:
+        # newline="" keeps a carriage return inside a cell as it was.
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
+            if number == 1:
+                dataset.headers = row
+            elif row:
+                if len(row) > dataset.width:
+                    raise UnreadableSheet(
+                        f"Row {number} has {len(row)} cells but the header row has "
+                        f"{dataset.width}. Remove the extra cells or give them a header."
+                    )
+                dataset.append(row + [""] * (dataset.width - len(row)))
+    except csv.Error as error:
+        raise UnreadableSheet(NOT_A_SHEET) from error
+    return dataset
+
+
+def describe_bad_byte(data, offset):
+    """Where the byte at `offset` of a CSV file is, by row and column."""
+    before = data[:offset].decode("utf-8")
+    try:
+        records = list(csv.reader(io.StringIO(before, newline="")))
+    except csv.Error:
+        return f"row {before.count(chr(10)) + 1}"
+    headers = records[0] if records else []
+    if not records or before.endswith(("\n", "\r")):
+        return describe_cell(len(records) + 1, 1, headers)
+    return describe_cell(len(records), len(records[-1]), headers)
+
+
+def read_workbook(data, max_rows, max_unpacked_bytes):
+    """The active sheet of an xlsx workbook, as django-import-export reads it (header row, then
+    values; a formula gives its saved value), after checking from the zip's directory and each
+    sheet's declared dimension that it is small enough to read."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise UnreadableSheet(NOT_A_SHEET) from error
+    names = {part.filename for part in parts}
+    sheets = [name for name in names if WORKSHEET_PART.match(name)]
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names or not sheets:
+        raise UnreadableSheet(NOT_A_SHEET)
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > max_unpacked_bytes:
+        raise UnreadableSheet(
+            f"This workbook unpacks to {unpacked / 1_000_000:,.0f} MB; at most "
+            f"{max_unpacked_bytes / 1_000_000:,.0f} MB can be read. Save it again from your "
+            "spreadsheet program, or split it into smaller files."
+        )
+    has_formulas = False
+    try:
+        for name in sheets:
+            declared = declared_rows(archive, name)
+            if declared is not None and declared - 1 > max_rows:
+                raise too_many_rows(declared - 1, max_rows)
+            has_formulas = has_formulas or contains_formula(archive, name)
+        return parse_workbook(data, max_rows, has_formulas)
+    except UnreadableSheet:
+        raise
+    except Exception as error:
+        # openpyxl raises many kinds of error on a damaged workbook; each means the same to
+        # the person who sent it.
+        logger.info("Unreadable workbook: %r", error)
+        raise UnreadableSheet(NOT_A_SHEET) from error
+
+
+def declared_rows(archive, name):
+    """The last row a sheet's <dimension ref> declares, read from the first 64 KB of its XML
+    (the dimension comes before the cells), or None if it declares none."""
+    with archive.open(name) as part:
+        head = part.read(65536)
+    match = DIMENSION.search(head)
+    if not match:
+        return None
+    last = match.group(3) or match.group(2)
+    return int(last) if last else None
+
+
+def contains_formula(archive, name, chunk_size=1 << 20):
+    """Whether a sheet's XML has a formula element, read in chunks (a C-speed scan, far cheaper
+    than parsing the sheet a second time when it has none)."""
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(chunk_size):
+            if FORMULA_ELEMENT.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def parse_workbook(data, max_rows, has_formulas):
+    import openpyxl
+
+    values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+    rows = values.iter_rows()
+    # A formula's saved value is None both when it has none and when its result is blank, so
+    # formulas are read too (only when the sheet has any), to tell which is which.
+    formulas = None
+    if has_formulas:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        formulas = book.active.iter_rows()
+    dataset = tablib.Dataset()
+    headers = []
+    for number, row in enumerate(rows, 1):
+        formula_row = next(formulas, ()) if formulas is not None else ()
+        for cell, formula_cell in zip(row, formula_row, strict=False):
+            if getattr(formula_cell, "data_type", None) == "f" and cell.value is None:
+                raise UnreadableSheet(
+                    f"{describe_cell(number, formula_cell.column, headers).capitalize()} has "
+                    "a formula whose result was not saved in the file. Open the file in Excel "
+                    "and save it again (which saves the results), or type the value in place "
+                    "of the formula."
+                )
+        row_values = [cell.value for cell in row]
+        if number == 1:
+            headers = row_values
+            dataset.headers = row_values
+            continue
+        if number - 1 > max_rows:
+            raise too_many_rows(f"more than {max_rows:,}", max_rows)
+        # A workbook that declares no dimension can have rows of differing lengths.
+        width = len(headers)
+        if any(value is not None for value in row_values[width:]):
+            raise UnreadableSheet(
+                f"Row {number} has cells beyond the last column of the header row. Remove "
+                "them or give them a header."
+            )
+        dataset.append(row_values[:width] + [None] * (width - len(row_values)))
+    return dataset
 
 
 def escape_formula(value):

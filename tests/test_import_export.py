@@ -417,7 +417,8 @@ def test_an_xlsx_workbook_is_imported_with_native_numbers_and_dates(admin_client
     rows = [
         BUDGET_LINE_HEADERS,
         [None, "2010-11", "Pay", None, 1473000.55, "Staff costs", None],
-        [None, "2010-11", "Income", None, -93000, "=not a formula once escaped", None],
+        # Escaped text: openpyxl would write "=..." itself as a formula.
+        [None, "2010-11", "Income", None, -93000, "'=not a formula once escaped", None],
     ]
 
     preview = upload(client, BudgetLine, rows, XLSX)
@@ -428,6 +429,7 @@ def test_an_xlsx_workbook_is_imported_with_native_numbers_and_dates(admin_client
     lines = {line.category.name: line for line in BudgetLine.objects.all()}
     assert lines["Pay"].amount == Decimal("1473000.55")
     assert lines["Income"].amount == Decimal("-93000")
+    assert lines["Income"].description == "=not a formula once escaped"
 
     client = admin_client_for("Directors")
     rows = [
