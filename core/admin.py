@@ -84,6 +84,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
 
     import_formats = [CSV, XLSX]
     confirm_form_class = ConfirmImportForm
+    import_template_name = "admin/import_export/spreadsheet_import.html"
 
     # -- Preview: limits and a careful read first; the sheet is kept in the database --------
 
