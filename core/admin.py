@@ -19,6 +19,8 @@ from core.edit_conflicts import EditConflictAdmin
 from core.models import ImportPreview
 from core.spreadsheets import MAX_UNPACKED_RATIO, UnreadableSheet, read_sheet
 
+# Rows the preview page shows of a sheet it can import (every bad row is always shown).
+PREVIEW_ROWS = 200
 NO_PREVIEW = (
     "There is no import waiting to be confirmed: it has been confirmed already, or it has "
     "expired. Upload the file again to see a new preview."
@@ -144,6 +146,8 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
             for resource in resources
         ]
         context["import_error_display"] = self.import_error_display
+        context["preview_rows"] = PREVIEW_ROWS
+        context["preview_slice"] = f":{PREVIEW_ROWS}"
         context["import_limits"] = {
             "max_upload_mb": settings.IMPORT_MAX_UPLOAD_MB,
             "max_rows": settings.IMPORT_MAX_ROWS,

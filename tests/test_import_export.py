@@ -1292,3 +1292,21 @@ def test_an_export_with_a_bad_filter_is_a_bad_request(admin_client_for, plan, qu
         {"format": format_index(Milestone, CSV, export=True), "resource": "0"},
     )
     assert response.status_code == 400
+
+
+def test_a_long_preview_shows_its_first_rows_and_says_how_many_there_are(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    rows = [
+        ["", "2010-11", "Children's voices", f"Step {n}", "2011-03-31", "on track", "", "", "0"]
+        for n in range(1, 206)
+    ]
+
+    preview = upload(client, Milestone, [MILESTONE_HEADERS, *rows])
+
+    assert_preview_only(preview)
+    page = text(preview)
+    assert "The first 200 of 205 rows." in page
+    assert "Step 200<" in page
+    assert "Step 201<" not in page
+    confirm(client, Milestone, preview)
+    assert Milestone.objects.count() == 205
