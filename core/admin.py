@@ -27,27 +27,6 @@ NO_PREVIEW = (
 )
 
 
-def describe_import_problems(result, limit=10):
-    """The problems of an import result, one "Line N: field: message" per problem."""
-    lines = []
-    for row in result.invalid_rows:
-        for field, messages_ in row.error_dict.items():
-            label = "" if field == "__all__" else f"{field}: "
-            lines.extend(f"Line {row.number}: {label}{message}" for message in messages_)
-    for number, errors in result.row_errors():
-        lines.extend(f"Line {number}: {error.error}" for error in errors)
-    lines.extend(str(error.error) for error in result.base_errors)
-    if len(lines) > limit:
-        lines = [*lines[:limit], f"and {len(lines) - limit} more."]
-    return lines
-
-
-class RecordAdmin(SimpleHistoryAdmin, EditConflictAdmin):
-    """The entry screen of a business record: its History page lists every change with who made
-    it, when, and the values before and after; its form refuses to save over someone else's
-    newer change."""
-
-
 class ConfirmImportForm(forms.Form):
     """The confirm step names its preview by a random key, never by a file: the key finds the
     uploaded sheet only with the signed-in user who uploaded it."""
@@ -72,6 +51,27 @@ def read_upload(import_file):
         )
     data = b"".join(import_file.chunks())
     return data, read_sheet(data, max_rows=max_rows, max_unpacked_bytes=max_unpacked_bytes)
+
+
+def describe_import_problems(result, limit=10):
+    """The problems of an import result, one "Line N: field: message" per problem."""
+    lines = []
+    for row in result.invalid_rows:
+        for field, messages_ in row.error_dict.items():
+            label = "" if field == "__all__" else f"{field}: "
+            lines.extend(f"Line {row.number}: {label}{message}" for message in messages_)
+    for number, errors in result.row_errors():
+        lines.extend(f"Line {number}: {error.error}" for error in errors)
+    lines.extend(str(error.error) for error in result.base_errors)
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"and {len(lines) - limit} more."]
+    return lines
+
+
+class RecordAdmin(SimpleHistoryAdmin, EditConflictAdmin):
+    """The entry screen of a business record: its History page lists every change with who made
+    it, when, and the values before and after; its form refuses to save over someone else's
+    newer change."""
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from import_export.formats.base_formats import CSV, XLSX
 
 from budgets.models import BudgetLine
@@ -890,7 +891,9 @@ def file_errors(response):
     assert response.status_code == 200
     assert "confirm_form" not in response.context
     assert "Confirm import" not in text(response)
-    return response.context["form"].errors["import_file"]
+    errors = response.context["form"].errors["import_file"]
+    assert all(escape(error) in text(response) for error in errors)
+    return errors
 
 
 def xlsx_bytes(rows):
