@@ -95,6 +95,13 @@ def looks_binary(data):
     return controls > len(head) * 0.05
 
 
+def too_many_columns(columns):
+    return UnreadableSheet(
+        f"This sheet has {columns:,} columns; at most {MAX_COLUMNS} can be read. Remove the "
+        "columns that are not to be imported."
+    )
+
+
 def sniff_format(data):
     """ "xlsx" for a zip, "csv" for text; refuses binary data that is neither."""
     if data.startswith(ZIP_MAGIC):
@@ -139,6 +146,8 @@ def read_csv(data, max_rows):
         # newline="" keeps a carriage return inside a cell as it was.
         for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
             if number == 1:
+                if len(row) > MAX_COLUMNS:
+                    raise too_many_columns(len(row))
                 dataset.headers = row
             elif row:
                 if len(row) > dataset.width:
@@ -193,10 +202,7 @@ def read_workbook(data, max_rows, max_unpacked_bytes):
             if rows is not None and rows - 1 > max_rows:
                 raise too_many_rows(rows - 1, max_rows)
             if columns is not None and columns > MAX_COLUMNS:
-                raise UnreadableSheet(
-                    f"This sheet has {columns:,} columns; at most {MAX_COLUMNS} can be read. "
-                    "Remove the columns that are not to be imported."
-                )
+                raise too_many_columns(columns)
             has_formulas = has_formulas or contains_formula(archive, name)
         return parse_workbook(data, max_rows, has_formulas)
     except UnreadableSheet:

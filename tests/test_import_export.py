@@ -1313,3 +1313,21 @@ def test_a_long_preview_shows_its_first_rows_and_says_how_many_there_are(admin_c
     assert "Step 201<" not in page
     confirm(client, Milestone, preview)
     assert Milestone.objects.count() == 205
+
+
+def test_a_long_list_of_bad_rows_shows_the_first_and_says_how_many_there_are(
+    admin_client_for, plan
+):
+    client = admin_client_for("Administrators")
+    rows = [
+        ["", "2010-11", "No such project", f"Step {n}", "2011-03-31", "on track", "", "", "0"]
+        for n in range(1, 206)
+    ]
+
+    preview = upload(client, Milestone, [MILESTONE_HEADERS, *rows])
+
+    assert_refused(preview)
+    page = text(preview)
+    assert "The first 200 of 205 rows with errors." in page
+    assert page.count("No project called") == 200
+    assert Milestone.objects.count() == 0

@@ -94,6 +94,13 @@ def test_a_csv_keeps_carriage_returns_in_cells_and_drops_its_byte_order_mark():
     assert list(sheet.dataset) == [("1", "one\rtwo"), ("2", "short")]
 
 
+def test_a_csv_wider_than_any_sheet_to_import_is_refused():
+    assert refusal(b"," * 100 + b"\n" + b"," * 100 + b"\n") == (
+        "This sheet has 101 columns; at most 100 can be read. Remove the columns that are not "
+        "to be imported."
+    )
+
+
 def test_a_short_csv_row_is_padded_and_a_long_one_refused():
     assert list(read_sheet(b"a,b,c\n1\n", **LIMITS).dataset) == [("1", "", "")]
     assert refusal(b"a,b\n1,2,3\n") == (
