@@ -82,6 +82,11 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
     validation errors: a row that had become invalid since the preview (its project renamed,
     say) was skipped while the others were saved, under "Import finished". Here any problem
     rolls the whole sheet back and is reported.
+
+    Only .xlsx and CSV are accepted, and the file's content, not the format chosen, decides how
+    it is read. The preview and the confirmation are this class's own views (see import_action
+    and process_import): django-import-export's kept the sheet in a temporary file named by the
+    confirm form.
     """
 
     import_formats = [CSV, XLSX]
@@ -150,7 +155,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
         context["preview_slice"] = f":{PREVIEW_ROWS}"
         context["import_limits"] = {
             "max_upload_mb": settings.IMPORT_MAX_UPLOAD_MB,
-            "max_rows": settings.IMPORT_MAX_ROWS,
+            "max_rows": f"{settings.IMPORT_MAX_ROWS:,}",
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
