@@ -263,6 +263,12 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Limits on one uploaded sheet, checked before it is read: its size, and the rows it has (a
+# workbook's declared size counts, so a small file that declares a huge sheet is refused).
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=5)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# Hours an uploaded sheet waits for its preview to be confirmed before it is discarded.
+IMPORT_PREVIEW_MAX_AGE_HOURS = env.int("IMPORT_PREVIEW_MAX_AGE_HOURS", default=24)
 
 # The organisation whose plans these are, shown in the page header.
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Children's Commissioner")

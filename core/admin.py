@@ -1,16 +1,57 @@
 """Admin bases every app's entry screens use: audit history, edit-conflict protection, and
 spreadsheet import and export, all or nothing."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
-from import_export.tmp_storages import TempFolderStorage
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import history
 from core.edit_conflicts import EditConflictAdmin
+from core.models import ImportPreview
+from core.spreadsheets import MAX_UNPACKED_RATIO, UnreadableSheet, read_sheet
+
+# Rows the preview page shows of a sheet it can import (every bad row is always shown).
+PREVIEW_ROWS = 200
+NO_PREVIEW = (
+    "There is no import waiting to be confirmed: it has been confirmed already, or it has "
+    "expired. Upload the file again to see a new preview."
+)
+
+
+class ConfirmImportForm(forms.Form):
+    """The confirm step names its preview by a random key, never by a file: the key finds the
+    uploaded sheet only with the signed-in user who uploaded it."""
+
+    preview_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+def upload_limits():
+    """The largest upload, in bytes, its largest unpacked size, and the most rows."""
+    max_bytes = settings.IMPORT_MAX_UPLOAD_MB * 1_000_000
+    return max_bytes, max_bytes * MAX_UNPACKED_RATIO, settings.IMPORT_MAX_ROWS
+
+
+def read_upload(import_file):
+    """The sheet of an uploaded file, refused (UnreadableSheet) before it is read if it is over
+    the size limit, and by read_sheet if it is malformed or has too many rows."""
+    max_bytes, max_unpacked_bytes, max_rows = upload_limits()
+    if import_file.size > max_bytes:
+        raise UnreadableSheet(
+            f"This file is {import_file.size / 1_000_000:,.1f} MB; files of at most "
+            f"{settings.IMPORT_MAX_UPLOAD_MB} MB can be imported. Split it into smaller files."
+        )
+    data = b"".join(import_file.chunks())
+    return data, read_sheet(data, max_rows=max_rows, max_unpacked_bytes=max_unpacked_bytes)
 
 
 def describe_import_problems(result, limit=10):
@@ -26,18 +67,6 @@ def describe_import_problems(result, limit=10):
     if len(lines) > limit:
         lines = [*lines[:limit], f"and {len(lines) - limit} more."]
     return lines
-
-
-class ExactTextTempFolderStorage(TempFolderStorage):
-    """Holds an uploaded sheet between its preview and its confirmation, reading a csv back
-    without newline translation. django-import-export reads it in universal-newline mode, so a
-    carriage return inside a cell came back as a line feed: the text changed on import, and a
-    cell escaped as an apostrophe and a carriage return kept its apostrophe."""
-
-    def _open(self, mode="r"):
-        if self.name and "b" not in mode:
-            return open(self.get_full_path(), mode, encoding=self.encoding, newline="")
-        return super()._open(mode)
 
 
 class RecordAdmin(SimpleHistoryAdmin, EditConflictAdmin):
@@ -93,9 +122,159 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
     validation errors: a row that had become invalid since the preview (its project renamed,
     say) was skipped while the others were saved, under "Import finished". Here any problem
     rolls the whole sheet back and is reported.
+
+    Only .xlsx and CSV are accepted, and the file's content, not the format chosen, decides how
+    it is read. The preview and the confirmation are this class's own views (see import_action
+    and process_import): django-import-export's kept the sheet in a temporary file named by the
+    confirm form.
     """
 
-    tmp_storage_class = ExactTextTempFolderStorage
+    import_formats = [CSV, XLSX]
+    confirm_form_class = ConfirmImportForm
+    import_template_name = "admin/import_export/spreadsheet_import.html"
+
+    # -- Preview: limits and a careful read first; the sheet is kept in the database --------
+
+    def import_action(self, request, **kwargs):
+        """The upload and its dry-run preview. Unlike django-import-export's own, this checks
+        the file's size and declared rows before reading it, explains a file it cannot read,
+        and keeps the sheet for the confirm step in the database (ImportPreview), not in a
+        temporary file whose name the confirm form carried."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = self.get_import_context_data()
+        import_form = self.create_import_form(request)
+        resource_kwargs = self.get_import_resource_kwargs(request, form=import_form, **kwargs)
+        if request.POST and import_form.is_valid():
+            import_file = import_form.cleaned_data["import_file"]
+            try:
+                data, sheet = read_upload(import_file)
+            except UnreadableSheet as error:
+                import_form.add_error("import_file", str(error))
+            else:
+                if not sheet.dataset:
+                    import_form.add_error(
+                        "import_file",
+                        "This file has no rows to import below its header row.",
+                    )
+        if request.POST and import_form.is_valid():
+            resource = self.choose_import_resource_class(import_form, request)(**resource_kwargs)
+            resources = [resource]
+            result = resource.import_data(
+                sheet.dataset,
+                dry_run=True,
+                raise_errors=False,
+                file_name=import_file.name,
+                user=request.user,
+                **self.get_import_data_kwargs(request=request, form=import_form, **kwargs),
+            )
+            context["result"] = result
+            if not result.has_errors() and not result.has_validation_errors():
+                import_file.preview = self.keep_preview(request, import_form, data, sheet)
+                context["confirm_form"] = self.create_confirm_form(request, import_form)
+        else:
+            resources = [
+                resource_class(**resource_kwargs)
+                for resource_class in self.get_import_resource_classes(request)
+            ]
+
+        context.update(self.admin_site.each_context(request))
+        context["title"] = "Import"
+        context["form"] = import_form
+        context["opts"] = self.model._meta
+        context["media"] = self.media + import_form.media
+        context["fields_list"] = [
+            (
+                resource.get_display_name(),
+                [field.column_name for field in resource.get_user_visible_fields()],
+            )
+            for resource in resources
+        ]
+        context["import_error_display"] = self.import_error_display
+        context["preview_rows"] = PREVIEW_ROWS
+        context["preview_slice"] = f":{PREVIEW_ROWS}"
+        context["import_limits"] = {
+            "max_upload_mb": settings.IMPORT_MAX_UPLOAD_MB,
+            "max_rows": f"{settings.IMPORT_MAX_ROWS:,}",
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def keep_preview(self, request, import_form, data, sheet):
+        """Keep the uploaded sheet until it is confirmed, discarding abandoned ones."""
+        ImportPreview.objects.expired().delete()
+        return ImportPreview.objects.create(
+            user=request.user,
+            model=self.model._meta.label_lower,
+            file_name=import_form.cleaned_data["import_file"].name[:255],
+            file_format=sheet.file_format,
+            resource=import_form.cleaned_data.get("resource") or "",
+            data=data,
+        )
+
+    def get_confirm_form_initial(self, request, import_form):
+        if import_form is None:
+            return {}
+        return {"preview_key": import_form.cleaned_data["import_file"].preview.key}
+
+    # -- Confirm: the preview is found by key and user, and used once --------------------------
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """Import the sheet of a preview, once. A preview that is missing (confirmed already,
+        or a key that never existed) or expired is a message on the import page, not an error;
+        no file on disk is ever read or deleted."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        preview = None
+        if confirm_form.is_valid():
+            preview = ImportPreview.objects.filter(
+                key=confirm_form.cleaned_data["preview_key"],
+                user=request.user,
+                model=self.model._meta.label_lower,
+            ).first()
+        # Deleting it claims it: of two confirmations at once, only one deletes a row.
+        if preview is None or not ImportPreview.objects.filter(pk=preview.pk).delete()[0]:
+            return self.back_to_import(request, NO_PREVIEW)
+        if preview.is_expired():
+            return self.back_to_import(
+                request,
+                "This preview has expired, so nothing was imported. Upload the file again to "
+                "see a new preview.",
+            )
+        _max_bytes, max_unpacked_bytes, max_rows = upload_limits()
+        try:
+            sheet = read_sheet(
+                bytes(preview.data),
+                max_rows=max_rows,
+                max_unpacked_bytes=max_unpacked_bytes,
+                file_format=preview.file_format,
+            )
+        except UnreadableSheet as error:
+            return self.back_to_import(request, f"Nothing was imported. {error}")
+        confirm_form.cleaned_data["resource"] = preview.resource
+        result = self.process_dataset(
+            sheet.dataset, confirm_form, request, file_name=preview.file_name, **kwargs
+        )
+        return self.process_result(result, request)
+
+    def back_to_import(self, request, message):
+        messages.error(request, message)
+        app_label, model_name = self.get_model_info()
+        return HttpResponseRedirect(
+            reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+        )
+
+    # -- Export ------------------------------------------------------------------------------
+
+    def export_action(self, request):
+        # The export reads the changelist's filters from the address; a bad one (a date that is
+        # not a date) is the request's fault, not the server's.
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest(f"The export's filters are not valid: {error}") from error
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -1,11 +1,302 @@
-"""Spreadsheet import and export (django-import-export): the formula-safe resource base and the
-widgets every app's resources use."""
+"""Spreadsheet import and export (django-import-export): reading an uploaded sheet safely, the
+formula-safe resource base and the widgets every app's resources use."""
 
+import codecs
+import csv
+import io
+import logging
+import re
+import zipfile
+from dataclasses import dataclass
+
+import tablib
 from django.core.exceptions import ValidationError
-from import_export import resources, widgets
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from import_export import fields, resources, widgets
+
+logger = logging.getLogger(__name__)
 
 # A text cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading an uploaded sheet: limits first, then a parse that refuses what it cannot read exactly
+# ---------------------------------------------------------------------------------------------
+
+NOT_A_SHEET = (
+    "This file is not an Excel workbook (.xlsx) or a CSV file. Save it from your spreadsheet "
+    "program as an Excel workbook (.xlsx) or as CSV UTF-8, then upload it again."
+)
+# A workbook is a zip whose parts are unpacked to be read: this many times the upload limit,
+# at most. Real workbooks unpack to a few times their size; a "zip bomb" to thousands.
+MAX_UNPACKED_RATIO = 20
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+# The sheet's declared extent, e.g. <dimension ref="A1:R1048576"/>, near the start of its XML.
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?\"")
+# No sheet this application imports has more than a few dozen columns; cells beyond this one
+# are not read, so a row that declares a cell in column XFD costs no more than any other.
+MAX_COLUMNS = 100
+FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+CONTROL_BYTES = [*range(0x01, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F]
+WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+
+
+class UnreadableSheet(ValueError):
+    """An uploaded file that cannot be imported, with a message for the person who sent it."""
+
+
+@dataclass
+class Sheet:
+    """An uploaded sheet that passed every check: its format ("csv" or "xlsx") and its rows."""
+
+    file_format: str
+    dataset: tablib.Dataset
+
+
+def column_letter(number):
+    """The spreadsheet letter of a 1-based column number: 1 is A, 27 is AA."""
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def describe_cell(row, column, headers=()):
+    """Where a cell is, as a person finds it in a spreadsheet program: 'row 3, column B
+    ("title")'. Rows count from 1 at the header row, as spreadsheet programs number them."""
+    header = headers[column - 1] if row > 1 and 0 < column <= len(headers) else None
+    named = f' ("{header}")' if header not in (None, "") else ""
+    return f"row {row}, column {column_letter(column)}{named}"
+
+
+def sentence(text):
+    """Text with its first letter a capital, the rest as it was."""
+    return text[:1].upper() + text[1:]
+
+
+def too_many_rows(rows, max_rows):
+    rows = f"{rows:,}" if isinstance(rows, int) else rows
+    return UnreadableSheet(
+        f"This sheet has {rows} rows of data; at most {max_rows:,} can be imported at once. "
+        "Split it into smaller files."
+    )
+
+
+def looks_binary(data):
+    """Whether bytes are binary rather than text: a NUL byte in the first 8,000 (as git tells
+    them apart), or more than 5% control characters other than tab and line ends."""
+    head = data[:8000]
+    if b"\x00" in head:
+        return True
+    controls = sum(head.count(bytes([byte])) for byte in CONTROL_BYTES)
+    return controls > len(head) * 0.05
+
+
+def too_many_columns(columns):
+    return UnreadableSheet(
+        f"This sheet has {columns:,} columns; at most {MAX_COLUMNS} can be read. Remove the "
+        "columns that are not to be imported."
+    )
+
+
+def sniff_format(data):
+    """ "xlsx" for a zip, "csv" for text; refuses binary data that is neither."""
+    if data.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if looks_binary(data):
+        raise UnreadableSheet(NOT_A_SHEET)
+    return "csv"
+
+
+def read_sheet(data, *, max_rows, max_unpacked_bytes, file_format=None):
+    """The rows of an uploaded sheet (bytes), refusing with an UnreadableSheet a file that is
+    not a workbook or a CSV file, a CSV file that is not UTF-8, a formula without a saved value,
+    and a sheet with more than `max_rows` rows of data (a workbook's declared size is checked
+    before it is parsed). The format follows the file's content, not its name."""
+    file_format = file_format or sniff_format(data)
+    if file_format == "xlsx":
+        return Sheet("xlsx", read_workbook(data, max_rows, max_unpacked_bytes))
+    return Sheet("csv", read_csv(data, max_rows))
+
+
+def read_csv(data, max_rows):
+    """A CSV file's rows, as django-import-export reads them (header row, short rows padded),
+    after checking it is UTF-8 and counting its rows."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UnreadableSheet(
+            f"{sentence(describe_bad_byte(data, error.start))} has a character that is not "
+            'UTF-8. Save the file as "CSV UTF-8" from your spreadsheet program, then upload '
+            "it again."
+        ) from error
+    # Counting line ends is cheap and never undercounts; only a file that might be too long is
+    # counted exactly (a cell may hold line breaks).
+    if text.count("\n") + text.count("\r") > max_rows:
+        rows = sum(1 for row in csv.reader(io.StringIO(text, newline="")) if row) - 1
+        if rows > max_rows:
+            raise too_many_rows(rows, max_rows)
+    dataset = tablib.Dataset()
+    try:
+        # newline="" keeps a carriage return inside a cell as it was.
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
+            if number == 1:
+                if len(row) > MAX_COLUMNS:
+                    raise too_many_columns(len(row))
+                dataset.headers = row
+            elif row:
+                if len(row) > dataset.width:
+                    raise UnreadableSheet(
+                        f"Row {number} has {len(row)} cells but the header row has "
+                        f"{dataset.width}. Remove the extra cells or give them a header."
+                    )
+                dataset.append(row + [""] * (dataset.width - len(row)))
+    except csv.Error as error:
+        raise UnreadableSheet(NOT_A_SHEET) from error
+    return dataset
+
+
+def describe_bad_byte(data, offset):
+    """Where the byte at `offset` of a CSV file is, by row and column."""
+    before = data[:offset].decode("utf-8")
+    try:
+        records = list(csv.reader(io.StringIO(before, newline="")))
+    except csv.Error:
+        return f"row {before.count(chr(10)) + 1}"
+    headers = records[0] if records else []
+    if not records or before.endswith(("\n", "\r")):
+        return describe_cell(len(records) + 1, 1, headers)
+    return describe_cell(len(records), len(records[-1]), headers)
+
+
+def read_workbook(data, max_rows, max_unpacked_bytes):
+    """The active sheet of an xlsx workbook, as django-import-export reads it (header row, then
+    values; a formula gives its saved value; blank rows left out, as in a CSV file), after
+    checking from the zip's directory and each sheet's declared dimension that it is small
+    enough to read."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise UnreadableSheet(NOT_A_SHEET) from error
+    names = {part.filename for part in parts}
+    sheets = [name for name in names if WORKSHEET_PART.match(name)]
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names or not sheets:
+        raise UnreadableSheet(NOT_A_SHEET)
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > max_unpacked_bytes:
+        raise UnreadableSheet(
+            f"This workbook unpacks to {unpacked / 1_000_000:,.0f} MB; at most "
+            f"{max_unpacked_bytes / 1_000_000:,.0f} MB can be read. Save it again from your "
+            "spreadsheet program, or split it into smaller files."
+        )
+    has_formulas = False
+    try:
+        for name in sheets:
+            rows, columns = declared_size(archive, name)
+            if rows is not None and rows - 1 > max_rows:
+                raise too_many_rows(rows - 1, max_rows)
+            if columns is not None and columns > MAX_COLUMNS:
+                raise too_many_columns(columns)
+            has_formulas = has_formulas or contains_formula(archive, name)
+        return parse_workbook(data, max_rows, has_formulas)
+    except UnreadableSheet:
+        raise
+    except Exception as error:
+        # openpyxl raises many kinds of error on a damaged workbook; each means the same to
+        # the person who sent it.
+        logger.info("Unreadable workbook: %r", error)
+        raise UnreadableSheet(NOT_A_SHEET) from error
+
+
+def declared_size(archive, name):
+    """The last row and column a sheet's <dimension ref> declares (e.g. "A1:R1048576" is
+    1,048,576 rows and 18 columns), read from the first 64 KB of its XML, where the dimension
+    comes before any cell; None for what it does not declare."""
+    with archive.open(name) as part:
+        head = part.read(65536)
+    match = DIMENSION.search(head)
+    if not match:
+        return None, None
+    first_column, first_row, last_column, last_row = match.groups()
+    row = last_row or first_row
+    column = last_column or first_column
+    return (int(row) if row else None), (column_number(column.decode()) if column else None)
+
+
+def column_number(letters):
+    """The 1-based number of a spreadsheet column: A is 1, AA is 27."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def contains_formula(archive, name, chunk_size=1 << 20):
+    """Whether a sheet's XML has a formula element, read in chunks (a C-speed scan, far cheaper
+    than parsing the sheet a second time when it has none)."""
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(chunk_size):
+            if FORMULA_ELEMENT.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def parse_workbook(data, max_rows, has_formulas):
+    import openpyxl
+
+    values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+    # Read every row the sheet has, not only those its dimension declares (which a damaged or
+    # hostile file can understate, and openpyxl would then silently stop at); the row limit
+    # below bounds the work instead.
+    values.reset_dimensions()
+    rows = values.iter_rows(max_col=MAX_COLUMNS)
+    # A formula's saved value is None both when it has none and when its result is blank, so
+    # formulas are read too (only when the sheet has any), to tell which is which.
+    formulas = None
+    if has_formulas:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        book.active.reset_dimensions()
+        formulas = book.active.iter_rows(max_col=MAX_COLUMNS)
+    dataset = tablib.Dataset()
+    headers = []
+    for number, row in enumerate(rows, 1):
+        formula_row = next(formulas, ()) if formulas is not None else ()
+        for cell, formula_cell in zip(row, formula_row, strict=False):
+            if getattr(formula_cell, "data_type", None) == "f" and cell.value is None:
+                raise UnreadableSheet(
+                    f"{sentence(describe_cell(number, formula_cell.column, headers))} has "
+                    "a formula whose result was not saved in the file. Open the file in Excel "
+                    "and save it again (which saves the results), or type the value in place "
+                    "of the formula."
+                )
+        row_values = [cell.value for cell in row]
+        if number == 1:
+            # Every row is read MAX_COLUMNS wide: the sheet is as wide as its header.
+            while row_values and row_values[-1] is None:
+                row_values.pop()
+            headers = row_values
+            dataset.headers = row_values
+            continue
+        if number - 1 > max_rows:
+            raise too_many_rows(f"more than {max_rows:,}", max_rows)
+        # A workbook that declares no dimension can have rows of differing lengths.
+        width = len(headers)
+        if any(value is not None for value in row_values[width:]):
+            raise UnreadableSheet(
+                f"Row {number} has cells beyond the last column of the header row. Remove "
+                "them or give them a header."
+            )
+        if any(value is not None for value in row_values):
+            dataset.append(row_values[:width] + [None] * (width - len(row_values)))
+    return dataset
 
 
 def escape_formula(value):
@@ -51,8 +342,28 @@ DecimalWidget = _reporting_bad_numbers(widgets.DecimalWidget)
 IntegerWidget = _reporting_bad_numbers(widgets.IntegerWidget)
 
 
+VERSION_COLUMN = "version"
+VERSION_ATTRIBUTE = "record_version"
+
+
+def history_model(model):
+    """The audit history model of a model (django-simple-history), or None if it has none."""
+    history = getattr(model, "history", None)
+    return getattr(history, "model", None)
+
+
+def describe_change(record):
+    """Who made a change recorded in audit history, and when: "Jane Smith on 3 May 2026 at
+    14:02"."""
+    user = record.history_user
+    who = (user.get_full_name() or user.get_username()) if user else "someone (not recorded)"
+    when = timezone.localtime(record.history_date)
+    return f"{who} on {when.day} {when:%B %Y at %H:%M}"
+
+
 class FormulaSafeResource(resources.ModelResource):
-    """A resource whose exports never carry a runnable formula in a text cell.
+    """A resource whose exports never carry a runnable formula in a text cell, and whose
+    imports never silently undo someone else's change.
 
     django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT strips only a leading "="
     and turns every cell into text; this escapes every formula trigger in text cells and leaves
@@ -60,6 +371,13 @@ class FormulaSafeResource(resources.ModelResource):
 
     On import, every problem with a cell is reported against its column and line, and the
     relations an export reads are loaded with its rows (see export_select_related).
+
+    A model with audit history gains a `version` column: the id of the record's latest history
+    entry when it was exported. Importing a row whose record has changed since (a newer
+    history entry) is refused, naming who changed it and when, unless the row leaves the
+    record exactly as it now is. Rows with no version (a sheet made by hand) are not checked.
+    The same record twice in one sheet is refused too: which of the two should win is not
+    for the import to guess.
     """
 
     WIDGETS_MAP = {
@@ -85,10 +403,27 @@ class FormulaSafeResource(resources.ModelResource):
     export_select_related = ()
     export_prefetch_related = ()
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.rows_by_record = {}
+        if history_model(self._meta.model) is not None:
+            self.fields[VERSION_COLUMN] = fields.Field(
+                attribute=VERSION_ATTRIBUTE,
+                column_name=VERSION_COLUMN,
+                readonly=True,
+                widget=IntegerWidget(),
+            )
+
     def with_export_relations(self, queryset):
-        return queryset.select_related(*self.export_select_related).prefetch_related(
+        queryset = queryset.select_related(*self.export_select_related).prefetch_related(
             *self.export_prefetch_related
         )
+        history = history_model(queryset.model)
+        if history is None:
+            return queryset
+        # One subquery in the export's own query, however many rows.
+        latest = history.objects.filter(id=OuterRef("pk")).order_by("-history_id")
+        return queryset.annotate(**{VERSION_ATTRIBUTE: Subquery(latest.values("history_id")[:1])})
 
     def get_queryset(self):
         return self.with_export_relations(super().get_queryset())
@@ -102,9 +437,76 @@ class FormulaSafeResource(resources.ModelResource):
             return value
         return escape_formula(value)
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.rows_by_record = {}
+
     def before_import_row(self, row, **kwargs):
         for key in list(row.keys()):
             row[key] = unescape_formula(row[key])
+
+    def record_key(self, instance):
+        """What identifies the record a row imports: its import id fields (a milestone's id,
+        an indicator's plan year and ref); None for a new record without them (a new
+        milestone, which has no id yet)."""
+        values = tuple(
+            self.fields[name].get_value(instance) for name in self.get_import_id_fields()
+        )
+        if any(value in (None, "") for value in values):
+            return None
+        return values
+
+    def check_not_repeated(self, instance, row_number):
+        key = self.record_key(instance)
+        if key is None or row_number is None:
+            return
+        first = self.rows_by_record.setdefault(key, row_number)
+        if first != row_number:
+            raise ValidationError(
+                f"Rows {first} and {row_number} are the same "
+                f"{self._meta.model._meta.verbose_name}. Keep one of them.",
+                code="repeated_row",
+            )
+
+    def stale_version_error(self, instance, row):
+        """A message if the row was exported before the record's latest change, else None."""
+        history = history_model(self._meta.model)
+        exported = row.get(VERSION_COLUMN)
+        if history is None or instance._state.adding or exported in (None, ""):
+            return None
+        try:
+            exported = int(str(exported).strip().split(".")[0])
+        except ValueError:
+            return ValidationError(
+                {VERSION_COLUMN: "Leave the version as exported, or blank it to skip the check."}
+            )
+        current = getattr(instance, VERSION_ATTRIBUTE, None)
+        if current is None or current == exported:
+            return None
+        latest = (
+            history.objects.filter(id=instance.pk, history_id__gt=exported)
+            .select_related("history_user")
+            .order_by("-history_id")
+            .first()
+        )
+        if latest is None:
+            return None
+        return ValidationError(
+            f"This {self._meta.model._meta.verbose_name} was changed by "
+            f"{describe_change(latest)}, after this sheet was exported. Export it again to see "
+            "that change, then make yours.",
+            code="changed_since_export",
+        )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if super().skip_row(instance, original, row, import_validation_errors):
+            # Leaves the record as it now is, so overwrites no one's change.
+            return True
+        stale = self.stale_version_error(instance, row)
+        if stale is not None:
+            errors = stale.update_error_dict(dict(import_validation_errors or {}))
+            raise ValidationError(errors)
+        return False
 
     def get_instance(self, instance_loader, row):
         # The import id fields (an indicator's plan year and ref, a measurement's indicator and
@@ -128,6 +530,10 @@ class FormulaSafeResource(resources.ModelResource):
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            self.check_not_repeated(instance, kwargs.get("row_number"))
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         for field in self.get_import_fields():

@@ -9,7 +9,11 @@ formula, with each group allowed only what the permissions migration grants it.
 import csv
 import datetime
 import io
+import random
+import tempfile
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import openpyxl
@@ -17,10 +21,14 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 from import_export.formats.base_formats import CSV, XLSX
 
 from budgets.models import BudgetLine
+from core.models import ImportPreview
 from kpis import choices as kpi_choices
 from kpis.models import Indicator, Measurement
 from plans import choices as plan_choices
@@ -417,7 +425,8 @@ def test_an_xlsx_workbook_is_imported_with_native_numbers_and_dates(admin_client
     rows = [
         BUDGET_LINE_HEADERS,
         [None, "2010-11", "Pay", None, 1473000.55, "Staff costs", None],
-        [None, "2010-11", "Income", None, -93000, "=not a formula once escaped", None],
+        # Escaped text: openpyxl would write "=..." itself as a formula.
+        [None, "2010-11", "Income", None, -93000, "'=not a formula once escaped", None],
     ]
 
     preview = upload(client, BudgetLine, rows, XLSX)
@@ -428,6 +437,7 @@ def test_an_xlsx_workbook_is_imported_with_native_numbers_and_dates(admin_client
     lines = {line.category.name: line for line in BudgetLine.objects.all()}
     assert lines["Pay"].amount == Decimal("1473000.55")
     assert lines["Income"].amount == Decimal("-93000")
+    assert lines["Income"].description == "=not a formula once escaped"
 
     client = admin_client_for("Directors")
     rows = [
@@ -617,7 +627,9 @@ def test_an_xlsx_export_keeps_numbers_and_escapes_formula_text(admin_client_for,
 
     headers, rows = xlsx_sheet(export(client, BudgetLine, XLSX))
 
-    assert headers == ["id", "plan_year", "category", "project", "amount", "description", "notes"]
+    assert headers == [
+        "id", "plan_year", "category", "project", "amount", "description", "notes", "version",
+    ]  # fmt: skip
     by_category = {row["category"].value: row for row in rows}
     income, pay = by_category["Income"], by_category["Pay"]
     assert income["amount"].data_type == "n"
@@ -859,3 +871,463 @@ def test_export_queries_do_not_grow_with_rows(
     assert model.objects.count() == existing + 50
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. Malformed and hostile files are refused with a message, before anything is read or saved
+# ---------------------------------------------------------------------------------------------
+
+
+def upload_file(client, model, name, content, format_class=XLSX):
+    file = SimpleUploadedFile(name, content, content_type=format_class.CONTENT_TYPE)
+    return client.post(
+        admin_url(model, "import"),
+        {"import_file": file, "format": format_index(model, format_class), "resource": "0"},
+    )
+
+
+def file_errors(response):
+    """What the import page says about the uploaded file, with nothing offered to confirm."""
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    assert "Confirm import" not in text(response)
+    errors = response.context["form"].errors["import_file"]
+    assert all(escape(error) in text(response) for error in errors)
+    return errors
+
+
+def xlsx_bytes(rows):
+    return xlsx_upload(rows).read()
+
+
+def rewrite_sheet(workbook, change):
+    """A copy of an xlsx workbook (bytes) with its sheet XML passed through `change`."""
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
+        for part in source.infolist():
+            content = source.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            copy.writestr(part.filename, content)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def bystander_file():
+    """A file in the temporary folder that no import may read or delete."""
+    path = Path(tempfile.gettempdir()) / "bystander-not-an-import.csv"
+    path.write_text("id,title\n1,Someone else's file\n")
+    yield path
+    path.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def nothing_written(plan, bystander_file):
+    """After the test: no milestone, budget line or preview was saved, no file deleted."""
+    milestones, lines = Milestone.objects.count(), BudgetLine.objects.count()
+    yield
+    assert Milestone.objects.count() == milestones
+    assert BudgetLine.objects.count() == lines
+    assert not ImportPreview.objects.exists()
+    assert bystander_file.exists()
+
+
+def test_random_bytes_named_xlsx_are_not_a_workbook(admin_client_for, nothing_written):
+    client = admin_client_for("Corporate services")
+    noise = random.Random(13).randbytes(1600)
+
+    response = upload_file(client, BudgetLine, "budget.xlsx", noise)
+
+    assert file_errors(response) == [
+        "This file is not an Excel workbook (.xlsx) or a CSV file. Save it from your "
+        "spreadsheet program as an Excel workbook (.xlsx) or as CSV UTF-8, then upload it again."
+    ]
+    assert "BadZipFile" not in text(response)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(admin_client_for, nothing_written):
+    client = admin_client_for("Corporate services")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "Not a spreadsheet")
+
+    response = upload_file(client, BudgetLine, "budget.xlsx", buffer.getvalue())
+
+    assert file_errors(response)[0].startswith(
+        "This file is not an Excel workbook (.xlsx) or a CSV file."
+    )
+
+
+def test_a_csv_that_is_not_utf8_names_the_row_and_column_of_the_first_bad_character(
+    admin_client_for, nothing_written
+):
+    client = admin_client_for("Corporate services")
+    sheet = "id,plan_year,category,project,amount,description,notes\n"
+    sheet += ",2010-11,Pay,,100,Staff costs,\n,2010-11,Pay,,200,Café £5,\n"
+
+    response = upload_file(client, BudgetLine, "budget.csv", sheet.encode("cp1252"), CSV)
+
+    assert file_errors(response) == [
+        'Row 3, column F ("description") has a character that is not UTF-8. Save the file as '
+        '"CSV UTF-8" from your spreadsheet program, then upload it again.'
+    ]
+
+
+def test_a_workbook_that_declares_a_million_rows_is_refused_before_it_is_read(
+    admin_client_for, nothing_written
+):
+    client = admin_client_for("Corporate services")
+    workbook = rewrite_sheet(
+        xlsx_bytes([BUDGET_LINE_HEADERS]),
+        lambda xml: xml.replace(b'<dimension ref="A1:G1"', b'<dimension ref="A1:G1048576"'),
+    )
+    assert len(workbook) < 8000
+
+    response = upload_file(client, BudgetLine, "budget.xlsx", workbook)
+
+    assert file_errors(response) == [
+        "This sheet has 1,048,575 rows of data; at most 20,000 can be imported at once. "
+        "Split it into smaller files."
+    ]
+
+
+def test_a_workbook_with_more_rows_than_it_declares_is_stopped_at_the_limit(
+    admin_client_for, nothing_written, settings
+):
+    settings.IMPORT_MAX_ROWS = 3
+    client = admin_client_for("Corporate services")
+    rows = [["", "2010-11", "Pay", "", n, "", ""] for n in range(5)]
+    workbook = rewrite_sheet(
+        xlsx_bytes([BUDGET_LINE_HEADERS, *rows]),
+        lambda xml: xml.replace(b'<dimension ref="A1:G6"', b'<dimension ref="A1:G2"'),
+    )
+
+    response = upload_file(client, BudgetLine, "budget.xlsx", workbook)
+
+    assert file_errors(response) == [
+        "This sheet has more than 3 rows of data; at most 3 can be imported at once. "
+        "Split it into smaller files."
+    ]
+
+
+def test_a_csv_with_too_many_rows_is_refused_saying_how_many_it_has(
+    admin_client_for, nothing_written, settings
+):
+    settings.IMPORT_MAX_ROWS = 3
+    client = admin_client_for("Corporate services")
+    rows = [BUDGET_LINE_HEADERS, *[["", "2010-11", "Pay", "", n, "", ""] for n in range(5)]]
+
+    response = upload(client, BudgetLine, rows)
+
+    assert file_errors(response) == [
+        "This sheet has 5 rows of data; at most 3 can be imported at once. "
+        "Split it into smaller files."
+    ]
+
+
+def test_an_oversize_file_is_refused_saying_its_size_and_the_limit(
+    admin_client_for, nothing_written, settings
+):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    client = admin_client_for("Corporate services")
+    row = ["", "2010-11", "Pay", "", "1", "x" * 1000, ""]
+
+    response = upload(client, BudgetLine, [BUDGET_LINE_HEADERS] + [row] * 1200)
+
+    assert file_errors(response) == [
+        "This file is 1.2 MB; files of at most 1 MB can be imported. Split it into smaller files."
+    ]
+
+
+def test_a_formula_without_a_saved_value_is_refused_naming_its_cell(
+    admin_client_for, nothing_written
+):
+    client = admin_client_for("Corporate services")
+    # openpyxl saves a formula without its result, as a program that never calculated would.
+    rows = [BUDGET_LINE_HEADERS, [None, "2010-11", "Pay", None, "=1000+500", "Staff", None]]
+
+    response = upload(client, BudgetLine, rows, XLSX)
+
+    assert file_errors(response) == [
+        'Row 2, column E ("amount") has a formula whose result was not saved in the file. '
+        "Open the file in Excel and save it again (which saves the results), or type the "
+        "value in place of the formula."
+    ]
+
+
+def test_a_formula_with_a_saved_value_imports_its_value(admin_client_for, plan):
+    client = admin_client_for("Corporate services")
+    rows = [BUDGET_LINE_HEADERS, [None, "2010-11", "Pay", None, "=1000+500", "Staff", None]]
+    workbook = rewrite_sheet(
+        xlsx_bytes(rows),
+        lambda xml: xml.replace(b"<f>1000+500</f><v />", b"<f>1000+500</f><v>1500</v>"),
+    )
+
+    preview = upload(client, BudgetLine, workbook, XLSX)
+
+    assert_preview_only(preview)
+    confirm(client, BudgetLine, preview)
+    assert BudgetLine.objects.get().amount == Decimal("1500")
+
+
+def test_the_same_record_twice_in_one_sheet_is_refused_naming_both_rows(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    existing = MilestoneFactory(project=plan.panel, title="Recruit the panel")
+    rows = [
+        MILESTONE_HEADERS,
+        [existing.pk, "2010-11", "Young people's panel", "Recruit the panel", "2010-06-30",
+         "done", "2010-06-15", "", "0"],
+        ["", "2010-11", "Children's voices", "Publish the report", "2011-03-31", "on track",
+         "", "", "0"],
+        [existing.pk, "2010-11", "Young people's panel", "Recruit the panel", "2010-06-30",
+         "at risk", "", "", "0"],
+    ]  # fmt: skip
+
+    preview = upload(client, Milestone, rows)
+
+    assert_refused(preview)
+    assert problems(preview) == [
+        (3, None, "Rows 1 and 3 are the same milestone. Keep one of them.")
+    ]
+    assert Milestone.objects.count() == 1
+    existing.refresh_from_db()
+    assert existing.status == plan_choices.MilestoneStatus.ON_TRACK
+
+
+def test_a_new_measurement_twice_in_one_sheet_is_refused(admin_client_for, plan):
+    client = admin_client_for("Directors")
+    rows = [
+        MEASUREMENT_HEADERS,
+        ["2010-11", "KPI1", "2010-04-01", "4100", "", "", ""],
+        ["2010-11", "KPI1", "2010-04-01", "4200", "", "", ""],
+    ]
+
+    preview = upload(client, Measurement, rows)
+
+    assert_refused(preview)
+    assert (2, None, "Rows 1 and 2 are the same measurement. Keep one of them.") in problems(
+        preview
+    )
+    assert Measurement.objects.count() == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. The confirm step finds its preview by key and user only, and uses it once
+# ---------------------------------------------------------------------------------------------
+
+NO_PREVIEW = (
+    "There is no import waiting to be confirmed: it has been confirmed already, or it has "
+    "expired. Upload the file again to see a new preview."
+)
+ONE_NEW_LINE = [BUDGET_LINE_HEADERS, ["", "2010-11", "Pay", "", "100", "Staff", ""]]
+
+
+def confirm_with(client, model, data):
+    return client.post(admin_url(model, "process_import"), data, follow=True)
+
+
+def page_messages(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_uploaded_sheet_waits_in_the_database_and_is_used_once(admin_client_for, plan):
+    client = admin_client_for("Corporate services")
+    preview = upload(client, BudgetLine, ONE_NEW_LINE)
+    assert_preview_only(preview)
+    waiting = ImportPreview.objects.get()
+    assert waiting.user == client.user
+    assert list(preview.context["confirm_form"].initial) == ["preview_key"]
+
+    done = confirm(client, BudgetLine, preview)
+    assert "Import finished: 1 new, 0 updated" in text(done)
+    assert not ImportPreview.objects.exists()
+
+    again = confirm(client, BudgetLine, preview)
+    assert again.redirect_chain == [(admin_url(BudgetLine, "import"), 302)]
+    assert page_messages(again) == [NO_PREVIEW]
+    assert BudgetLine.objects.count() == 1
+
+
+def test_a_forged_preview_key_or_file_name_reads_and_deletes_nothing(
+    admin_client_for, plan, bystander_file
+):
+    client = admin_client_for("Corporate services")
+
+    for data in (
+        {"preview_key": "not-a-key"},
+        {"preview_key": bystander_file.name},
+        {"import_file_name": str(bystander_file), "original_file_name": "x.csv", "format": "0"},
+        {},
+    ):
+        response = confirm_with(client, BudgetLine, data)
+        assert response.redirect_chain == [(admin_url(BudgetLine, "import"), 302)]
+        assert page_messages(response) == [NO_PREVIEW]
+
+    assert bystander_file.exists()
+    assert BudgetLine.objects.count() == 0
+
+
+def test_someone_elses_preview_cannot_be_confirmed(admin_client_for, plan, user_in_group):
+    client = admin_client_for("Corporate services")
+    preview = upload(client, BudgetLine, ONE_NEW_LINE)
+    key = preview.context["confirm_form"].initial["preview_key"]
+    client.force_login(user_in_group("Corporate services"))
+
+    response = confirm_with(client, BudgetLine, {"preview_key": key})
+
+    assert page_messages(response) == [NO_PREVIEW]
+    assert BudgetLine.objects.count() == 0
+    assert ImportPreview.objects.filter(key=key).exists()  # still there for its owner
+
+
+def test_a_stale_preview_is_refused_and_abandoned_ones_are_cleaned_up(
+    admin_client_for, plan, settings
+):
+    client = admin_client_for("Corporate services")
+    preview = upload(client, BudgetLine, ONE_NEW_LINE)
+    ImportPreview.objects.update(created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+
+    response = confirm(client, BudgetLine, preview)
+
+    assert page_messages(response) == [
+        "This preview has expired, so nothing was imported. Upload the file again to see a new "
+        "preview."
+    ]
+    assert BudgetLine.objects.count() == 0
+    assert not ImportPreview.objects.exists()
+
+    # An abandoned preview is deleted by the next upload, and by the management command.
+    upload(client, BudgetLine, ONE_NEW_LINE)
+    ImportPreview.objects.update(created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    upload(client, BudgetLine, ONE_NEW_LINE)
+    assert ImportPreview.objects.count() == 1
+    ImportPreview.objects.update(created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    call_command("delete_expired_import_previews", stdout=io.StringIO())
+    assert not ImportPreview.objects.exists()
+
+
+def test_the_import_page_states_the_limits_and_the_version_check(admin_client_for, settings):
+    settings.IMPORT_MAX_ROWS = 500
+    page = text(admin_client_for("Corporate services").get(admin_url(BudgetLine, "import")))
+
+    assert "at most\n    5 MB and 500 rows" in page
+    assert "Rows with no version (a sheet made by hand) are not checked" in page
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. An export carries each record's version; an import never overwrites a newer change
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_import_refuses_rows_whose_record_changed_since_the_export(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    changed = MilestoneFactory(project=plan.panel, title="Recruit the panel")
+    untouched = MilestoneFactory(project=plan.voices, title="Publish the report")
+    exported = {row["id"]: row for row in csv_rows(export(client, Milestone, CSV))}
+    assert exported[str(changed.pk)]["version"] == str(changed.history.latest().history_id)
+
+    # Someone else changes a milestone after the export.
+    colleague = UserFactory(username="jsmith", first_name="Jane", last_name="Smith")
+    changed.status = plan_choices.MilestoneStatus.AT_RISK
+    changed._history_user = colleague
+    changed.save()
+    when = timezone.localtime(changed.history.latest().history_date)
+
+    # The old sheet, with the importer's own edits to both rows.
+    rows = [[*MILESTONE_HEADERS, "version"]]
+    for milestone in (changed, untouched):
+        row = exported[str(milestone.pk)]
+        rows.append([*(row[header] for header in MILESTONE_HEADERS), row["version"]])
+        rows[-1][MILESTONE_HEADERS.index("commentary")] = "Updated by the importer"
+
+    preview = upload(client, Milestone, rows)
+
+    assert_refused(preview)
+    assert problems(preview) == [
+        (
+            1,
+            None,
+            f"This milestone was changed by Jane Smith on {when.day} {when:%B %Y at %H:%M}, "
+            "after this sheet was exported. Export it again to see that change, then make "
+            "yours.",
+        )
+    ]
+    changed.refresh_from_db()
+    untouched.refresh_from_db()
+    assert changed.status == plan_choices.MilestoneStatus.AT_RISK
+    assert changed.commentary != "Updated by the importer"
+    assert untouched.commentary != "Updated by the importer"
+
+
+def test_rows_without_a_version_and_rows_that_change_nothing_are_not_checked(
+    admin_client_for, plan
+):
+    client = admin_client_for("Administrators")
+    milestone = MilestoneFactory(project=plan.panel, title="Recruit the panel")
+    old_version = milestone.history.latest().history_id
+    milestone.status = plan_choices.MilestoneStatus.AT_RISK
+    milestone.save()
+    as_now = [milestone.pk, "2010-11", "Young people's panel", "Recruit the panel",
+              milestone.due_on.isoformat(), "at risk", "", milestone.commentary, "0"]  # fmt: skip
+
+    # The same values as the record now has: nothing of anyone's would be lost.
+    preview = upload(client, Milestone, [[*MILESTONE_HEADERS, "version"], [*as_now, old_version]])
+    assert_preview_only(preview)
+    assert import_types(preview) == ["skip"]
+
+    # A sheet made by hand has no version, so it is not checked.
+    hand_made = [*as_now[:5], "done", "2010-06-15", "By hand", "0"]
+    preview = upload(client, Milestone, [MILESTONE_HEADERS, hand_made])
+    assert_preview_only(preview)
+    confirm(client, Milestone, preview)
+    milestone.refresh_from_db()
+    assert milestone.commentary == "By hand"
+
+
+@pytest.mark.parametrize("query", ["due_on__gte=notadate", "project__plan_year__id__exact=abc"])
+def test_an_export_with_a_bad_filter_is_a_bad_request(admin_client_for, plan, query):
+    client = admin_client_for("Administrators")
+
+    assert client.get(f"{admin_url(Milestone, 'export')}?{query}").status_code == 400
+    response = client.post(
+        f"{admin_url(Milestone, 'export')}?{query}",
+        {"format": format_index(Milestone, CSV, export=True), "resource": "0"},
+    )
+    assert response.status_code == 400
+
+
+def test_a_long_preview_shows_its_first_rows_and_says_how_many_there_are(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    rows = [
+        ["", "2010-11", "Children's voices", f"Step {n}", "2011-03-31", "on track", "", "", "0"]
+        for n in range(1, 206)
+    ]
+
+    preview = upload(client, Milestone, [MILESTONE_HEADERS, *rows])
+
+    assert_preview_only(preview)
+    page = text(preview)
+    assert "The first 200 of 205 rows." in page
+    assert "Step 200<" in page
+    assert "Step 201<" not in page
+    confirm(client, Milestone, preview)
+    assert Milestone.objects.count() == 205
+
+
+def test_a_long_list_of_bad_rows_shows_the_first_and_says_how_many_there_are(
+    admin_client_for, plan
+):
+    client = admin_client_for("Administrators")
+    rows = [
+        ["", "2010-11", "No such project", f"Step {n}", "2011-03-31", "on track", "", "", "0"]
+        for n in range(1, 206)
+    ]
+
+    preview = upload(client, Milestone, [MILESTONE_HEADERS, *rows])
+
+    assert_refused(preview)
+    page = text(preview)
+    assert "The first 200 of 205 rows with errors." in page
+    assert page.count("No project called") == 200
+    assert Milestone.objects.count() == 0

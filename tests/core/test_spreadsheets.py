@@ -1,0 +1,194 @@
+"""Reading an uploaded sheet: pure functions over bytes, tested without a database."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from core.spreadsheets import (
+    NOT_A_SHEET,
+    UnreadableSheet,
+    column_letter,
+    column_number,
+    describe_cell,
+    looks_binary,
+    read_sheet,
+    sniff_format,
+)
+
+LIMITS = {"max_rows": 100, "max_unpacked_bytes": 10_000_000}
+
+
+def workbook(rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def with_sheet_xml(data, change):
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
+        for part in source.infolist():
+            content = source.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            copy.writestr(part.filename, content)
+    return buffer.getvalue()
+
+
+def refusal(data, **limits):
+    with pytest.raises(UnreadableSheet) as refused:
+        read_sheet(data, **{**LIMITS, **limits})
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("number", "letters"), [(1, "A"), (5, "E"), (26, "Z"), (27, "AA"), (16384, "XFD")]
+)
+def test_columns_are_numbered_and_lettered_as_spreadsheet_programs_do(number, letters):
+    assert column_letter(number) == letters
+    assert column_number(letters) == number
+
+
+def test_a_cell_is_described_by_row_column_letter_and_header():
+    assert describe_cell(3, 2, ["id", "title"]) == 'row 3, column B ("title")'
+    assert describe_cell(1, 2, ["id", "title"]) == "row 1, column B"
+    assert describe_cell(3, 9, ["id", "title"]) == "row 3, column I"
+
+
+@pytest.mark.parametrize(
+    ("data", "file_format"),
+    [
+        (b"PK\x03\x04rest", "xlsx"),
+        (b"id,title\r\n1,Caf\xe9\r\n", "csv"),
+        ("id,title\n1,Café\n".encode(), "csv"),
+    ],
+)
+def test_the_format_follows_the_content(data, file_format):
+    assert sniff_format(data) == file_format
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"id,title\x00\n", bytes(range(1, 32)) * 10, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 50],
+)
+def test_binary_that_is_not_a_zip_is_not_a_sheet(data):
+    assert looks_binary(data)
+    assert refusal(data) == NOT_A_SHEET
+
+
+def test_text_with_tabs_and_line_ends_is_not_binary():
+    assert not looks_binary(b"id\ttitle\r\n1\tA title\n" * 50)
+
+
+def test_a_csv_keeps_carriage_returns_in_cells_and_drops_its_byte_order_mark():
+    sheet = read_sheet(b'\xef\xbb\xbfid,title\r\n1,"one\rtwo"\r\n\r\n2,short\n', **LIMITS)
+
+    assert sheet.file_format == "csv"
+    assert sheet.dataset.headers == ["id", "title"]
+    assert list(sheet.dataset) == [("1", "one\rtwo"), ("2", "short")]
+
+
+def test_a_csv_wider_than_any_sheet_to_import_is_refused():
+    assert refusal(b"," * 100 + b"\n" + b"," * 100 + b"\n") == (
+        "This sheet has 101 columns; at most 100 can be read. Remove the columns that are not "
+        "to be imported."
+    )
+
+
+def test_a_short_csv_row_is_padded_and_a_long_one_refused():
+    assert list(read_sheet(b"a,b,c\n1\n", **LIMITS).dataset) == [("1", "", "")]
+    assert refusal(b"a,b\n1,2,3\n") == (
+        "Row 2 has 3 cells but the header row has 2. Remove the extra cells or give them a header."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("id,title\n1,Caf\xe9\n", 'Row 2, column B ("title")'),
+        ("id,title\n\xa31,x\n", 'Row 2, column A ("id")'),
+        ("id,t\xeftle\n", "Row 1, column B"),
+        ('id,title\n1,"two\nlines",\u201c\n', "Row 2, column C"),
+    ],
+)
+def test_a_csv_that_is_not_utf8_names_where_its_first_bad_byte_is(text, where):
+    assert refusal(text.encode("cp1252")).startswith(f"{where} has a character that is not UTF-8")
+
+
+def test_csv_rows_are_counted_against_the_limit_but_line_breaks_in_cells_are_not():
+    cells = "\n".join(f'{n},"a\nb\nc"' for n in range(3))
+    assert (
+        len(read_sheet(f"id,title\n{cells}\n".encode(), **{**LIMITS, "max_rows": 3}).dataset) == 3
+    )
+    assert refusal(f"id,title\n{cells}\n4,x\n".encode(), max_rows=3) == (
+        "This sheet has 4 rows of data; at most 3 can be imported at once. Split it into "
+        "smaller files."
+    )
+
+
+def test_a_workbook_reads_values_dates_and_saved_formula_results():
+    data = with_sheet_xml(
+        workbook([["ref", "value", "total"], ["KPI1", 4100.5, "=B2*2"], [None, None, None]]),
+        lambda xml: xml.replace(b"<f>B2*2</f><v />", b"<f>B2*2</f><v>8201</v>"),
+    )
+
+    sheet = read_sheet(data, **LIMITS)
+
+    assert sheet.file_format == "xlsx"
+    assert sheet.dataset.headers == ["ref", "value", "total"]
+    assert list(sheet.dataset) == [("KPI1", 4100.5, 8201)]  # the blank row is left out
+
+
+def test_a_workbook_that_declares_too_many_rows_or_columns_is_refused_unread():
+    header_only = workbook([["ref", "value"]])
+    declares = lambda ref: with_sheet_xml(  # noqa: E731
+        header_only, lambda xml: xml.replace(b'<dimension ref="A1:B1"', ref)
+    )
+
+    assert refusal(declares(b'<dimension ref="A1:B102"')).startswith(
+        "This sheet has 101 rows of data; at most 100"
+    )
+    assert refusal(declares(b'<dimension ref="A1:XFD2"')).startswith(
+        "This sheet has 16,384 columns; at most 100 can be read."
+    )
+    assert len(read_sheet(declares(b'<dimension ref="A1:B101"'), **LIMITS).dataset) == 0
+
+
+def test_a_workbook_that_understates_its_rows_is_read_whole_up_to_the_limit():
+    data = with_sheet_xml(
+        workbook([["n"], *[[n] for n in range(5)]]),
+        lambda xml: xml.replace(b'<dimension ref="A1:A6"', b'<dimension ref="A1"'),
+    )
+
+    assert [row[0] for row in read_sheet(data, **LIMITS).dataset] == [0, 1, 2, 3, 4]
+    assert refusal(data, max_rows=4).startswith("This sheet has more than 4 rows of data")
+
+
+def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused_unread():
+    assert refusal(workbook([["n"], [1]]), max_unpacked_bytes=1000).startswith(
+        "This workbook unpacks to 0 MB; at most 0 MB can be read."
+    )
+
+
+def test_a_formula_cell_without_a_saved_value_names_its_row_and_column():
+    data = workbook([["ref", "value"], ["KPI1", 1], ["KPI2", "=B2+1"]])
+
+    assert refusal(data) == (
+        'Row 3, column B ("value") has a formula whose result was not saved in the file. Open '
+        "the file in Excel and save it again (which saves the results), or type the value in "
+        "place of the formula."
+    )
+
+
+def test_a_damaged_workbook_is_not_a_sheet():
+    data = workbook([["ref"], ["KPI1"]])
+    cut = data[: len(data) // 2] + b"\0" * (len(data) // 2)
+
+    assert refusal(cut) == NOT_A_SHEET
+    assert refusal(b"PK\x03\x04" + b"x" * 100) == NOT_A_SHEET
