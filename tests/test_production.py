@@ -26,6 +26,10 @@ def test_collectstatic_finds_every_file_the_stylesheet_refers_to(tmp_path):
     crest = manifest["dist/assets/images/govuk-crest.svg"]
     assert f"/static/{crest}" in stylesheet
     assert (tmp_path / crest).exists()
+    # The module that starts GOV.UK Frontend imports it by its hashed name too, so browsers may
+    # keep both for a year and a new release never mixes with an old one.
+    starter = (tmp_path / manifest["js/govuk-init.js"]).read_text()
+    assert f'"../dist/{manifest["dist/govuk-frontend.min.js"].removeprefix("dist/")}"' in starter
 
 
 def test_load_demo_refuses_to_run_with_debug_off(db):
