@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Audit history records who made each change from the signed-in user of the request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A write that waited too long for SQLite gets "the service is busy", not a server error.
+    "core.busy.DatabaseBusyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it turns a sign-in refused by django-axes into the lockout page.
     "axes.middleware.AxesMiddleware",
