@@ -128,12 +128,18 @@ BUDGETED_PROJECTS = [
         {"DCC"},
         35_000,
     ),
-    ("UNCRC implementation", "Staff costs", {"3.2"}, {"CE", "DoCS"}, 1_629_000),  # "1.629m"
-    ("UNCRC implementation", "Premises costs", {"3.2"}, {"CE", "DoCS"}, 185_908),
-    ("UNCRC implementation", "Support costs", {"3.1"}, {"CE", "DoCS"}, 108_550),
-    ("UNCRC implementation", "Capital expenditure", {"3.2"}, {"CE", "DoCS"}, 21_251),
     ("UNCRC implementation", "Safeguarding Policy", {"3.4"}, {"DCC"}, 7_518),
 ]
+# The SP3 rows of the same table that are costs, not work: held as budget lines, not projects.
+# "Staff costs (SP3.2) CE/DoCS 1.629m" is split by the programme delivery paragraph's "direct
+# staffing costs £1,275M" (read as £1.275M); the admin share is what is left.
+BUDGET_ROWS = {
+    "Direct staffing costs": ("programme delivery", 1_275_000),
+    "Staff costs": ("admin", 1_629_000 - 1_275_000),
+    "Premises costs": ("admin", 185_908),
+    "Support costs": ("admin", 108_550),
+    "Capital expenditure": ("admin", 21_251),
+}
 # Projects described only in the goals section (SP3, not budgeted).
 UNBUDGETED_PROJECTS = {
     "Financial, Audit and Risk Management",
@@ -209,7 +215,9 @@ def test_budgeted_projects_as_the_table_prints_them(plan_year):
         project = projects.get(title=title)
         assert project.budget_excluding_staff is None, title
         assert not project.owners.exists(), title  # no owner printed
-    assert projects.count() == len(BUDGETED_PROJECTS) + len(UNBUDGETED_PROJECTS) == 24
+    assert projects.count() == len(BUDGETED_PROJECTS) + len(UNBUDGETED_PROJECTS) == 20
+    # The cost rows of the table are not projects.
+    assert not projects.filter(title__in=["Staff costs", *BUDGET_ROWS]).exists()
 
     # "budgeted project costs £460K": the SP1/SP2 rows plus Safeguarding Policy.
     budgeted = sum(
@@ -293,14 +301,26 @@ def test_budget(plan_year):
     assert grant.amount == 2_500_000  # "The confirmed remit for 2012-13 is £2.5M"
 
     lines = BudgetLine.objects.filter(budget=budget).select_related("category", "project")
-    # One line per row of the BUDGETED PROJECTS table, each with the row's amount.
-    assert lines.count() == len(BUDGETED_PROJECTS) == 19
-    assert {line.project.title: line.amount for line in lines} == {
+    # One line per budgeted project, each with the table's amount, and the cost rows without a
+    # project.
+    assert lines.count() == len(BUDGETED_PROJECTS) + len(BUDGET_ROWS) == 20
+    assert {line.project.title: line.amount for line in lines if line.project} == {
         row[1]: Decimal(row[4]) for row in BUDGETED_PROJECTS
     }
+    assert {
+        line.category.name: (line.category.kind, line.amount) for line in lines if not line.project
+    } == BUDGET_ROWS
+    # "Programme delivery £1.735M": direct staffing £1.275M and budgeted project costs £460K.
     programme = lines.filter(category__kind="programme delivery")
-    assert sum(line.amount for line in programme) == 460_018
+    assert sum(line.amount for line in programme) == 1_735_018
+    # "Admin – running costs £765K": the admin lines and the £95,273 the table does not itemise.
+    admin = sum(line.amount for line in lines.filter(category__kind="admin"))
+    assert admin == 669_709
     assert sum(line.amount for line in lines) == 2_404_727
+    assert abs(admin + (2_500_000 - 2_404_727) - 765_000) < 500
+    # The judgements are kept beside the budget, where its total is checked.
+    assert "95,273" in budget.notes
+    assert "Derived, not printed" in lines.get(category__name="Staff costs").notes
     nhs = lines.get(project__title="NHS Complaints")
     # Footnote 4.
     assert nhs.description == (
