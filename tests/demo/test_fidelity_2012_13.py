@@ -313,7 +313,7 @@ def test_budget(plan_year):
     # "Programme delivery £1.735M": direct staffing £1.275M and budgeted project costs £460K.
     programme = lines.filter(category__kind="programme delivery")
     assert sum(line.amount for line in programme) == 1_735_018
-    # "Admin – running costs £765K": the admin lines and the £95,273 the table does not itemise.
+    # "Admin - running costs £765K": the admin lines and the £95,273 the table does not itemise.
     admin = sum(line.amount for line in lines.filter(category__kind="admin"))
     assert admin == 669_709
     assert sum(line.amount for line in lines) == 2_404_727
