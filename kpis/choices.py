@@ -31,5 +31,12 @@ class Aggregation(models.TextChoices):
 
 
 class Frequency(models.TextChoices):
+    """How often an indicator is measured; an annual indicator (the accounts) once a year."""
+
     MONTHLY = "monthly", "Monthly"
     QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annual"
+
+
+# How many months one reporting period of each frequency covers.
+MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}

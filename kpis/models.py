@@ -137,10 +137,11 @@ class Indicator(models.Model):
             raise ValidationError(errors)
 
     def periods(self) -> list:
-        """The first day of each reporting period of the plan year: every month, or the first
-        month of each quarter for a quarterly indicator."""
-        months = self.plan_year.months()
-        return months[::3] if self.frequency == choices.Frequency.QUARTERLY else months
+        """The first day of each reporting period of the plan year: every month, the first month
+        of each quarter for a quarterly indicator, or April alone for an annual one."""
+        return periods.period_starts(
+            self.plan_year.start, choices.MONTHS_PER_PERIOD[self.frequency]
+        )
 
     @property
     def target(self) -> Decimal | None:
@@ -265,7 +266,7 @@ class Measurement(models.Model):
 
 def validate_period(indicator: Indicator, period) -> None:
     """A period is the first day of a month within the indicator's plan year; for a quarterly
-    indicator, the first month of a quarter."""
+    indicator, the first month of a quarter; for an annual one, April."""
     if period is None:
         return
     if not periods.is_month_start(period):
@@ -274,7 +275,11 @@ def validate_period(indicator: Indicator, period) -> None:
         raise ValidationError(
             {"period": f"The period must fall within {indicator.plan_year.year}."}
         )
-    if indicator.frequency == choices.Frequency.QUARTERLY and (period.month - 4) % 3:
-        raise ValidationError(
-            {"period": "This indicator is quarterly: use the first month of a quarter."}
-        )
+    if not periods.is_period_start(period, choices.MONTHS_PER_PERIOD[indicator.frequency]):
+        message = {
+            choices.Frequency.QUARTERLY: "This indicator is quarterly: use the first month of a "
+            "quarter.",
+            choices.Frequency.ANNUAL: "This indicator is annual: use April, the first month of "
+            "the year.",
+        }[indicator.frequency]
+        raise ValidationError({"period": message})

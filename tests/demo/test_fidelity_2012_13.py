@@ -6,6 +6,7 @@ IN 2012-13" and "OUR PROJECT GOALS AND PERFORMANCE MEASUREMENT". Curly apostroph
 straight.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -326,3 +327,18 @@ def test_budget(plan_year):
     assert nhs.description == (
         "This budget allocation refers to the completion of a project in the 2011/12 Business Plan."
     )
+
+
+def test_indicators_are_measured_as_often_as_the_outputs_print(plan_year):
+    frequency = dict(Indicator.objects.filter(plan_year=plan_year).values_list("ref", "frequency"))
+    # "Quarterly Performance Reports", "HR quarterly updates", "Quarterly transition meeting".
+    assert {ref for ref, often in frequency.items() if often == "quarterly"} == {
+        "EI7",
+        "EI8",
+        "EI12",
+    }
+    # "Production of annual accounts and audit file for NAO": once a year, not twelve zeros.
+    assert frequency["EI3"] == "annual"
+    assert Indicator.objects.get(plan_year=plan_year, ref="EI3").periods() == [
+        datetime.date(2012, 4, 1)
+    ]

@@ -94,6 +94,24 @@ def test_a_quarterly_indicator_is_measured_at_the_start_of_a_quarter():
     assert "This indicator is quarterly: use the first month of a quarter." in error.value.messages
 
 
+def test_an_annual_indicator_is_measured_once_in_april():
+    indicator = IndicatorFactory(frequency=choices.Frequency.ANNUAL)
+    assert indicator.periods() == [datetime.date(indicator.plan_year.start, 4, 1)]
+    MeasurementFactory.build(indicator=indicator, period=indicator.periods()[0]).full_clean()
+    with pytest.raises(ValidationError) as error:
+        MeasurementFactory.build(
+            indicator=indicator, period=datetime.date(indicator.plan_year.start, 7, 1)
+        ).full_clean()
+    assert "This indicator is annual: use April, the first month of the year." in (
+        error.value.messages
+    )
+
+
+def test_a_quarterly_indicator_has_four_periods():
+    indicator = IndicatorFactory(frequency=choices.Frequency.QUARTERLY)
+    assert [period.month for period in indicator.periods()] == [4, 7, 10, 1]
+
+
 def test_a_ratio_indicator_records_what_was_counted():
     indicator = IndicatorFactory(
         unit=choices.Unit.PERCENTAGE, aggregation=choices.Aggregation.RATIO, annual_target=80
