@@ -156,6 +156,11 @@ def notes_text(item) -> str:
     return "\n".join(f"- {note}" for note in notes)
 
 
+def joined_notes(*items) -> str:
+    """The notes of several items (a file and its plan year), one after the other."""
+    return "\n".join(part for part in map(notes_text, items) if part)
+
+
 def to_decimal(value, context: Context, name: str) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -258,7 +263,8 @@ class DocumentLoader:
                 "end_year": item["end_year"],
                 "mission": item.get("mission", ""),
                 "summary": item.get("summary", ""),
-                "notes": notes_text(item),
+                # A strategy-only document (2024-27) has no plan year to hold its file notes.
+                "notes": joined_notes(*([] if "plan_year" in self.data else [self.data]), item),
             },
         )
 
@@ -277,9 +283,7 @@ class DocumentLoader:
                 "mission": item.get("mission", ""),
                 "vision": item.get("vision", ""),
                 "values": item.get("values", ""),
-                "notes": "\n".join(
-                    part for part in (notes_text(self.data), notes_text(item)) if part
-                ),
+                "notes": joined_notes(self.data, item),
             },
         )
 
@@ -295,6 +299,7 @@ class DocumentLoader:
                 "ref": item.get("ref", ""),
                 "summary": item.get("summary", ""),
                 "uncrc_articles": item.get("uncrc_articles", ""),
+                "notes": notes_text(item),
                 "position": position,
             },
         )
@@ -310,6 +315,7 @@ class DocumentLoader:
                 "label": item.get("label", "strategic objective"),
                 "title": item["title"],
                 "summary": item.get("summary", ""),
+                "notes": notes_text(item),
                 "position": position,
             },
         )
@@ -326,6 +332,7 @@ class DocumentLoader:
                 values={
                     "summary": aim["summary"],
                     "uncrc_articles": aim.get("uncrc_articles", ""),
+                    "notes": notes_text(aim),
                     "position": aim_position,
                 },
             )
@@ -382,6 +389,7 @@ class DocumentLoader:
                 "theme": theme[0] if theme else None,
                 "aim": item["aim"],
                 "objectives": item.get("objectives", ""),
+                "notes": notes_text(item),
                 "position": position,
             },
             many={"owners": self.owners(item.get("owners"), context)},
