@@ -5,6 +5,7 @@ a missing required key or a reference to something not in the file is reported w
 the item, and the whole load is one transaction, so nothing is half-written.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,6 +19,7 @@ from core.services import ChangeCount, record_upsert
 from kpis.models import Indicator, PeriodTarget
 from plans.models import (
     CorporateObjective,
+    Milestone,
     PlanYear,
     Project,
     ProjectTolerance,
@@ -78,10 +80,12 @@ SCHEMA = {
             "outcome",
             "performance_theme",
             "tolerances",
+            "milestones",
             "notes",
         },
         {"title"},
     ),
+    "milestone": ({"title", "due_on", "notes"}, {"title", "due_on"}),
     "indicator": (
         {
             "ref",
@@ -373,6 +377,26 @@ class DocumentLoader:
                 context.at(f"tolerance {dimension!r}"),
                 lookup={"project": project, "dimension": dimension},
             )
+        for milestone in item.get("milestones") or []:
+            self.load_milestone(milestone, project, context)
+
+    def load_milestone(self, item, project, context):
+        """A milestone the document prints: not illustrative. No status is printed, so it starts
+        on track and staff's later changes to its status are kept."""
+        context = context.at(f"milestone {item.get('title')!r}")
+        check_keys(item, "milestone", context)
+        due_on = item["due_on"]
+        if isinstance(due_on, str):
+            try:
+                due_on = datetime.date.fromisoformat(due_on)
+            except ValueError as error:
+                raise context.error(f"due_on {due_on!r} is not a date (YYYY-MM-DD)") from error
+        self.upsert(
+            Milestone,
+            context,
+            lookup={"project": project, "title": item["title"]},
+            values={"due_on": due_on, "notes": notes_text(item), "is_illustrative": False},
+        )
 
     def load_corporate_objective(self, item, position):
         context = self.context.at(f"corporate objective {item.get('ref')!r}")

@@ -13,7 +13,15 @@ import pytest
 
 from budgets.models import Budget, BudgetLine, GrantInAid
 from kpis.models import Indicator
-from plans.models import PlanYear, Project, Role, StrategicAim, StrategicObjective, Theme
+from plans.models import (
+    Milestone,
+    PlanYear,
+    Project,
+    Role,
+    StrategicAim,
+    StrategicObjective,
+    Theme,
+)
 
 YEAR = "2012-13"
 
@@ -342,3 +350,37 @@ def test_indicators_are_measured_as_often_as_the_outputs_print(plan_year):
     assert Indicator.objects.get(plan_year=plan_year, ref="EI3").periods() == [
         datetime.date(2012, 4, 1)
     ]
+
+
+def test_printed_milestones_are_held_as_real_milestones(plan_year):
+    milestones = Milestone.objects.filter(project__plan_year=plan_year, is_illustrative=False)
+    # "interim findings due in early May 2012), final findings due August."
+    inquiry = {
+        m.title: m
+        for m in milestones.filter(project__title="Mental Health and Well-being in Youth Justice")
+    }
+    interim = inquiry["Interim findings of the knowledge and evidence review"]
+    assert interim.due_on == datetime.date(2012, 5, 1)
+    assert "early May" in interim.notes
+    assert inquiry["Final findings of the knowledge and evidence review"].due_on.month == 8
+    # OUTPUTS/MILESTONES 12/13 of the SP3 projects, e.g. the NAO accounts and quarterly reports.
+    outputs = set(milestones.values_list("project__title", "title"))
+    assert (
+        "Financial, Audit and Risk Management",
+        "Production of annual accounts and audit file for NAO",
+    ) in outputs
+    assert (
+        "Procurement, HR & Performance",
+        "Quarterly Performance Reports submitted to Leadership Team to highlight organisational "
+        "achievement to date against intended performance to date",
+    ) in outputs
+    assert ("Safeguarding Policy", "Training programme delivered by NSPCC") in outputs
+    assert milestones.count() == 2 + 6 + 3 + 2 + 5 + 1 + 2
+    # Projects with printed milestones get no illustrative ones; the others still do.
+    for title in {title for title, _ in outputs}:
+        assert not Milestone.objects.filter(
+            project__plan_year=plan_year, project__title=title, is_illustrative=True
+        ).exists(), title
+    assert Milestone.objects.filter(
+        project__title="School Exclusions Inquiry", is_illustrative=True
+    ).exists()

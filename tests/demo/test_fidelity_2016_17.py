@@ -13,7 +13,7 @@ import pytest
 
 from budgets.models import Budget, BudgetLine, GrantInAid
 from kpis.models import Indicator
-from plans.models import PlanYear, Project, StrategicObjective
+from plans.models import Milestone, PlanYear, Project, StrategicObjective
 
 YEAR = "2016-17"
 
@@ -282,3 +282,14 @@ def test_budget(plan_year):
     assert total - ALLOCATION == 602
     assert "602" in grant.notes
     assert "2,791,052" in grant.notes
+
+
+def test_printed_dates_are_held_as_real_milestones(plan_year):
+    milestones = Milestone.objects.filter(project__plan_year=plan_year, is_illustrative=False)
+    # "Reporting in January 2017, our Growing Up Digital taskforce ..."
+    report = milestones.get(project__title="Growing up Digital taskforce")
+    assert (report.due_on.year, report.due_on.month) == (2017, 1)
+    # "Kicking off in the autumn, the exciting My Childhood project ..."
+    kick_off = milestones.get(project__title="My Childhood")
+    assert kick_off.due_on.month in {9, 10, 11}
+    assert "autumn" in kick_off.notes

@@ -315,9 +315,17 @@ class TestLoadedDemo:
         assert Measurement.objects.exists()
         assert Milestone.objects.exists()
         assert not Measurement.objects.filter(is_illustrative=False).exists()
-        assert not Milestone.objects.filter(is_illustrative=False).exists()
-        for record in [*Measurement.objects.all(), *Milestone.objects.all()]:
+        for record in [*Measurement.objects.all(), *Milestone.objects.filter(is_illustrative=True)]:
             assert "illustrative" in record.commentary.lower()
+
+    def test_milestones_the_documents_print_are_not_illustrative(self, loaded):
+        printed = Milestone.objects.filter(is_illustrative=False)
+        assert printed.count() == 21 + 2  # 2012-13 and 2016-17
+        assert not printed.filter(commentary__icontains="illustrative").exists()
+        # A project with printed milestones gets no illustrative ones.
+        assert not Milestone.objects.filter(
+            is_illustrative=True, project__milestones__is_illustrative=False
+        ).exists()
 
     def test_no_document_figure_is_marked_illustrative(self, loaded):
         for model in (Indicator, Project, BudgetLine, Budget, GrantInAid, PlanYear):
