@@ -60,7 +60,10 @@ SCHEMA = {
         {"year", "title", "status", "mission", "vision", "values", "notes"},
         {"year", "title"},
     ),
-    "objective": ({"ref", "label", "title", "summary", "aims", "notes"}, {"ref", "title"}),
+    "objective": (
+        {"ref", "label", "title", "printed_wording", "summary", "aims", "notes"},
+        {"ref", "title"},
+    ),
     "aim": ({"ref", "summary", "uncrc_articles", "notes"}, {"ref", "summary"}),
     "theme": ({"name", "kind", "ref", "summary", "uncrc_articles", "notes"}, {"name", "kind"}),
     "corporate_objective": (
@@ -318,6 +321,7 @@ class DocumentLoader:
             values={
                 "label": item.get("label", "strategic objective"),
                 "title": item["title"],
+                "printed_wording": item.get("printed_wording", ""),
                 "summary": item.get("summary", ""),
                 "notes": notes_text(item),
                 "position": position,

@@ -180,6 +180,9 @@ class StrategicObjective(models.Model):
         default=choices.ObjectiveLabel.STRATEGIC_OBJECTIVE,
     )
     title = models.CharField(max_length=300)
+    printed_wording = models.TextField(
+        blank=True, help_text="The objective word for word as the document prints it, if it does."
+    )
     summary = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
     position = models.PositiveSmallIntegerField(default=0)
