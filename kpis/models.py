@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -54,6 +54,13 @@ class Indicator(models.Model):
     frequency = models.CharField(
         max_length=10, choices=choices.Frequency, default=choices.Frequency.MONTHLY
     )
+    source = models.CharField(
+        max_length=30,
+        choices=choices.Source,
+        default=choices.Source.ENTERED,
+        help_text="Counted from the project's recommendations: accepted, implemented and under "
+        "consideration.",
+    )
     annual_target = models.DecimalField(null=True, blank=True, **MEASURE)
     baseline = models.DecimalField(null=True, blank=True, **MEASURE)
     target_change_percent = models.DecimalField(
@@ -93,6 +100,13 @@ class Indicator(models.Model):
             choices_constraint("direction", choices.Direction, "indicator_valid_direction"),
             choices_constraint("aggregation", choices.Aggregation, "indicator_valid_aggregation"),
             choices_constraint("frequency", choices.Frequency, "indicator_valid_frequency"),
+            choices_constraint("source", choices.Source, "indicator_valid_source"),
+            models.CheckConstraint(
+                condition=~Q(source=choices.Source.RECOMMENDATIONS) | Q(project__isnull=False),
+                name="indicator_recommendations_counted_for_a_project",
+                violation_error_message="An indicator counted from recommendations names its "
+                "project.",
+            ),
             models.CheckConstraint(
                 condition=~Q(tier=choices.IndicatorTier.PROJECT) | Q(project__isnull=False),
                 name="indicator_project_tier_has_project",
@@ -142,6 +156,22 @@ class Indicator(models.Model):
         return periods.period_starts(
             self.plan_year.start, choices.MONTHS_PER_PERIOD[self.frequency]
         )
+
+    def recommendation_counts(self) -> dict[str, int] | None:
+        """For an indicator counted from recommendations, how many of its project's
+        recommendations are accepted, implemented and under consideration (None for the
+        others)."""
+        if self.source != choices.Source.RECOMMENDATIONS:
+            return None
+        statuses = choices.COUNTED_RECOMMENDATION_STATUSES
+        found = dict(
+            self.project.recommendations.filter(status__in=statuses)
+            .order_by()
+            .values("status")
+            .annotate(count=Count("pk"))
+            .values_list("status", "count")
+        )
+        return {status: found.get(status, 0) for status in statuses}
 
     @property
     def target(self) -> Decimal | None:

@@ -283,6 +283,15 @@ def test_impact_indicators(plan_year):
     assert indicators.count() == 28
     recommendations = indicators.filter(title__startswith="Number of recommendations")
     assert recommendations.count() == 11
+    # "Number of recommendations that have been: - accepted - implemented - under
+    # consideration": the printed words, counted from each project's recommendations.
+    assert set(recommendations.values_list("title", "source")) == {
+        (
+            "Number of recommendations that have been: accepted, implemented, under consideration",
+            "recommendations by status",
+        )
+    }
+    assert not indicators.exclude(pk__in=recommendations).exclude(source="entered").exists()
     assert set(recommendations.values_list("project__title", flat=True)) == {*SP1_SP2_PROJECTS} - {
         "NHS Complaints",
         "Developing and Sustaining Participation Networks",

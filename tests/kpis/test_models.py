@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from kpis import choices
 from kpis.models import Measurement
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
-from tests.plans.factories import PlanYearFactory, ProjectFactory
+from tests.plans.factories import PlanYearFactory, ProjectFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,34 @@ def test_figures_are_kept_exactly_as_decimals():
     measurement = MeasurementFactory(value=Decimal("10000.1234"))
     measurement.refresh_from_db()
     assert measurement.value == Decimal("10000.1234")
+
+
+def test_an_indicator_counted_from_recommendations_gives_the_three_printed_counts(
+    django_assert_num_queries,
+):
+    project = ProjectFactory()
+    indicator = IndicatorFactory(
+        plan_year=project.plan_year,
+        project=project,
+        tier=choices.IndicatorTier.PROJECT,
+        source=choices.Source.RECOMMENDATIONS,
+    )
+    for status in ["accepted", "accepted", "implemented", "rejected"]:
+        RecommendationFactory(project=project, status=status)
+    RecommendationFactory(status="accepted")  # another project's
+    with django_assert_num_queries(1):
+        counts = indicator.recommendation_counts()
+    assert counts == {"accepted": 2, "implemented": 1, "under consideration": 0}
+
+
+def test_an_entered_indicator_has_no_recommendation_counts():
+    assert IndicatorFactory().recommendation_counts() is None
+
+
+def test_an_indicator_counted_from_recommendations_names_its_project():
+    indicator = IndicatorFactory.build(
+        plan_year=PlanYearFactory(), source=choices.Source.RECOMMENDATIONS
+    )
+    with pytest.raises(ValidationError) as error:
+        indicator.full_clean()
+    assert "An indicator counted from recommendations names its project." in (error.value.messages)
