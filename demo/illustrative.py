@@ -131,9 +131,12 @@ def generate_measurements(plan_year: PlanYear, changes: ChangeCount, entered_by=
 
 def generate_milestones(plan_year: PlanYear, changes: ChangeCount) -> None:
     """Three to five milestones a project, spread over the year: most done, some slipped or at
-    risk."""
+    risk. A project that has milestones from its document (or entered by staff) gets none."""
     months = plan_year.months()
-    for project in Project.objects.filter(plan_year=plan_year):
+    projects = Project.objects.filter(plan_year=plan_year).exclude(
+        milestones__is_illustrative=False
+    )
+    for project in projects:
         rng = _rng("milestones", plan_year.year, project.title)
         count = rng.randint(3, 5)
         middle = sorted(rng.sample(range(len(MIDDLE_STEPS)), count - 2))

@@ -5,6 +5,7 @@ a missing required key or a reference to something not in the file is reported w
 the item, and the whole load is one transaction, so nothing is half-written.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,6 +19,7 @@ from core.services import ChangeCount, record_upsert
 from kpis.models import Indicator, PeriodTarget
 from plans.models import (
     CorporateObjective,
+    Milestone,
     PlanYear,
     Project,
     ProjectTolerance,
@@ -58,7 +60,10 @@ SCHEMA = {
         {"year", "title", "status", "mission", "vision", "values", "notes"},
         {"year", "title"},
     ),
-    "objective": ({"ref", "label", "title", "summary", "aims", "notes"}, {"ref", "title"}),
+    "objective": (
+        {"ref", "label", "title", "printed_wording", "summary", "aims", "notes"},
+        {"ref", "title"},
+    ),
     "aim": ({"ref", "summary", "uncrc_articles", "notes"}, {"ref", "summary"}),
     "theme": ({"name", "kind", "ref", "summary", "uncrc_articles", "notes"}, {"name", "kind"}),
     "corporate_objective": (
@@ -78,10 +83,12 @@ SCHEMA = {
             "outcome",
             "performance_theme",
             "tolerances",
+            "milestones",
             "notes",
         },
         {"title"},
     ),
+    "milestone": ({"title", "due_on", "notes"}, {"title", "due_on"}),
     "indicator": (
         {
             "ref",
@@ -94,6 +101,7 @@ SCHEMA = {
             "direction",
             "aggregation",
             "frequency",
+            "source",
             "annual_target",
             "target_change_percent",
             "baseline",
@@ -154,6 +162,11 @@ def notes_text(item) -> str:
     if isinstance(notes, str):
         return notes
     return "\n".join(f"- {note}" for note in notes)
+
+
+def joined_notes(*items) -> str:
+    """The notes of several items (a file and its plan year), one after the other."""
+    return "\n".join(part for part in map(notes_text, items) if part)
 
 
 def to_decimal(value, context: Context, name: str) -> Decimal | None:
@@ -258,7 +271,8 @@ class DocumentLoader:
                 "end_year": item["end_year"],
                 "mission": item.get("mission", ""),
                 "summary": item.get("summary", ""),
-                "notes": notes_text(item),
+                # A strategy-only document (2024-27) has no plan year to hold its file notes.
+                "notes": joined_notes(*([] if "plan_year" in self.data else [self.data]), item),
             },
         )
 
@@ -277,9 +291,7 @@ class DocumentLoader:
                 "mission": item.get("mission", ""),
                 "vision": item.get("vision", ""),
                 "values": item.get("values", ""),
-                "notes": "\n".join(
-                    part for part in (notes_text(self.data), notes_text(item)) if part
-                ),
+                "notes": joined_notes(self.data, item),
             },
         )
 
@@ -295,6 +307,7 @@ class DocumentLoader:
                 "ref": item.get("ref", ""),
                 "summary": item.get("summary", ""),
                 "uncrc_articles": item.get("uncrc_articles", ""),
+                "notes": notes_text(item),
                 "position": position,
             },
         )
@@ -309,7 +322,9 @@ class DocumentLoader:
             values={
                 "label": item.get("label", "strategic objective"),
                 "title": item["title"],
+                "printed_wording": item.get("printed_wording", ""),
                 "summary": item.get("summary", ""),
+                "notes": notes_text(item),
                 "position": position,
             },
         )
@@ -326,6 +341,7 @@ class DocumentLoader:
                 values={
                     "summary": aim["summary"],
                     "uncrc_articles": aim.get("uncrc_articles", ""),
+                    "notes": notes_text(aim),
                     "position": aim_position,
                 },
             )
@@ -366,6 +382,26 @@ class DocumentLoader:
                 context.at(f"tolerance {dimension!r}"),
                 lookup={"project": project, "dimension": dimension},
             )
+        for milestone in item.get("milestones") or []:
+            self.load_milestone(milestone, project, context)
+
+    def load_milestone(self, item, project, context):
+        """A milestone the document prints: not illustrative. No status is printed, so it starts
+        on track and staff's later changes to its status are kept."""
+        context = context.at(f"milestone {item.get('title')!r}")
+        check_keys(item, "milestone", context)
+        due_on = item["due_on"]
+        if isinstance(due_on, str):
+            try:
+                due_on = datetime.date.fromisoformat(due_on)
+            except ValueError as error:
+                raise context.error(f"due_on {due_on!r} is not a date (YYYY-MM-DD)") from error
+        self.upsert(
+            Milestone,
+            context,
+            lookup={"project": project, "title": item["title"]},
+            values={"due_on": due_on, "notes": notes_text(item), "is_illustrative": False},
+        )
 
     def load_corporate_objective(self, item, position):
         context = self.context.at(f"corporate objective {item.get('ref')!r}")
@@ -382,6 +418,7 @@ class DocumentLoader:
                 "theme": theme[0] if theme else None,
                 "aim": item["aim"],
                 "objectives": item.get("objectives", ""),
+                "notes": notes_text(item),
                 "position": position,
             },
             many={"owners": self.owners(item.get("owners"), context)},
@@ -419,6 +456,7 @@ class DocumentLoader:
                 "direction": item.get("direction", "higher"),
                 "aggregation": item["aggregation"],
                 "frequency": item.get("frequency", "monthly"),
+                "source": item.get("source", "entered"),
                 "annual_target": number("annual_target"),
                 "baseline": number("baseline"),
                 "target_change_percent": number("target_change_percent"),

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from plans.choices import RecommendationStatus
+
 
 class IndicatorTier(models.TextChoices):
     """The three indicator sets of the two-tier performance framework."""
@@ -31,5 +33,32 @@ class Aggregation(models.TextChoices):
 
 
 class Frequency(models.TextChoices):
+    """How often an indicator is measured; an annual indicator (the accounts) once a year."""
+
     MONTHLY = "monthly", "Monthly"
     QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annual"
+
+
+# How many months one reporting period of each frequency covers.
+MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
+
+
+class Source(models.TextChoices):
+    """Where an indicator's figures come from: entered each period, or counted from records the
+    application already holds."""
+
+    ENTERED = "entered", "Entered each period"
+    RECOMMENDATIONS = (
+        "recommendations by status",
+        "Counted from the project's recommendations by status",
+    )
+
+
+# 2012-13's "Number of recommendations that have been: - accepted - implemented - under
+# consideration": the three counts, in printed order.
+COUNTED_RECOMMENDATION_STATUSES = (
+    RecommendationStatus.ACCEPTED,
+    RecommendationStatus.IMPLEMENTED,
+    RecommendationStatus.UNDER_CONSIDERATION,
+)

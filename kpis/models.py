@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -54,6 +54,13 @@ class Indicator(models.Model):
     frequency = models.CharField(
         max_length=10, choices=choices.Frequency, default=choices.Frequency.MONTHLY
     )
+    source = models.CharField(
+        max_length=30,
+        choices=choices.Source,
+        default=choices.Source.ENTERED,
+        help_text="Counted from the project's recommendations: accepted, implemented and under "
+        "consideration.",
+    )
     annual_target = models.DecimalField(null=True, blank=True, **MEASURE)
     baseline = models.DecimalField(null=True, blank=True, **MEASURE)
     target_change_percent = models.DecimalField(
@@ -93,6 +100,13 @@ class Indicator(models.Model):
             choices_constraint("direction", choices.Direction, "indicator_valid_direction"),
             choices_constraint("aggregation", choices.Aggregation, "indicator_valid_aggregation"),
             choices_constraint("frequency", choices.Frequency, "indicator_valid_frequency"),
+            choices_constraint("source", choices.Source, "indicator_valid_source"),
+            models.CheckConstraint(
+                condition=~Q(source=choices.Source.RECOMMENDATIONS) | Q(project__isnull=False),
+                name="indicator_recommendations_counted_for_a_project",
+                violation_error_message="An indicator counted from recommendations names its "
+                "project.",
+            ),
             models.CheckConstraint(
                 condition=~Q(tier=choices.IndicatorTier.PROJECT) | Q(project__isnull=False),
                 name="indicator_project_tier_has_project",
@@ -137,10 +151,27 @@ class Indicator(models.Model):
             raise ValidationError(errors)
 
     def periods(self) -> list:
-        """The first day of each reporting period of the plan year: every month, or the first
-        month of each quarter for a quarterly indicator."""
-        months = self.plan_year.months()
-        return months[::3] if self.frequency == choices.Frequency.QUARTERLY else months
+        """The first day of each reporting period of the plan year: every month, the first month
+        of each quarter for a quarterly indicator, or April alone for an annual one."""
+        return periods.period_starts(
+            self.plan_year.start, choices.MONTHS_PER_PERIOD[self.frequency]
+        )
+
+    def recommendation_counts(self) -> dict[str, int] | None:
+        """For an indicator counted from recommendations, how many of its project's
+        recommendations are accepted, implemented and under consideration (None for the
+        others)."""
+        if self.source != choices.Source.RECOMMENDATIONS:
+            return None
+        statuses = choices.COUNTED_RECOMMENDATION_STATUSES
+        found = dict(
+            self.project.recommendations.filter(status__in=statuses)
+            .order_by()
+            .values("status")
+            .annotate(count=Count("pk"))
+            .values_list("status", "count")
+        )
+        return {status: found.get(status, 0) for status in statuses}
 
     @property
     def target(self) -> Decimal | None:
@@ -265,7 +296,7 @@ class Measurement(models.Model):
 
 def validate_period(indicator: Indicator, period) -> None:
     """A period is the first day of a month within the indicator's plan year; for a quarterly
-    indicator, the first month of a quarter."""
+    indicator, the first month of a quarter; for an annual one, April."""
     if period is None:
         return
     if not periods.is_month_start(period):
@@ -274,7 +305,11 @@ def validate_period(indicator: Indicator, period) -> None:
         raise ValidationError(
             {"period": f"The period must fall within {indicator.plan_year.year}."}
         )
-    if indicator.frequency == choices.Frequency.QUARTERLY and (period.month - 4) % 3:
-        raise ValidationError(
-            {"period": "This indicator is quarterly: use the first month of a quarter."}
-        )
+    if not periods.is_period_start(period, choices.MONTHS_PER_PERIOD[indicator.frequency]):
+        message = {
+            choices.Frequency.QUARTERLY: "This indicator is quarterly: use the first month of a "
+            "quarter.",
+            choices.Frequency.ANNUAL: "This indicator is annual: use April, the first month of "
+            "the year.",
+        }[indicator.frequency]
+        raise ValidationError({"period": message})

@@ -17,11 +17,15 @@ class ObjectiveLabel(models.TextChoices):
 
 
 class ThemeKind(models.TextChoices):
+    """A strategy's pillars group its work by subject; its approach strands (2024-27's "OUR
+    APPROACH": Champion for children, Listen, Advocate, Engage and Influence) by way of working."""
+
     KEY_THEME = "key theme", "Key theme"
     CORE_BUSINESS_ACTIVITY = "core business activity", "Core business activity"
     CROSS_CUTTING_ISSUE = "cross-cutting issue", "Cross-cutting issue"
     UNCRC_CLUSTER = "UNCRC cluster", "UNCRC cluster / programme"
     PILLAR = "pillar", "Pillar"
+    APPROACH_STRAND = "approach strand", "Approach strand"
 
 
 class CorporateObjectiveKind(models.TextChoices):

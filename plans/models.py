@@ -180,7 +180,11 @@ class StrategicObjective(models.Model):
         default=choices.ObjectiveLabel.STRATEGIC_OBJECTIVE,
     )
     title = models.CharField(max_length=300)
+    printed_wording = models.TextField(
+        blank=True, help_text="The objective word for word as the document prints it, if it does."
+    )
     summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -216,6 +220,7 @@ class StrategicAim(models.Model):
     uncrc_articles = models.CharField(
         "UNCRC articles", max_length=100, blank=True, help_text='As printed, e.g. "3, 4 & 12".'
     )
+    notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -249,6 +254,7 @@ class Theme(models.Model):
     name = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     uncrc_articles = models.CharField("UNCRC articles", max_length=100, blank=True)
+    notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -293,6 +299,7 @@ class CorporateObjective(models.Model):
     )
     aim = models.TextField()
     objectives = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
     owners = models.ManyToManyField(Role, blank=True, related_name="corporate_objectives")
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -433,6 +440,7 @@ class Milestone(models.Model):
     )
     completed_on = models.DateField("completion date", null=True, blank=True)
     commentary = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
     is_illustrative = models.BooleanField(
         default=False, help_text="Generated demo data, not from a source document."
     )

@@ -60,3 +60,15 @@ def quarter_of(day: datetime.date) -> int:
 def is_month_start(day: datetime.date) -> bool:
     """Whether `day` identifies a reporting period (the first day of a month)."""
     return day.day == 1
+
+
+def period_starts(start: int, months_per_period: int) -> list[datetime.date]:
+    """Return the first day of each reporting period of the financial year starting in April of
+    `start`, for periods of 1 (monthly), 3 (quarterly) or 12 (annual) months."""
+    return months_of_financial_year(start)[::months_per_period]
+
+
+def is_period_start(day: datetime.date, months_per_period: int) -> bool:
+    """Whether `day` starts a reporting period of `months_per_period` months: periods are counted
+    from April, so a quarter starts in April, July, October or January and a year in April."""
+    return is_month_start(day) and (day.month - FIRST_MONTH) % months_per_period == 0

@@ -309,3 +309,44 @@ def test_budget(plan_year):
     income = lines.get(category__name="Income")
     assert income.category.is_income
     assert not any(line.category.is_income for line in lines if line.category.name != "Income")
+
+
+# "Our strategic objectives for 2010-11 are:", word for word.
+PRINTED_OBJECTIVES = {
+    "SO1": "To safeguard the interests of children and young people by enabling them to enjoy "
+    "their rights under the United Nations Convention on the Rights of a Child (UNCRC)",
+    "SO2": "To safeguard the interests and significantly improve the wellbeing of children and "
+    "young people by effectively promoting their views",
+    "SO3": "To ensure that children and young people are more highly valued by adult society",
+    "SO4": "To ensure 11 MILLION is an efficient and effectively managed organisation",
+}
+
+
+def test_strategic_objectives_are_held_word_for_word(plan_year):
+    objectives = StrategicObjective.objects.filter(plan_year=plan_year)
+    assert dict(objectives.values_list("ref", "printed_wording")) == PRINTED_OBJECTIVES
+    # The short title keeps the printed meaning: interests safeguarded by enjoying rights.
+    assert "interests" in objectives.get(ref="SO1").title
+
+
+def test_the_strategy_says_what_is_not_printed(plan_year):
+    strategy = plan_year.strategy
+    assert strategy.mission == ""  # no strategy mission is printed
+    assert "not printed" in strategy.notes
+    assert "2009-2012" in strategy.notes
+
+
+def test_budget_footnotes_are_the_line_descriptions(plan_year):
+    descriptions = dict(
+        BudgetLine.objects.filter(budget__plan_year=plan_year)
+        .exclude(description="")
+        .values_list("category__name", "description")
+    )
+    assert descriptions == {
+        "Premises and support costs": "Including the rent and maintenance of our offices and the "
+        "costs of running the office e.g. printers, phones etc.",
+        "Governance": "These costs support our statutory responsibilities for internal and "
+        "external audit and our Audit and Risk Committee.",
+        "Non-pay staff costs": "This budget covers the costs of training and recruitment, and of "
+        "any temporary staff that we may need.",
+    }

@@ -6,13 +6,22 @@ IN 2012-13" and "OUR PROJECT GOALS AND PERFORMANCE MEASUREMENT". Curly apostroph
 straight.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from budgets.models import Budget, BudgetLine, GrantInAid
 from kpis.models import Indicator
-from plans.models import PlanYear, Project, Role, StrategicAim, StrategicObjective, Theme
+from plans.models import (
+    Milestone,
+    PlanYear,
+    Project,
+    Role,
+    StrategicAim,
+    StrategicObjective,
+    Theme,
+)
 
 YEAR = "2012-13"
 
@@ -128,12 +137,18 @@ BUDGETED_PROJECTS = [
         {"DCC"},
         35_000,
     ),
-    ("UNCRC implementation", "Staff costs", {"3.2"}, {"CE", "DoCS"}, 1_629_000),  # "1.629m"
-    ("UNCRC implementation", "Premises costs", {"3.2"}, {"CE", "DoCS"}, 185_908),
-    ("UNCRC implementation", "Support costs", {"3.1"}, {"CE", "DoCS"}, 108_550),
-    ("UNCRC implementation", "Capital expenditure", {"3.2"}, {"CE", "DoCS"}, 21_251),
     ("UNCRC implementation", "Safeguarding Policy", {"3.4"}, {"DCC"}, 7_518),
 ]
+# The SP3 rows of the same table that are costs, not work: held as budget lines, not projects.
+# "Staff costs (SP3.2) CE/DoCS 1.629m" is split by the programme delivery paragraph's "direct
+# staffing costs £1,275M" (read as £1.275M); the admin share is what is left.
+BUDGET_ROWS = {
+    "Direct staffing costs": ("programme delivery", 1_275_000),
+    "Staff costs": ("admin", 1_629_000 - 1_275_000),
+    "Premises costs": ("admin", 185_908),
+    "Support costs": ("admin", 108_550),
+    "Capital expenditure": ("admin", 21_251),
+}
 # Projects described only in the goals section (SP3, not budgeted).
 UNBUDGETED_PROJECTS = {
     "Financial, Audit and Risk Management",
@@ -209,7 +224,9 @@ def test_budgeted_projects_as_the_table_prints_them(plan_year):
         project = projects.get(title=title)
         assert project.budget_excluding_staff is None, title
         assert not project.owners.exists(), title  # no owner printed
-    assert projects.count() == len(BUDGETED_PROJECTS) + len(UNBUDGETED_PROJECTS) == 24
+    assert projects.count() == len(BUDGETED_PROJECTS) + len(UNBUDGETED_PROJECTS) == 20
+    # The cost rows of the table are not projects.
+    assert not projects.filter(title__in=["Staff costs", *BUDGET_ROWS]).exists()
 
     # "budgeted project costs £460K": the SP1/SP2 rows plus Safeguarding Policy.
     budgeted = sum(
@@ -266,6 +283,15 @@ def test_impact_indicators(plan_year):
     assert indicators.count() == 28
     recommendations = indicators.filter(title__startswith="Number of recommendations")
     assert recommendations.count() == 11
+    # "Number of recommendations that have been: - accepted - implemented - under
+    # consideration": the printed words, counted from each project's recommendations.
+    assert set(recommendations.values_list("title", "source")) == {
+        (
+            "Number of recommendations that have been: accepted, implemented, under consideration",
+            "recommendations by status",
+        )
+    }
+    assert not indicators.exclude(pk__in=recommendations).exclude(source="entered").exists()
     assert set(recommendations.values_list("project__title", flat=True)) == {*SP1_SP2_PROJECTS} - {
         "NHS Complaints",
         "Developing and Sustaining Participation Networks",
@@ -293,16 +319,77 @@ def test_budget(plan_year):
     assert grant.amount == 2_500_000  # "The confirmed remit for 2012-13 is £2.5M"
 
     lines = BudgetLine.objects.filter(budget=budget).select_related("category", "project")
-    # One line per row of the BUDGETED PROJECTS table, each with the row's amount.
-    assert lines.count() == len(BUDGETED_PROJECTS) == 19
-    assert {line.project.title: line.amount for line in lines} == {
+    # One line per budgeted project, each with the table's amount, and the cost rows without a
+    # project.
+    assert lines.count() == len(BUDGETED_PROJECTS) + len(BUDGET_ROWS) == 20
+    assert {line.project.title: line.amount for line in lines if line.project} == {
         row[1]: Decimal(row[4]) for row in BUDGETED_PROJECTS
     }
+    assert {
+        line.category.name: (line.category.kind, line.amount) for line in lines if not line.project
+    } == BUDGET_ROWS
+    # "Programme delivery £1.735M": direct staffing £1.275M and budgeted project costs £460K.
     programme = lines.filter(category__kind="programme delivery")
-    assert sum(line.amount for line in programme) == 460_018
+    assert sum(line.amount for line in programme) == 1_735_018
+    # "Admin - running costs £765K": the admin lines and the £95,273 the table does not itemise.
+    admin = sum(line.amount for line in lines.filter(category__kind="admin"))
+    assert admin == 669_709
     assert sum(line.amount for line in lines) == 2_404_727
+    assert abs(admin + (2_500_000 - 2_404_727) - 765_000) < 500
+    # The judgements are kept beside the budget, where its total is checked.
+    assert "95,273" in budget.notes
+    assert "Derived, not printed" in lines.get(category__name="Staff costs").notes
     nhs = lines.get(project__title="NHS Complaints")
     # Footnote 4.
     assert nhs.description == (
         "This budget allocation refers to the completion of a project in the 2011/12 Business Plan."
     )
+
+
+def test_indicators_are_measured_as_often_as_the_outputs_print(plan_year):
+    frequency = dict(Indicator.objects.filter(plan_year=plan_year).values_list("ref", "frequency"))
+    # "Quarterly Performance Reports", "HR quarterly updates", "Quarterly transition meeting".
+    assert {ref for ref, often in frequency.items() if often == "quarterly"} == {
+        "EI7",
+        "EI8",
+        "EI12",
+    }
+    # "Production of annual accounts and audit file for NAO": once a year, not twelve zeros.
+    assert frequency["EI3"] == "annual"
+    assert Indicator.objects.get(plan_year=plan_year, ref="EI3").periods() == [
+        datetime.date(2012, 4, 1)
+    ]
+
+
+def test_printed_milestones_are_held_as_real_milestones(plan_year):
+    milestones = Milestone.objects.filter(project__plan_year=plan_year, is_illustrative=False)
+    # "interim findings due in early May 2012), final findings due August."
+    inquiry = {
+        m.title: m
+        for m in milestones.filter(project__title="Mental Health and Well-being in Youth Justice")
+    }
+    interim = inquiry["Interim findings of the knowledge and evidence review"]
+    assert interim.due_on == datetime.date(2012, 5, 1)
+    assert "early May" in interim.notes
+    assert inquiry["Final findings of the knowledge and evidence review"].due_on.month == 8
+    # OUTPUTS/MILESTONES 12/13 of the SP3 projects, e.g. the NAO accounts and quarterly reports.
+    outputs = set(milestones.values_list("project__title", "title"))
+    assert (
+        "Financial, Audit and Risk Management",
+        "Production of annual accounts and audit file for NAO",
+    ) in outputs
+    assert (
+        "Procurement, HR & Performance",
+        "Quarterly Performance Reports submitted to Leadership Team to highlight organisational "
+        "achievement to date against intended performance to date",
+    ) in outputs
+    assert ("Safeguarding Policy", "Training programme delivered by NSPCC") in outputs
+    assert milestones.count() == 2 + 6 + 3 + 2 + 5 + 1 + 2
+    # Projects with printed milestones get no illustrative ones; the others still do.
+    for title in {title for title, _ in outputs}:
+        assert not Milestone.objects.filter(
+            project__plan_year=plan_year, project__title=title, is_illustrative=True
+        ).exists(), title
+    assert Milestone.objects.filter(
+        project__title="School Exclusions Inquiry", is_illustrative=True
+    ).exists()

@@ -13,7 +13,7 @@ import pytest
 
 from budgets.models import Budget, BudgetLine, GrantInAid
 from kpis.models import Indicator
-from plans.models import PlanYear, Project, StrategicObjective
+from plans.models import Milestone, PlanYear, Project, StrategicObjective
 
 YEAR = "2016-17"
 
@@ -231,7 +231,7 @@ def test_projects_are_the_rows_of_the_outcomes_tables(plan_year):
 
 def test_indicators_carry_the_printed_numbers(plan_year):
     indicators = Indicator.objects.filter(plan_year=plan_year).select_related("strategic_objective")
-    assert indicators.count() == len(INDICATORS)
+    assert indicators.count() == len(INDICATORS) + 1  # and See Me Hear Me's
     for ref, objective, wording, target, change, later, later_year in INDICATORS:
         indicator = indicators.get(ref=ref)
         assert indicator.target_wording == wording, ref
@@ -240,9 +240,17 @@ def test_indicators_carry_the_printed_numbers(plan_year):
         assert indicator.target_change_percent == number(change), ref
         assert indicator.later_target == number(later), ref
         assert indicator.later_target_year == later_year, ref
-        # No baseline is printed for any relative target.
-        assert indicator.baseline is None, ref
         assert indicator.tier == "key", ref
+    # No baseline is printed for the relative targets, nor for OC9's 2018 target: none is
+    # invented, so none of them has a target to date.
+    for ref in ["OC5", "OC6", "OC9", "OC10", "OC11"]:
+        indicator = indicators.get(ref=ref)
+        assert indicator.baseline is None, ref
+        assert indicator.target is None, ref
+    # "My high profile Takeover Day engaged 40,000 children and young people": OC4's baseline.
+    takeover = indicators.get(ref="OC4")
+    assert (takeover.baseline, takeover.annual_target) == (40_000, 50_000)
+    assert "40,000" in takeover.notes
     assert not indicators.filter(owners__isnull=False).exists()
 
 
@@ -282,3 +290,34 @@ def test_budget(plan_year):
     assert total - ALLOCATION == 602
     assert "602" in grant.notes
     assert "2,791,052" in grant.notes
+
+
+def test_printed_dates_are_held_as_real_milestones(plan_year):
+    milestones = Milestone.objects.filter(project__plan_year=plan_year, is_illustrative=False)
+    # "Reporting in January 2017, our Growing Up Digital taskforce ..."
+    report = milestones.get(project__title="Growing up Digital taskforce")
+    assert (report.due_on.year, report.due_on.month) == (2017, 1)
+    # "Kicking off in the autumn, the exciting My Childhood project ..."
+    kick_off = milestones.get(project__title="My Childhood")
+    assert kick_off.due_on.month in {9, 10, 11}
+    assert "autumn" in kick_off.notes
+
+
+def test_see_me_hear_me_is_to_reach_10_local_areas_from_3_pilots(plan_year):
+    # "We will evaluate and extend our model of child-centered prevention and protection to 10
+    # local areas"; "being piloted in three areas, Oxfordshire, Sandwell and Brighton & Hove".
+    indicator = Indicator.objects.get(plan_year=plan_year, project__title="See Me Hear Me")
+    assert (indicator.annual_target, indicator.baseline) == (10, 3)
+    assert indicator.strategic_objective.ref == "Strategic Objective 3"
+    assert "1386-1390" in indicator.notes
+    assert "851" in indicator.notes
+
+
+def test_summaries_keep_the_printed_meaning(plan_year):
+    in_care = StrategicObjective.objects.get(plan_year=plan_year, ref="Strategic Objective 2")
+    # "Making real the Commissioner's proposals for extending support ... to the age of 25".
+    assert "proposes extending support" in in_care.summary
+    custody = Project.objects.get(plan_year=plan_year, title="Custody")
+    assert "educational, mental health rehabilitation and offending rates" in custody.outcome
+    assert "reoffending" not in custody.outcome
+    assert "not indicator titles" in plan_year.notes

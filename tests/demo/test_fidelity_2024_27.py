@@ -6,7 +6,7 @@ demo/2024-27.yaml: OUR MISSION, STRATEGIC OBJECTIVES and OUR PILLARS.
 
 import pytest
 
-from plans.models import PlanYear, StrategicObjective, Strategy, Theme
+from plans.models import PlanYear, StrategicAim, StrategicObjective, Strategy, Theme
 
 TITLE = "Three Year Strategy 2024-2027"  # printed "THREE YEAR STRATEGY 2024-2027"
 
@@ -54,7 +54,7 @@ def test_five_objectives(strategy):
 
 
 def test_seven_pillars_in_order(strategy):
-    pillars = Theme.objects.filter(strategy=strategy).order_by("position")
+    pillars = Theme.objects.filter(strategy=strategy, kind="pillar").order_by("position")
     assert [p.name for p in pillars] == PILLARS
     assert {p.kind for p in pillars} == {"pillar"}
     assert all(p.plan_year_id is None for p in pillars)
@@ -68,3 +68,29 @@ def test_no_plan_year_of_its_own(strategy):
         "2012-13",
         "2016-17",
     ]
+
+
+def test_the_four_strands_of_the_approach(strategy):
+    # OUR APPROACH: "Champion for children", "Listen", "Advocate", "Engage and Influence".
+    strands = Theme.objects.filter(strategy=strategy, kind="approach strand").order_by("position")
+    assert [s.name for s in strands] == [
+        "Champion for children",
+        "Listen",
+        "Advocate",
+        "Engage and Influence",
+    ]
+    assert all(s.summary for s in strands)
+
+
+def test_the_garbled_help_at_hand_sentence_is_worded_neutrally(strategy):
+    # Printed "through increased our Help at Hand service": the missing word is not guessed.
+    aim = StrategicAim.objects.get(objective__strategy=strategy, ref="1.2")
+    assert "Help at Hand" in aim.summary
+    assert "expanded" not in aim.summary
+    assert "increased" not in aim.summary
+    assert "unknown" in aim.notes
+
+
+def test_the_strategys_file_notes_are_kept_on_it(strategy):
+    assert "Objective 5" in strategy.notes
+    assert "Build capability and capacity" in strategy.notes

@@ -284,18 +284,21 @@ class TestLoadedDemo:
         admin.refresh_from_db()
         assert not admin.is_superuser
 
-    def test_every_indicator_has_an_actual_for_every_month(self, loaded):
+    def test_every_indicator_has_an_actual_for_every_period(self, loaded):
         indicators = Indicator.objects.filter(plan_year__year__in=ILLUSTRATIVE_YEARS)
-        assert indicators.count() == 10 + 28 + 13
+        assert indicators.count() == 10 + 28 + 14
         for indicator in indicators.select_related("plan_year"):
-            expected = months(ILLUSTRATIVE_YEARS[indicator.plan_year.year])
-            assert len(expected) == 12
+            year = months(ILLUSTRATIVE_YEARS[indicator.plan_year.year])
+            expected = {"monthly": year, "quarterly": year[::3], "annual": year[:1]}
             periods = sorted(indicator.measurements.values_list("period", flat=True))
-            assert periods == expected, (indicator.plan_year.year, indicator.ref)
+            assert periods == expected[indicator.frequency], (
+                indicator.plan_year.year,
+                indicator.ref,
+            )
 
     def test_every_project_has_milestones_within_its_year(self, loaded):
         projects = Project.objects.filter(plan_year__year__in=ILLUSTRATIVE_YEARS)
-        assert projects.count() == 27 + 24 + 29
+        assert projects.count() == 27 + 20 + 29
         assert not projects.filter(milestones__isnull=True).exists()
         for milestone in Milestone.objects.select_related("project__plan_year"):
             year_months = months(ILLUSTRATIVE_YEARS[milestone.project.plan_year.year])
@@ -312,9 +315,17 @@ class TestLoadedDemo:
         assert Measurement.objects.exists()
         assert Milestone.objects.exists()
         assert not Measurement.objects.filter(is_illustrative=False).exists()
-        assert not Milestone.objects.filter(is_illustrative=False).exists()
-        for record in [*Measurement.objects.all(), *Milestone.objects.all()]:
+        for record in [*Measurement.objects.all(), *Milestone.objects.filter(is_illustrative=True)]:
             assert "illustrative" in record.commentary.lower()
+
+    def test_milestones_the_documents_print_are_not_illustrative(self, loaded):
+        printed = Milestone.objects.filter(is_illustrative=False)
+        assert printed.count() == 21 + 2  # 2012-13 and 2016-17
+        assert not printed.filter(commentary__icontains="illustrative").exists()
+        # A project with printed milestones gets no illustrative ones.
+        assert not Milestone.objects.filter(
+            is_illustrative=True, project__milestones__is_illustrative=False
+        ).exists()
 
     def test_no_document_figure_is_marked_illustrative(self, loaded):
         for model in (Indicator, Project, BudgetLine, Budget, GrantInAid, PlanYear):
@@ -325,16 +336,20 @@ class TestLoadedDemo:
             assert not model.objects.filter(notes__icontains="illustrative").exists()
 
     def test_some_indicators_run_below_target(self, loaded):
-        """Amber and red are represented: of the indicators whose year-to-date value is a total,
-        at least one ends the year under 90% of its annual target and one above 97%."""
+        """Amber and red are represented: of the indicators whose year-to-date value is a total
+        or a level, at least one ends the year under 90% of its annual target and one above
+        97%."""
         shares = {}
-        totals = Indicator.objects.filter(
-            plan_year__year__in=ILLUSTRATIVE_YEARS, aggregation="total", annual_target__gt=0
+        counted = Indicator.objects.filter(
+            plan_year__year__in=ILLUSTRATIVE_YEARS,
+            aggregation__in=["total", "level"],
+            annual_target__gt=0,
         )
-        for indicator in totals.select_related("plan_year"):
-            year_total = sum(m.value for m in indicator.measurements.all())
+        for indicator in counted.select_related("plan_year").prefetch_related("measurements"):
+            values = [m.value for m in sorted(indicator.measurements.all(), key=lambda m: m.period)]
+            year_value = sum(values) if indicator.aggregation == "total" else values[-1]
             shares[f"{indicator.plan_year.year} {indicator.ref}"] = round(
-                year_total / indicator.annual_target, 3
+                year_value / indicator.annual_target, 3
             )
         assert len(shares) >= 3
         assert min(shares.values()) < Decimal("0.90"), shares

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from kpis import choices
 from kpis.models import Measurement
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
-from tests.plans.factories import PlanYearFactory, ProjectFactory
+from tests.plans.factories import PlanYearFactory, ProjectFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,24 @@ def test_a_quarterly_indicator_is_measured_at_the_start_of_a_quarter():
     assert "This indicator is quarterly: use the first month of a quarter." in error.value.messages
 
 
+def test_an_annual_indicator_is_measured_once_in_april():
+    indicator = IndicatorFactory(frequency=choices.Frequency.ANNUAL)
+    assert indicator.periods() == [datetime.date(indicator.plan_year.start, 4, 1)]
+    MeasurementFactory.build(indicator=indicator, period=indicator.periods()[0]).full_clean()
+    with pytest.raises(ValidationError) as error:
+        MeasurementFactory.build(
+            indicator=indicator, period=datetime.date(indicator.plan_year.start, 7, 1)
+        ).full_clean()
+    assert "This indicator is annual: use April, the first month of the year." in (
+        error.value.messages
+    )
+
+
+def test_a_quarterly_indicator_has_four_periods():
+    indicator = IndicatorFactory(frequency=choices.Frequency.QUARTERLY)
+    assert [period.month for period in indicator.periods()] == [4, 7, 10, 1]
+
+
 def test_a_ratio_indicator_records_what_was_counted():
     indicator = IndicatorFactory(
         unit=choices.Unit.PERCENTAGE, aggregation=choices.Aggregation.RATIO, annual_target=80
@@ -132,3 +150,34 @@ def test_figures_are_kept_exactly_as_decimals():
     measurement = MeasurementFactory(value=Decimal("10000.1234"))
     measurement.refresh_from_db()
     assert measurement.value == Decimal("10000.1234")
+
+
+def test_an_indicator_counted_from_recommendations_gives_the_three_printed_counts(
+    django_assert_num_queries,
+):
+    project = ProjectFactory()
+    indicator = IndicatorFactory(
+        plan_year=project.plan_year,
+        project=project,
+        tier=choices.IndicatorTier.PROJECT,
+        source=choices.Source.RECOMMENDATIONS,
+    )
+    for status in ["accepted", "accepted", "implemented", "rejected"]:
+        RecommendationFactory(project=project, status=status)
+    RecommendationFactory(status="accepted")  # another project's
+    with django_assert_num_queries(1):
+        counts = indicator.recommendation_counts()
+    assert counts == {"accepted": 2, "implemented": 1, "under consideration": 0}
+
+
+def test_an_entered_indicator_has_no_recommendation_counts():
+    assert IndicatorFactory().recommendation_counts() is None
+
+
+def test_an_indicator_counted_from_recommendations_names_its_project():
+    indicator = IndicatorFactory.build(
+        plan_year=PlanYearFactory(), source=choices.Source.RECOMMENDATIONS
+    )
+    with pytest.raises(ValidationError) as error:
+        indicator.full_clean()
+    assert "An indicator counted from recommendations names its project." in (error.value.messages)

@@ -40,3 +40,28 @@ def test_the_months_of_a_financial_year_run_april_to_march():
     assert months[0] == datetime.date(2010, 4, 1)
     assert months[-1] == datetime.date(2011, 3, 1)
     assert len(months) == 12
+
+
+def test_reporting_periods_start_in_april_and_run_monthly_quarterly_or_yearly():
+    assert len(periods.period_starts(2012, 1)) == 12
+    assert periods.period_starts(2012, 3) == [
+        datetime.date(2012, 4, 1),
+        datetime.date(2012, 7, 1),
+        datetime.date(2012, 10, 1),
+        datetime.date(2013, 1, 1),
+    ]
+    assert periods.period_starts(2012, 12) == [datetime.date(2012, 4, 1)]
+
+
+@pytest.mark.parametrize(
+    ("day", "months_per_period", "starts"),
+    [
+        (datetime.date(2013, 1, 1), 3, True),
+        (datetime.date(2013, 2, 1), 3, False),
+        (datetime.date(2012, 4, 1), 12, True),
+        (datetime.date(2012, 7, 1), 12, False),
+        (datetime.date(2012, 4, 2), 1, False),
+    ],
+)
+def test_a_period_starts_on_the_first_day_of_its_first_month(day, months_per_period, starts):
+    assert periods.is_period_start(day, months_per_period) is starts
