@@ -18,6 +18,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
+
+def request_meta_key(header: str) -> str:
+    """The request.META key of an HTTP header given as people write it (X-Forwarded-Proto) or
+    already as a key (HTTP_X_FORWARDED_PROTO)."""
+    key = header.upper().replace("-", "_")
+    return key if key.startswith("HTTP_") else f"HTTP_{key}"
+
+
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="development-only-key-never-used-in-production")
 else:
@@ -153,7 +161,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="X-Forwarded-For")
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = (
-        "HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_"),
+        request_meta_key(CLIENT_IP_HEADER),
         "REMOTE_ADDR",
     )
     # ipware counts the proxies listed in the header, the farthest first: the nearest proxy is
@@ -228,10 +236,7 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 # X-Forwarded-Proto. Trusted only when set, and only if the proxy always sets or strips it.
 _proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
 if _proxy_ssl_header:
-    _proxy_ssl_header = _proxy_ssl_header.upper().replace("-", "_")
-    if not _proxy_ssl_header.startswith("HTTP_"):
-        _proxy_ssl_header = f"HTTP_{_proxy_ssl_header}"
-    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https")
+    SECURE_PROXY_SSL_HEADER = (request_meta_key(_proxy_ssl_header), "https")
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

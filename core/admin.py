@@ -3,8 +3,10 @@ spreadsheet import and export, all or nothing."""
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -19,6 +21,7 @@ from core import history
 from core.edit_conflicts import EditConflictAdmin
 from core.models import ImportPreview
 from core.spreadsheets import MAX_UNPACKED_RATIO, UnreadableSheet, read_sheet
+from core.users_admin import GroupAdmin, UserAdmin
 
 # Rows the preview page shows of a sheet it can import (every bad row is always shown).
 PREVIEW_ROWS = 200
@@ -98,6 +101,7 @@ class RecordAdmin(SimpleHistoryAdmin, EditConflictAdmin):
         # in a few queries for the whole page rather than a few per row.
         rows = list(historical_records)
         for row, changes in zip(rows, history.row_changes(self.model, rows), strict=True):
+            row.changed_by = history.who_made(row)
             if changes is not None:
                 row.history_delta_changes = [
                     {"field": change.field, "old": change.before, "new": change.after}
@@ -283,14 +287,18 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
-            messages.error(
+            return self.back_to_import(
                 request,
                 "Nothing was imported: the sheet no longer matches the data. "
                 + " ".join(describe_import_problems(result))
                 + " Upload it again to see a new preview.",
             )
-            app_label, model_name = self.get_model_info()
-            return HttpResponseRedirect(
-                reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
-            )
         return super().process_result(result, request)
+
+
+# Accounts and groups: only superusers grant superuser status, and nobody gives powers they do
+# not hold (see core.users_admin). django.contrib.auth, listed before core, registered its own.
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), UserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)

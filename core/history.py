@@ -349,7 +349,7 @@ def _snapshots(model, rows) -> list[Snapshot]:
         Snapshot(
             record_pk=getattr(row, model._meta.pk.attname),
             when=row.history_date,
-            who=_who(row),
+            who=who_made(row),
             kind=row.history_type,
             user_pk=row.history_user_id,
             values={
@@ -373,7 +373,8 @@ def _link_sets(history_model, m2m_field, rows) -> dict:
     return {history_id: frozenset(pks) for history_id, pks in links.items()}
 
 
-def _who(row) -> str:
+def who_made(row) -> str:
+    """Who made the change a historical row records, as the pages name them."""
     if row.history_user_id is None:
         return SYSTEM
     if row.history_user is None:

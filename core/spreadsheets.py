@@ -15,6 +15,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
+from core import history
+
 logger = logging.getLogger(__name__)
 
 # A text cell starting with one of these is run as a formula by spreadsheet programs.
@@ -348,17 +350,15 @@ VERSION_ATTRIBUTE = "record_version"
 
 def history_model(model):
     """The audit history model of a model (django-simple-history), or None if it has none."""
-    history = getattr(model, "history", None)
-    return getattr(history, "model", None)
+    manager = getattr(model, "history", None)
+    return getattr(manager, "model", None)
 
 
 def describe_change(record):
     """Who made a change recorded in audit history, and when: "Jane Smith on 3 May 2026 at
     14:02"."""
-    user = record.history_user
-    who = (user.get_full_name() or user.get_username()) if user else "someone (not recorded)"
     when = timezone.localtime(record.history_date)
-    return f"{who} on {when.day} {when:%B %Y at %H:%M}"
+    return f"{history.who_made(record)} on {when.day} {when:%B %Y at %H:%M}"
 
 
 class FormulaSafeResource(resources.ModelResource):
@@ -418,11 +418,11 @@ class FormulaSafeResource(resources.ModelResource):
         queryset = queryset.select_related(*self.export_select_related).prefetch_related(
             *self.export_prefetch_related
         )
-        history = history_model(queryset.model)
-        if history is None:
+        versions = history_model(queryset.model)
+        if versions is None:
             return queryset
         # One subquery in the export's own query, however many rows.
-        latest = history.objects.filter(id=OuterRef("pk")).order_by("-history_id")
+        latest = versions.objects.filter(id=OuterRef("pk")).order_by("-history_id")
         return queryset.annotate(**{VERSION_ATTRIBUTE: Subquery(latest.values("history_id")[:1])})
 
     def get_queryset(self):
@@ -470,9 +470,9 @@ class FormulaSafeResource(resources.ModelResource):
 
     def stale_version_error(self, instance, row):
         """A message if the row was exported before the record's latest change, else None."""
-        history = history_model(self._meta.model)
+        versions = history_model(self._meta.model)
         exported = row.get(VERSION_COLUMN)
-        if history is None or instance._state.adding or exported in (None, ""):
+        if versions is None or instance._state.adding or exported in (None, ""):
             return None
         try:
             exported = int(str(exported).strip().split(".")[0])
@@ -484,7 +484,7 @@ class FormulaSafeResource(resources.ModelResource):
         if current is None or current == exported:
             return None
         latest = (
-            history.objects.filter(id=instance.pk, history_id__gt=exported)
+            versions.objects.filter(id=instance.pk, history_id__gt=exported)
             .select_related("history_user")
             .order_by("-history_id")
             .first()

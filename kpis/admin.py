@@ -6,7 +6,8 @@ from core.admin import SpreadsheetAdmin
 from core.edit_conflicts import EditConflictInlineMixin
 from core.permissions import YearLockedAdmin, YearLockedInline
 from kpis import models
-from kpis.resources import ENTRY_FIELDS, IndicatorResource, MeasurementResource, record_entry
+from kpis.resources import IndicatorResource, MeasurementResource
+from kpis.services import ENTRY_FIELDS, record_entry
 
 
 class PeriodTargetInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):

@@ -1,26 +1,17 @@
 """Entry screens for strategies, plans, objectives, projects, milestones and risks."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from core import permissions
 from core.admin import RecordAdmin, SpreadsheetAdmin
 from core.edit_conflicts import EditConflictInlineMixin
 from core.permissions import YearLockedAdmin, YearLockedInline
-from core.users_admin import GroupAdmin, UserAdmin
 from plans import models
 from plans.resources import MilestoneResource
 
 admin.site.site_header = "Business plans: enter and update"
 admin.site.site_title = "Business plans"
 admin.site.index_title = "Entry screens"
-
-# Only superusers grant superuser status (see core.users_admin).
-admin.site.unregister(get_user_model())
-admin.site.register(get_user_model(), UserAdmin)
-admin.site.unregister(Group)
-admin.site.register(Group, GroupAdmin)
 
 
 def milestone_project_ids(request) -> set:
