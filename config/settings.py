@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.organisation",
+                "config.context_processors.current_plan_year",
                 "config.sign_in.session_timeout",
             ],
         },

@@ -1,13 +1,16 @@
 """Reads for the plan pages. Each evaluates its queries up front with FETCH_RAISE, so that a
 template never triggers a lazy load: the query count does not grow with the number of rows."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Case, Prefetch, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core.history import HISTORY_SHOWN, History, latest_history, record_histories
+from plans import periods
 from plans.choices import ToleranceDimension
 from plans.models import (
     CorporateObjective,
@@ -178,3 +181,12 @@ def project_history(*, project: Project, limit: int = HISTORY_SHOWN) -> History:
         ),
         limit=limit,
     )
+
+
+def current_plan_year(*, today: datetime.date | None = None) -> PlanYear | None:
+    """The plan year the pages open on: the one covering today or, when that year has no
+    projects, the latest plan year that has some (None when there is none)."""
+    today = today or timezone.localdate()
+    label = periods.financial_year_label(periods.financial_year_of(today))
+    with_projects = PlanYear.objects.filter(projects__isnull=False).distinct()
+    return with_projects.filter(year=label).first() or with_projects.order_by("-year").first()
