@@ -110,6 +110,13 @@ class MilestoneForm(forms.ModelForm):
         fields = ()
         formfield_callback = milestone_formfield
 
+    def _post_clean(self):
+        super()._post_clean()
+        # What the pages ask for besides the model's own rules, on the fields it concerns.
+        for name, message in self.instance.update_errors().items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+
     def first_input_id(self, name) -> str:
         """The id of the input an error summary link for field `name` moves focus to."""
         bound = self[name]

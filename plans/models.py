@@ -504,19 +504,24 @@ class Milestone(models.Model):
                     f"The completion date cannot be before the plan year starts "
                     f"({first_day.day} {first_day:%B %Y})."
                 )
-        if (
-            self.status in choices.MILESTONE_STATUSES_NEEDING_COMMENTARY
-            and not self.commentary.strip()
-        ):
-            errors["commentary"] = (
-                f"Enter commentary saying why the milestone is {self.get_status_display().lower()}."
-            )
         if self.revised_due_on and not self.revision_reason.strip():
             errors["revision_reason"] = "Enter the reason for the revised due date."
         elif self.revision_reason.strip() and not self.revised_due_on:
             errors["revised_due_on"] = "Enter the revised due date, or remove the reason for it."
         if errors:
             raise ValidationError(errors)
+
+    def update_errors(self) -> dict[str, str]:
+        """What a person updating the milestone on the pages must also give: commentary when it
+        is at risk or slipped. Kept out of clean(), so that the entry screens and imports can
+        still hold a document's milestones as printed."""
+        if (
+            self.status in choices.MILESTONE_STATUSES_NEEDING_COMMENTARY
+            and not self.commentary.strip()
+        ):
+            status = self.get_status_display().lower()
+            return {"commentary": f"Enter commentary saying why the milestone is {status}."}
+        return {}
 
     @property
     def is_done(self) -> bool:

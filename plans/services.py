@@ -4,7 +4,7 @@ Each runs in one transaction, checks the person's rights on the record as it is 
 with full_clean() and records who made the change in the audit history.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from core import permissions
@@ -24,6 +24,19 @@ def milestone_update_fields(rights: permissions.MilestoneRights) -> tuple[str, .
     if not rights.may_update:
         return ()
     return (*PLAN_FIELDS, *PROGRESS_FIELDS) if rights.may_change_plan else PROGRESS_FIELDS
+
+
+def _validate(milestone: Milestone) -> None:
+    """full_clean(), and what the pages ask for besides (Milestone.update_errors)."""
+    errors = {}
+    try:
+        milestone.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    for name, message in milestone.update_errors().items():
+        errors.setdefault(name, []).append(message)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _refuse_unless_allowed(rights, values, allowed):
@@ -55,7 +68,7 @@ def milestone_update(*, milestone_pk: int, user, version: str, values: dict) -> 
             return milestone
         for name in changed:
             setattr(milestone, name, values[name])
-        milestone.full_clean()
+        _validate(milestone)
         milestone._history_user = user
         milestone.save()
     return milestone
@@ -69,7 +82,7 @@ def milestone_create(*, project: Project, user, values: dict) -> Milestone:
         rights = permissions.milestone_rights(user, project)
         _refuse_unless_allowed(rights, values, NEW_MILESTONE_FIELDS)
         milestone = Milestone(project=project, **values)
-        milestone.full_clean()
+        _validate(milestone)
         milestone._history_user = user
         milestone.save()
     return milestone

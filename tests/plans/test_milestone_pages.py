@@ -441,3 +441,40 @@ def test_the_project_page_shows_each_milestones_history(client, world):
     assert 'History<span class="govuk-visually-hidden"> of Report published' in content
     assert "Sam Jones: changed (status On track" in content
     assert "by Sam Jones" in content  # the last update, in the table
+
+
+def _changed_milestones(project, count, changes, users):
+    for _ in range(count):
+        milestone = MilestoneFactory(project=project)
+        for change in range(changes):
+            milestone.commentary = f"Update {change}"
+            milestone._history_user = users[change % len(users)]
+            milestone.save()
+    return milestone
+
+
+def _queries(client, url, django_assert_max_num_queries, most=25) -> int:
+    client.get(url)  # the session and permissions settle
+    with django_assert_max_num_queries(most) as captured:
+        client.get(url)
+    return len(captured.captured_queries)
+
+
+def test_the_project_page_and_the_form_run_as_many_queries_for_many_milestones_and_changes(
+    client, world, django_assert_max_num_queries
+):
+    users = [world["member"], world["owner"]]
+    signed_in(client, world["member"])
+    few = ProjectFactory(plan_year=world["plan_year"])
+    few.members.add(world["member"])
+    one = _changed_milestones(few, 1, 1, users)
+    many = ProjectFactory(plan_year=world["plan_year"])
+    many.members.add(world["member"])
+    last = _changed_milestones(many, 12, 8, users)
+
+    assert _queries(client, few.get_absolute_url(), django_assert_max_num_queries) == _queries(
+        client, many.get_absolute_url(), django_assert_max_num_queries
+    )
+    assert _queries(client, update_url(one), django_assert_max_num_queries) == _queries(
+        client, update_url(last), django_assert_max_num_queries
+    )
