@@ -60,7 +60,9 @@ class EditConflict:
                 f"The latest change was made by {self.who} on {moment.day} "
                 f"{moment:%B %Y} at {moment:%H:%M}."
             )
-        return f"{made} It now says: {said}." if said else made
+        if not said:
+            return made
+        return f"{made} It now says: {said}" + ("" if said.endswith(".") else ".")
 
 
 class EditConflictError(Exception):
