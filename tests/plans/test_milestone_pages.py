@@ -305,7 +305,11 @@ def test_the_second_of_two_people_saving_is_refused_with_who_when_and_what_it_sa
     content = response.content.decode()
     assert response.status_code == 200
     assert "Someone else saved changes to this milestone after you opened it" in content
-    assert "The latest change was made by Dana Reid on " in content
+    saved_at = timezone.localtime(milestone.history.first().history_date)
+    assert (
+        f"The latest change was made by Dana Reid on {saved_at.day} {saved_at:%B %Y} at "
+        f"{saved_at:%H:%M}." in content
+    )
     assert "It now says: Status: At risk; Commentary: Data sharing not agreed." in content
     assert "Published on the website</textarea>" in content  # the second person's input, kept
     assert 'value="done" checked' in content
