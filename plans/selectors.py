@@ -237,6 +237,8 @@ class ProjectMilestones:
     slippage: slippage.Slippage
     rights: permissions.MilestoneRights
     add_url: str
+    #: Whether the person owns the project through a role they hold (else they are a member).
+    is_owner: bool = False
 
     @property
     def overdue(self) -> int:
@@ -253,7 +255,7 @@ def _milestone_histories(project_ids, *, latest: int) -> dict:
     return record_histories(Milestone, where={"project_id__in": list(project_ids)}, latest=latest)
 
 
-def _project_milestones(project, *, histories, rights, today) -> ProjectMilestones:
+def _project_milestones(project, *, histories, rights, today, is_owner=False) -> ProjectMilestones:
     """The rows of a project whose milestones are prefetched. URLs are built from the project's
     one, not reversed per row."""
     project_url = reverse(
@@ -288,6 +290,7 @@ def _project_milestones(project, *, histories, rights, today) -> ProjectMileston
         slippage=slippage.summarise(row.days_late for row in rows),
         rights=rights,
         add_url=f"{project_url}milestones/add/",
+        is_owner=is_owner,
     )
 
 
@@ -382,6 +385,7 @@ def my_work(*, user, year: str | None = None, today=None) -> MyWork:
                     refusal=refusal,
                 ),
                 today=today,
+                is_owner=project.pk in owned,
             )
             for project in projects
         ],

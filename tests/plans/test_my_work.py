@@ -40,6 +40,7 @@ def test_it_lists_the_projects_owned_through_a_role_and_those_worked_on_as_a_mem
     assert rights["Takeover Day"].may_change_plan
     assert not rights["Growing Up Digital"].may_change_plan
     assert rights["Growing Up Digital"].may_update
+    assert [each.is_owner for each in work.projects] == [False, True]
 
 
 def test_it_opens_on_the_plan_year_covering_today_else_the_latest_with_projects(client):
