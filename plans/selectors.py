@@ -318,6 +318,8 @@ class MyWork:
     plan_years: list[PlanYear]
     projects: list[ProjectMilestones]
     today: datetime.date
+    #: When the person has no projects in this year, the years in which they have some.
+    years_with_projects: list[str] = field(default_factory=list)
 
     @property
     def slippage(self) -> slippage.Slippage:
@@ -364,7 +366,19 @@ def my_work(*, user, year: str | None = None, today=None) -> MyWork:
         )
     )
     if not projects:
-        return MyWork(plan_year=plan_year, plan_years=plan_years, projects=[], today=today)
+        years = (
+            permissions.projects_worked_on(user, Project.objects.all())
+            .order_by("-plan_year__year")
+            .values_list("plan_year__year", flat=True)
+            .distinct()
+        )
+        return MyWork(
+            plan_year=plan_year,
+            plan_years=plan_years,
+            projects=[],
+            today=today,
+            years_with_projects=list(years),
+        )
     may_update = user.has_perm(permissions.CHANGE_MILESTONE) and (
         permissions.is_administrator(user) or not permissions.is_closed(plan_year)
     )

@@ -62,6 +62,16 @@ def test_it_opens_on_the_plan_year_covering_today_else_the_latest_with_projects(
     assert client.get("/my-work/?year=1999-00").status_code == 404
 
 
+def test_without_projects_this_year_it_links_the_years_with_some(client):
+    sam = staff_member()
+    ProjectFactory(plan_year=PlanYearFactory(year="2012-13")).members.add(sam)
+    ProjectFactory(plan_year=PlanYearFactory(year="2016-17"))
+    client.force_login(sam)
+    content = client.get("/my-work/?year=2016-17").content.decode()
+    assert "You have no projects in 2016-17" in content
+    assert 'You have projects in <a class="govuk-link" href="/my-work/?year=2012-13">' in content
+
+
 def test_without_projects_it_says_so_and_what_to_do(client):
     PlanYearFactory(year="2016-17")
     ProjectFactory(plan_year=PlanYearFactory(year="2016-17"))
