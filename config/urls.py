@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config import sign_in, views
+from plans import views as plan_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/stay-signed-in/", sign_in.stay_signed_in, name="stay-signed-in"),
+    path("my-work/", plan_views.my_work, name="my-work"),
     path("plans/<str:year>/", views.plan_overview, name="plan-overview"),
     path("plans/", include("plans.urls")),
     path("plans/", include("kpis.urls")),

@@ -4,13 +4,23 @@ An entry screen carries a fingerprint of the record as it was when the form was 
 the record is read again, locked for the rest of the transaction, and if its fingerprint has
 changed the save is refused with a message, so the second person's changes do not replace the
 first's unseen. No version column is needed, so every model is covered as it is.
+
+The entry screens and the application's own forms share this one mechanism: `check_version`
+locks the record and compares fingerprints, and a refusal (`EditConflictError`) carries who
+changed the record last, when, and what it now says, read from its audit history.
 """
 
+import datetime
 import hashlib
 import json
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from core import history
 
 FINGERPRINT_FIELD = "record_version"
 EDIT_CONFLICT_MESSAGE = (
@@ -29,6 +39,93 @@ def record_fingerprint(instance) -> str:
     return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class EditConflict:
+    """Who last changed a record that changed after it was opened, when, and what it now says:
+    (field, value as a person reads it) pairs."""
+
+    who: str
+    when: datetime.datetime | None
+    now_says: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        """ "The latest change was made by Sam Jones on 27 November 2026 at 05:12. It now says:
+        Status: At risk; Commentary: Printer delayed." """
+        said = "; ".join(f"{field}: {value}" for field, value in self.now_says)
+        if self.when is None:
+            made = "The record has no history of who changed it."
+        else:
+            moment = timezone.localtime(self.when) if timezone.is_aware(self.when) else self.when
+            made = (
+                f"The latest change was made by {self.who} on {moment.day} "
+                f"{moment:%B %Y} at {moment:%H:%M}."
+            )
+        if not said:
+            return made
+        return f"{made} It now says: {said}" + ("" if said.endswith(".") else ".")
+
+
+class EditConflictError(Exception):
+    """A save refused because the record changed after the form was opened."""
+
+    def __init__(self, conflict: EditConflict, current):
+        super().__init__(conflict.describe())
+        self.conflict = conflict
+        #: The record as it now is (locked until the transaction ends).
+        self.current = current
+
+
+def _value_now(instance, field_name) -> str:
+    model_field = instance._meta.get_field(field_name)
+    if model_field.many_to_many:
+        return ", ".join(str(related) for related in getattr(instance, field_name).all())
+    if model_field.is_relation:
+        related = getattr(instance, field_name)
+        return history.BLANK if related is None else str(related)
+    return history.readable_value(model_field, getattr(instance, model_field.attname))
+
+
+def describe_conflict(current, fields=()) -> EditConflict:
+    """What a person refused a save is told: from the record's latest history entry, who made
+    it and when; what the record now says is the values that entry changed, or, when it
+    records no change (the record's creation), the current values of `fields` (field names)."""
+    model = type(current)
+    latest = None
+    if hasattr(model, "history"):
+        record = history.record_histories(model, pks=[current.pk], latest=1).get(current.pk)
+        latest = record.entries[0] if record and record.entries else None
+    if latest is not None and latest.changes:
+        now_says = tuple((change.field, change.after) for change in latest.changes)
+    else:
+        now_says = tuple(
+            (capfirst(str(model._meta.get_field(name).verbose_name)), _value_now(current, name))
+            for name in fields
+        )
+    if latest is None:
+        return EditConflict(who="", when=None, now_says=now_says)
+    return EditConflict(who=latest.who, when=latest.when, now_says=now_says)
+
+
+def check_version(queryset, pk, submitted, *, fields=()):
+    """The record `pk` of `queryset`, locked until the transaction ends; EditConflictError if
+    it is no longer the version `submitted` (its fingerprint when the form was opened). Call it
+    inside transaction.atomic. `fields` are those the form shows, named in the refusal when the
+    history cannot say what changed."""
+    current = queryset.select_for_update(of=("self",)).get(pk=pk)
+    if submitted != record_fingerprint(current):
+        raise EditConflictError(describe_conflict(current, fields), current)
+    return current
+
+
+def admin_conflict_message(conflict: EditConflict) -> str:
+    return f"{EDIT_CONFLICT_MESSAGE} {conflict.describe()}"
+
+
+def _model_field_names(form) -> list[str]:
+    names = {field.name for field in form._meta.model._meta.get_fields()}
+    return [name for name in form.fields if name in names]
+
+
 def edit_conflict_form(base_form, obj, fingerprint):
     """`base_form` with a hidden record version that must still match the stored record."""
 
@@ -40,10 +137,18 @@ def edit_conflict_form(base_form, obj, fingerprint):
         def clean(self):
             cleaned_data = super().clean()
             # Lock the row until the save commits (the admin saves inside a transaction).
-            current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             submitted = self.data.get(self.add_prefix(FINGERPRINT_FIELD))
-            if submitted != record_fingerprint(current):
-                raise forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict")
+            try:
+                check_version(
+                    type(obj)._default_manager.all(),
+                    obj.pk,
+                    submitted,
+                    fields=_model_field_names(self),
+                )
+            except EditConflictError as error:
+                raise forms.ValidationError(
+                    admin_conflict_message(error.conflict), code="edit_conflict"
+                ) from error
             return cleaned_data
 
     return EditConflictForm
@@ -77,10 +182,17 @@ class EditConflictInlineForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is not None and self.has_changed():
-            model = type(self.instance)
-            current = model._default_manager.select_for_update().get(pk=self.instance.pk)
-            if self.data.get(self.add_prefix(FINGERPRINT_FIELD)) != record_fingerprint(current):
-                raise forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict")
+            try:
+                check_version(
+                    type(self.instance)._default_manager.all(),
+                    self.instance.pk,
+                    self.data.get(self.add_prefix(FINGERPRINT_FIELD)),
+                    fields=_model_field_names(self),
+                )
+            except EditConflictError as error:
+                raise forms.ValidationError(
+                    admin_conflict_message(error.conflict), code="edit_conflict"
+                ) from error
         return cleaned_data
 
 

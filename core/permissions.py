@@ -18,9 +18,11 @@ makes a plan year closed is `CLOSED_PLAN_YEAR`, and how a person works on a proj
 `PROJECT_WORKERS`. Tests keep these equal to the plans app's own.
 """
 
+from dataclasses import dataclass
+
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 ADMINISTRATORS_GROUP = "Administrators"
 
@@ -30,6 +32,9 @@ CLOSED_PLAN_YEAR = {"status": "closed"}
 #: How a person works on a project: holding a role that owns it, or as one of its members.
 PROJECT_WORKERS = ("owners__holders", "members")
 
+#: How a person owns a project: holding a role that owns it (PROJECT_WORKERS' first way).
+PROJECT_OWNERS = PROJECT_WORKERS[0]
+
 #: The model permission that lets a person update milestones at all.
 CHANGE_MILESTONE = "plans.change_milestone"
 
@@ -37,6 +42,11 @@ CLOSED_YEAR_MESSAGE = "{year} is closed: its records can no longer be changed."
 NOT_YOUR_PROJECT_MESSAGE = (
     "You can only update the milestones of projects you own or are a member of, and "
     "{project} is not one of them."
+)
+
+NO_MILESTONE_PERMISSION_MESSAGE = (
+    "Your account lets you read milestones but not update them: milestones are updated by the "
+    "people who work on their project."
 )
 
 
@@ -121,6 +131,50 @@ def can_change_milestone(user, project) -> bool:
         return False
     one = type(project)._default_manager.filter(pk=project.pk)
     return projects_worked_on(user, one).exists()
+
+
+def projects_owned(user, projects):
+    """The projects of `projects` that `user` owns through a role they hold."""
+    manager = projects.model._default_manager
+    return projects.filter(pk__in=manager.filter(**{PROJECT_OWNERS: user}).values("pk"))
+
+
+@dataclass(frozen=True)
+class MilestoneRights:
+    """What a person may do with a project's milestones on the pages: update them (status,
+    completion, commentary, revised due date) and add them; change what was planned (a
+    milestone's title and original due date), which only owners and administrators do; and,
+    when they may not update, why not, in words for the page that refuses them."""
+
+    may_update: bool = False
+    may_change_plan: bool = False
+    refusal: str = ""
+
+
+def milestone_rights(user, project) -> MilestoneRights:
+    """`user`'s rights over the milestones of `project` (whose plan year is loaded): one query
+    once the person's permissions are known."""
+    if not user.has_perm(CHANGE_MILESTONE):
+        return MilestoneRights(refusal=NO_MILESTONE_PERMISSION_MESSAGE)
+    if is_administrator(user):
+        return MilestoneRights(may_update=True, may_change_plan=True)
+    if in_closed_year(project, "plan_year"):
+        year = plan_year_of(project, "plan_year").year
+        return MilestoneRights(refusal=CLOSED_YEAR_MESSAGE.format(year=year))
+    manager = type(project)._default_manager
+    this_one = manager.filter(pk=OuterRef("pk"))
+    owns, works_on = (
+        manager.filter(pk=project.pk)
+        .annotate(
+            owns=Exists(projects_owned(user, this_one)),
+            works_on=Exists(projects_worked_on(user, this_one)),
+        )
+        .values_list("owns", "works_on")
+        .get()
+    )
+    if not works_on:
+        return MilestoneRights(refusal=NOT_YOUR_PROJECT_MESSAGE.format(project=project.title))
+    return MilestoneRights(may_update=True, may_change_plan=owns)
 
 
 # --- The admin --------------------------------------------------------------------------------

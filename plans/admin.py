@@ -121,7 +121,16 @@ class MilestoneInline(YearLockedInline, EditConflictInlineMixin, admin.TabularIn
     """A project's milestones, which only the people working on it update."""
 
     model = models.Milestone
-    fields = ["title", "due_on", "status", "completed_on", "commentary", "is_illustrative"]
+    fields = [
+        "title",
+        "due_on",
+        "revised_due_on",
+        "revision_reason",
+        "status",
+        "completed_on",
+        "commentary",
+        "is_illustrative",
+    ]
     extra = 0
 
     def may_update(self, request, project) -> bool:

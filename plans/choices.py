@@ -56,10 +56,17 @@ class ToleranceDimension(models.TextChoices):
 
 
 class MilestoneStatus(models.TextChoices):
+    """A milestone's status as staff report it each quarter, in the order they choose from."""
+
+    NOT_STARTED = "not started", "Not started"
     ON_TRACK = "on track", "On track"
     AT_RISK = "at risk", "At risk"
     SLIPPED = "slipped", "Slipped"
     DONE = "done", "Done"
+
+
+#: The statuses whose milestone needs commentary saying why.
+MILESTONE_STATUSES_NEEDING_COMMENTARY = (MilestoneStatus.AT_RISK, MilestoneStatus.SLIPPED)
 
 
 class RecommendationStatus(models.TextChoices):

@@ -430,11 +430,23 @@ class ProjectTolerance(models.Model):
 
 
 class Milestone(models.Model):
-    """A dated step of a project, updated by staff and reported each quarter."""
+    """A dated step of a project, updated by staff and reported each quarter.
+
+    The original due date stays as planned, so that slippage stays visible; a later date agreed
+    since is the revised due date, with its reason. Slippage is computed (plans.slippage), never
+    typed."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=300)
-    due_on = models.DateField("due date")
+    due_on = models.DateField(
+        "original due date", help_text="As planned. It stays fixed, so slippage stays visible."
+    )
+    revised_due_on = models.DateField("revised due date", null=True, blank=True)
+    revision_reason = models.TextField(
+        "reason for the revised due date",
+        blank=True,
+        help_text="Why the milestone is now due on its revised due date.",
+    )
     status = models.CharField(
         max_length=20, choices=choices.MilestoneStatus, default=choices.MilestoneStatus.ON_TRACK
     )
@@ -464,14 +476,61 @@ class Milestone(models.Model):
                     "Give a completion date when a milestone is done, and only then."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(revised_due_on__isnull=True) | ~Q(revision_reason=""),
+                name="milestone_revised_due_date_has_reason",
+                violation_error_message="Give the reason for the revised due date.",
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def clean(self):
-        if self.completed_on and self.completed_on > timezone.localdate():
-            raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+        errors = {}
+        done = self.status == choices.MilestoneStatus.DONE
+        if done and not self.completed_on:
+            errors["completed_on"] = "Enter the completion date, since the milestone is done."
+        elif self.completed_on and not done:
+            errors["completed_on"] = (
+                "Remove the completion date, or choose done: only a done milestone has one."
+            )
+        elif self.completed_on and self.completed_on > timezone.localdate():
+            errors["completed_on"] = "The completion date cannot be in the future."
+        elif self.completed_on and self.project_id:
+            first_day = periods.financial_year_bounds(self.project.plan_year.start)[0]
+            if self.completed_on < first_day:
+                errors["completed_on"] = (
+                    f"The completion date cannot be before the plan year starts "
+                    f"({first_day.day} {first_day:%B %Y})."
+                )
+        if self.revised_due_on and not self.revision_reason.strip():
+            errors["revision_reason"] = "Enter the reason for the revised due date."
+        elif self.revision_reason.strip() and not self.revised_due_on:
+            errors["revised_due_on"] = "Enter the revised due date, or remove the reason for it."
+        if errors:
+            raise ValidationError(errors)
+
+    def update_errors(self) -> dict[str, str]:
+        """What a person updating the milestone on the pages must also give: commentary when it
+        is at risk or slipped. Kept out of clean(), so that the entry screens and imports can
+        still hold a document's milestones as printed."""
+        if (
+            self.status in choices.MILESTONE_STATUSES_NEEDING_COMMENTARY
+            and not self.commentary.strip()
+        ):
+            status = self.get_status_display().lower()
+            return {"commentary": f"Enter commentary saying why the milestone is {status}."}
+        return {}
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == choices.MilestoneStatus.DONE
+
+    @property
+    def expected_on(self) -> datetime.date:
+        """The date the milestone is now expected: its revised due date, else its original."""
+        return self.revised_due_on or self.due_on
 
 
 class Recommendation(models.Model):

@@ -32,6 +32,8 @@ class MilestoneResource(YearLockedResource, FormulaSafeResource):
             "project",
             "title",
             "due_on",
+            "revised_due_on",
+            "revision_reason",
             "status",
             "completed_on",
             "commentary",

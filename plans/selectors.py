@@ -7,10 +7,18 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Case, Prefetch, Value, When
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
-from core.history import HISTORY_SHOWN, History, latest_history, record_histories
-from plans import periods
+from core import permissions
+from core.history import (
+    HISTORY_SHOWN,
+    History,
+    HistoryEntry,
+    latest_history,
+    record_histories,
+)
+from plans import periods, slippage
 from plans.choices import ToleranceDimension
 from plans.models import (
     CorporateObjective,
@@ -148,6 +156,10 @@ def project_detail(*, year: str, pk: int) -> Project:
             ),
             Prefetch("themes", queryset=Theme.objects.fetch_mode(models.FETCH_RAISE)),
             Prefetch(
+                "corporate_objectives",
+                queryset=CorporateObjective.objects.fetch_mode(models.FETCH_RAISE),
+            ),
+            Prefetch(
                 "tolerances",
                 queryset=ProjectTolerance.objects.fetch_mode(models.FETCH_RAISE).order_by(
                     _in_choice_order("dimension", ToleranceDimension)
@@ -190,3 +202,231 @@ def current_plan_year(*, today: datetime.date | None = None) -> PlanYear | None:
     label = periods.financial_year_label(periods.financial_year_of(today))
     with_projects = PlanYear.objects.filter(projects__isnull=False).distinct()
     return with_projects.filter(year=label).first() or with_projects.order_by("-year").first()
+
+
+# --- Milestones: My work, the project page's milestones and their forms ----------------------
+
+#: How many of each milestone's latest changes the project page shows.
+HISTORY_PER_MILESTONE = 5
+
+
+@dataclass
+class MilestoneRow:
+    """A milestone as My work and the project page show it: its slippage and deadline in words,
+    its latest changes from the audit history (newest first) and where to update it."""
+
+    milestone: Milestone
+    days_late: int
+    overdue: bool
+    due_this_quarter: bool
+    history: list[HistoryEntry]
+    older_changes: int
+    update_url: str
+
+    @property
+    def last_change(self) -> HistoryEntry | None:
+        return self.history[0] if self.history else None
+
+
+@dataclass
+class ProjectMilestones:
+    """A project's milestones with their slippage, and what the person may do with them."""
+
+    project: Project
+    rows: list[MilestoneRow]
+    slippage: slippage.Slippage
+    rights: permissions.MilestoneRights
+    add_url: str
+    #: Whether the person owns the project through a role they hold (else they are a member).
+    is_owner: bool = False
+
+    @property
+    def overdue(self) -> int:
+        return sum(row.overdue for row in self.rows)
+
+    @property
+    def due_this_quarter(self) -> int:
+        return sum(row.due_this_quarter for row in self.rows)
+
+
+def _milestone_histories(project_ids, *, latest: int) -> dict:
+    """The latest changes of the milestones of these projects, by milestone, in a fixed number
+    of queries."""
+    return record_histories(Milestone, where={"project_id__in": list(project_ids)}, latest=latest)
+
+
+def _project_milestones(project, *, histories, rights, today, is_owner=False) -> ProjectMilestones:
+    """The rows of a project whose milestones are prefetched. URLs are built from the project's
+    one, not reversed per row."""
+    project_url = reverse(
+        "plans:project", kwargs={"year": project.plan_year.year, "pk": project.pk}
+    )
+    rows = []
+    for milestone in project.milestones.all():
+        record = histories.get(milestone.pk)
+        rows.append(
+            MilestoneRow(
+                milestone=milestone,
+                days_late=slippage.days_late(
+                    due_on=milestone.due_on,
+                    completed_on=milestone.completed_on,
+                    done=milestone.is_done,
+                    today=today,
+                ),
+                overdue=slippage.is_overdue(
+                    expected_on=milestone.expected_on, done=milestone.is_done, today=today
+                ),
+                due_this_quarter=slippage.is_due_this_quarter(
+                    expected_on=milestone.expected_on, done=milestone.is_done, today=today
+                ),
+                history=record.entries if record else [],
+                older_changes=record.older if record else 0,
+                update_url=f"{project_url}milestones/{milestone.pk}/update/",
+            )
+        )
+    return ProjectMilestones(
+        project=project,
+        rows=rows,
+        slippage=slippage.summarise(row.days_late for row in rows),
+        rights=rights,
+        add_url=f"{project_url}milestones/add/",
+        is_owner=is_owner,
+    )
+
+
+def project_milestones(*, project: Project, user, today=None) -> ProjectMilestones:
+    """The milestones of a project from project_detail, with each one's latest changes and
+    slippage, and what `user` may do with them."""
+    today = today or timezone.localdate()
+    histories = _milestone_histories([project.pk], latest=HISTORY_PER_MILESTONE)
+    for record in histories.values():
+        record.older += max(0, len(record.entries) - HISTORY_PER_MILESTONE)
+        record.entries = record.entries[:HISTORY_PER_MILESTONE]
+    return _project_milestones(
+        project,
+        histories=histories,
+        rights=permissions.milestone_rights(user, project),
+        today=today,
+    )
+
+
+@dataclass
+class MyWork:
+    """The projects a person works on in one plan year, with their milestones."""
+
+    plan_year: PlanYear | None
+    plan_years: list[PlanYear]
+    projects: list[ProjectMilestones]
+    today: datetime.date
+    #: When the person has no projects in this year, the years in which they have some.
+    years_with_projects: list[str] = field(default_factory=list)
+
+    @property
+    def slippage(self) -> slippage.Slippage:
+        return slippage.summarise(row.days_late for work in self.projects for row in work.rows)
+
+    @property
+    def overdue(self) -> int:
+        return sum(work.overdue for work in self.projects)
+
+    @property
+    def due_this_quarter(self) -> int:
+        return sum(work.due_this_quarter for work in self.projects)
+
+
+def my_work(*, user, year: str | None = None, today=None) -> MyWork:
+    """The projects of the plan year (`year`, else the current one) that `user` owns through a
+    role they hold or is a member of, each with its milestones, their slippage and who updated
+    them last. The number of queries does not grow with the projects, milestones or history."""
+    today = today or timezone.localdate()
+    plan_years = list(
+        PlanYear.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(projects__isnull=False)
+        .distinct()
+        .order_by("-year")
+    )
+    if year is not None:
+        plan_year = next((each for each in plan_years if each.year == year), None)
+        if plan_year is None:
+            plan_year = get_object_or_404(
+                PlanYear.objects.fetch_mode(models.FETCH_RAISE), year=year
+            )
+    else:
+        plan_year = current_plan_year(today=today)
+    if plan_year is None:
+        return MyWork(plan_year=None, plan_years=plan_years, projects=[], today=today)
+    in_year = Project.objects.filter(plan_year=plan_year)
+    projects = list(
+        permissions.projects_worked_on(user, in_year)
+        .fetch_mode(models.FETCH_RAISE)
+        .select_related("plan_year")
+        .prefetch_related(
+            Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE)),
+            Prefetch("milestones", queryset=Milestone.objects.fetch_mode(models.FETCH_RAISE)),
+        )
+    )
+    if not projects:
+        years = (
+            permissions.projects_worked_on(user, Project.objects.all())
+            .order_by("-plan_year__year")
+            .values_list("plan_year__year", flat=True)
+            .distinct()
+        )
+        return MyWork(
+            plan_year=plan_year,
+            plan_years=plan_years,
+            projects=[],
+            today=today,
+            years_with_projects=list(years),
+        )
+    may_update = user.has_perm(permissions.CHANGE_MILESTONE) and (
+        permissions.is_administrator(user) or not permissions.is_closed(plan_year)
+    )
+    owned = set(permissions.projects_owned(user, in_year).values_list("pk", flat=True))
+    refusal = "" if may_update else _refusal(user, plan_year)
+    histories = _milestone_histories([project.pk for project in projects], latest=1)
+    return MyWork(
+        plan_year=plan_year,
+        plan_years=plan_years,
+        projects=[
+            _project_milestones(
+                project,
+                histories=histories,
+                rights=permissions.MilestoneRights(
+                    may_update=may_update,
+                    may_change_plan=may_update
+                    and (project.pk in owned or permissions.is_administrator(user)),
+                    refusal=refusal,
+                ),
+                today=today,
+                is_owner=project.pk in owned,
+            )
+            for project in projects
+        ],
+        today=today,
+    )
+
+
+def _refusal(user, plan_year) -> str:
+    if not user.has_perm(permissions.CHANGE_MILESTONE):
+        return permissions.NO_MILESTONE_PERMISSION_MESSAGE
+    return permissions.CLOSED_YEAR_MESSAGE.format(year=plan_year.year)
+
+
+def milestone_for_update(*, year: str, project_pk: int, pk: int) -> Milestone:
+    """A milestone of a project of the plan year, with its project and plan year; 404 if the
+    three do not belong together."""
+    return get_object_or_404(
+        Milestone.objects.select_related("project__plan_year"),
+        project__plan_year__year=year,
+        project_id=project_pk,
+        pk=pk,
+    )
+
+
+def project_for_milestones(*, year: str, pk: int) -> Project:
+    """A project of the plan year with its plan year, to add a milestone to; 404 if it is not
+    of that year."""
+    return get_object_or_404(
+        Project.objects.select_related("plan_year"), plan_year__year=year, pk=pk
+    )

@@ -3,11 +3,18 @@
 import re
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from core.edit_conflicts import EDIT_CONFLICT_MESSAGE, record_fingerprint
+from core.edit_conflicts import (
+    EDIT_CONFLICT_MESSAGE,
+    EditConflictError,
+    check_version,
+    record_fingerprint,
+)
 from plans.models import Milestone
-from tests.plans.factories import MilestoneFactory, ProjectFactory, RoleFactory
+from tests.plans.factories import MilestoneFactory, ProjectFactory, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +161,65 @@ def test_a_milestone_row_left_alone_does_not_block_saving_the_project(administra
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.goals == "Reduce exclusions"
+
+
+# --- What a refused person is told, from the audit history ------------------------------------
+
+
+def test_a_refusal_names_who_changed_the_record_when_and_what_it_now_says(db):
+    colleague = UserFactory(username="dana", first_name="Dana", last_name="Reid")
+    milestone = MilestoneFactory(title="Report drafted", commentary="")
+    opened = record_fingerprint(milestone)
+    milestone.status, milestone.commentary = "at risk", "Printer delayed"
+    milestone._history_user = colleague
+    milestone.save()
+    saved_at = timezone.localtime(milestone.history.first().history_date)
+
+    with pytest.raises(EditConflictError) as refused, transaction.atomic():
+        check_version(Milestone.objects.all(), milestone.pk, opened, fields=["status"])
+
+    conflict = refused.value.conflict
+    assert (conflict.who, conflict.when) == ("Dana Reid", milestone.history.first().history_date)
+    assert conflict.now_says == (("Status", "At risk"), ("Commentary", "Printer delayed"))
+    assert conflict.describe() == (
+        f"The latest change was made by Dana Reid on {saved_at.day} {saved_at:%B %Y} at "
+        f"{saved_at:%H:%M}. It now says: Status: At risk; Commentary: Printer delayed."
+    )
+    assert refused.value.current.commentary == "Printer delayed"
+
+
+def test_the_version_opened_passes_and_the_record_comes_back_locked(db):
+    milestone = MilestoneFactory()
+    with transaction.atomic():
+        current = check_version(
+            Milestone.objects.all(), milestone.pk, record_fingerprint(milestone)
+        )
+    assert current == milestone
+
+
+def test_without_a_change_in_the_history_the_refusal_gives_the_forms_fields_as_they_are(db):
+    milestone = MilestoneFactory(title="Report drafted")
+    opened = record_fingerprint(milestone)
+    Milestone.objects.filter(pk=milestone.pk).update(commentary="Changed past the history")
+
+    with pytest.raises(EditConflictError) as refused, transaction.atomic():
+        check_version(Milestone.objects.all(), milestone.pk, opened, fields=["commentary"])
+
+    assert refused.value.conflict.now_says == (("Commentary", "Changed past the history"),)
+
+
+def test_the_entry_screens_say_who_changed_the_record_too(administrator):
+    colleague = UserFactory(username="kit", first_name="Kit", last_name="Ward")
+    milestone = MilestoneFactory(title="Report drafted", commentary="")
+    url = reverse("admin:plans_milestone_change", args=[milestone.pk])
+    version = opened_version(administrator, url)
+    milestone.commentary = "Colleague's update"
+    milestone._history_user = colleague
+    milestone.save()
+
+    response = administrator.post(url, milestone_form(milestone, version, title="Report sent"))
+
+    content = response.content.decode()
+    assert EDIT_CONFLICT_MESSAGE in content
+    assert "The latest change was made by Kit Ward on " in content
+    assert "It now says: Commentary: Colleague&#x27;s update." in content

@@ -144,3 +144,42 @@ def test_after_the_first_a_milestone_check_is_one_query(world, django_assert_num
     for project in projects.filter(pk__in=[world.other.pk, world.membered.pk]):
         with django_assert_num_queries(1):
             permissions.can_change_milestone(world.staff, project)
+
+
+@pytest.mark.parametrize(
+    ("who", "changes_the_plan_of"),
+    [
+        ("staff", set()),
+        ("director", {"owned"}),
+        ("finance", set()),
+        ("administrator", {"owned", "membered", "other", "closed"}),
+    ],
+)
+def test_milestone_rights_agree_with_the_rule_and_only_owners_change_what_was_planned(
+    world, who, changes_the_plan_of
+):
+    user = getattr(world, who)
+    for name in ("owned", "membered", "other", "closed"):
+        project = Project.objects.select_related("plan_year").get(pk=getattr(world, name).pk)
+        rights = permissions.milestone_rights(user, project)
+        assert rights.may_update == permissions.can_change_milestone(user, project)
+        assert rights.may_change_plan == (name in changes_the_plan_of)
+        assert bool(rights.refusal) == (not rights.may_update)
+
+
+def test_a_refusal_says_why(world):
+    def refusal(user, project):
+        return permissions.milestone_rights(user, project).refusal
+
+    assert "Young people's panel is not one of them" in refusal(world.staff, world.other)
+    assert refusal(world.staff, world.closed) == (
+        "2023-24 is closed: its records can no longer be changed."
+    )
+    assert refusal(world.finance, world.membered) == permissions.NO_MILESTONE_PERMISSION_MESSAGE
+
+
+def test_after_the_first_milestone_rights_are_one_query(world, django_assert_num_queries):
+    project = Project.objects.select_related("plan_year").get(pk=world.owned.pk)
+    permissions.milestone_rights(world.director, project)
+    with django_assert_num_queries(1):
+        assert permissions.milestone_rights(world.director, project).may_change_plan

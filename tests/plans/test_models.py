@@ -128,9 +128,9 @@ def test_a_done_milestone_needs_a_completion_date_and_only_a_done_one_has_one():
     )
     with pytest.raises(ValidationError) as error:
         done_without_date.full_clean()
-    assert "Give a completion date when a milestone is done, and only then." in messages_of(
-        error.value
-    )
+    assert error.value.message_dict["completed_on"] == [
+        "Enter the completion date, since the milestone is done."
+    ]
     with pytest.raises(IntegrityError), transaction.atomic():
         Milestone.objects.create(
             project=ProjectFactory(),

@@ -1,0 +1,191 @@
+"""Forms of the plans app's pages, in the GOV.UK Design System's patterns: dates as day, month
+and year, statuses as radios, and error summaries that link to the field in error.
+
+Forms only read what people typed; the rules a milestone keeps (a completion date when done,
+commentary when at risk or slipped, a reason for a revised due date) are the model's, so the
+entry screens and imports keep them too."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.text import capfirst
+
+from plans.models import Milestone
+
+DATE_PARTS = ("day", "month", "year")
+
+LABELS = {
+    "title": "Title",
+    "due_on": "Original due date",
+    "status": "Status",
+    "completed_on": "Completion date",
+    "commentary": "Commentary",
+    "revised_due_on": "Revised due date",
+    "revision_reason": "Reason for the revised due date",
+}
+HINTS = {
+    "due_on": "As planned. For example, 30 9 2016.",
+    "completed_on": "Needed when the milestone is done. For example, 27 3 2017.",
+    "commentary": "Needed when the milestone is at risk or slipped: say why, and what is being "
+    "done about it.",
+    "revised_due_on": "Only if the milestone is now due on another date. The original due date "
+    "stays as it is, so slippage stays visible. For example, 31 1 2017.",
+    "revision_reason": "Needed with a revised due date.",
+}
+REQUIRED = {
+    "title": "Enter the milestone's title.",
+    "due_on": "Enter the original due date.",
+    "status": "Choose the milestone's status.",
+}
+
+
+class DateInput(forms.Widget):
+    """The GOV.UK date input: day, month and year, each its own box, named `<name>_day` and so
+    on. Its value is the three texts as typed, so they come back as typed after an error."""
+
+    def value_from_datadict(self, data, files, name):
+        return tuple(data.get(f"{name}_{part}", "").strip() for part in DATE_PARTS)
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(f"{name}_{part}" in data for part in DATE_PARTS)
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return (str(value.day), str(value.month), str(value.year))
+        if isinstance(value, (tuple, list)) and len(value) == len(DATE_PARTS):
+            return tuple(value)
+        return ("", "", "")
+
+
+class DateField(forms.Field):
+    """A date typed as day, month and year, with GOV.UK's error messages."""
+
+    widget = DateInput
+
+    def to_python(self, value):
+        if value is None or isinstance(value, datetime.date):
+            return value
+        parts = dict(zip(DATE_PARTS, value, strict=True))
+        if not any(parts.values()):
+            return None
+        name = self.label
+        missing = [part for part in DATE_PARTS if not parts[part]]
+        if missing:
+            raise ValidationError(
+                f"{name} must include a {' and '.join(missing)}.", code="incomplete"
+            )
+        if not all(parts[part].isdigit() for part in DATE_PARTS):
+            raise ValidationError(f"{name} must be a real date.", code="invalid")
+        if len(parts["year"]) != 4:
+            raise ValidationError(f"The year of {name.lower()} must include 4 numbers.")
+        try:
+            return datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError as error:
+            raise ValidationError(f"{name} must be a real date.", code="invalid") from error
+
+
+def milestone_formfield(model_field, **kwargs):
+    """The form field a milestone field is entered with: dates as GOV.UK date inputs, the status
+    as radios, each with the page's label, hint and error for a missing value."""
+    name = model_field.name
+    options = {"label": LABELS.get(name, capfirst(model_field.verbose_name))}
+    options["help_text"] = HINTS.get(name, "")
+    if name in REQUIRED:
+        options["error_messages"] = {"required": REQUIRED[name]}
+    if isinstance(model_field, models.DateField):
+        return DateField(required=not model_field.blank, **options)
+    if name == "status":
+        return model_field.formfield(widget=forms.RadioSelect, **options)
+    return model_field.formfield(**options)
+
+
+class MilestoneForm(forms.ModelForm):
+    """A milestone's update or new-milestone form; which fields it has depends on who is
+    changing it (see milestone_form_class)."""
+
+    class Meta:
+        model = Milestone
+        fields = ()
+        formfield_callback = milestone_formfield
+
+    def _post_clean(self):
+        super()._post_clean()
+        # What the pages ask for besides the model's own rules, on the fields it concerns.
+        for name, message in self.instance.update_errors().items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+
+    def first_input_id(self, name) -> str:
+        """The id of the input an error summary link for field `name` moves focus to."""
+        bound = self[name]
+        if isinstance(bound.field, DateField):
+            return f"{bound.auto_id}_day"
+        if isinstance(bound.field.widget, forms.RadioSelect):
+            return f"{bound.auto_id}_0"
+        return bound.auto_id
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """The error summary: (the input to go to, the message), in the form's order; errors
+        that belong to no field of this form lead to its first field."""
+        links = []
+        first = self.first_input_id(next(iter(self.fields)))
+        for message in self.errors.get(NON_FIELD_ERRORS, []):
+            links.append((first, message))
+        for name in self.fields:
+            for message in self.errors.get(name, []):
+                links.append((self.first_input_id(name), message))
+        return links
+
+    def date_parts(self) -> dict[str, list[dict]]:
+        """For each date field, its day, month and year boxes as the page draws them."""
+        dates = {}
+        for name, field in self.fields.items():
+            if not isinstance(field, DateField):
+                continue
+            bound = self[name]
+            values = field.widget.format_value(bound.value())
+            dates[name] = [
+                {
+                    "label": part.capitalize(),
+                    "name": f"{bound.html_name}_{part}",
+                    "id": f"{bound.auto_id}_{part}",
+                    "value": value,
+                    "width": 4 if part == "year" else 2,
+                }
+                for part, value in zip(DATE_PARTS, values, strict=True)
+            ]
+        return dates
+
+    def fields_for_page(self) -> list[dict]:
+        """Each field with the kind of GOV.UK component that draws it and, for a date, its
+        boxes."""
+        dates = self.date_parts()
+        drawn = []
+        for name, field in self.fields.items():
+            if name in dates:
+                kind = "date"
+            elif isinstance(field.widget, forms.RadioSelect):
+                kind = "radios"
+            elif isinstance(field.widget, forms.Textarea):
+                kind = "textarea"
+            else:
+                kind = "text"
+            drawn.append({"field": self[name], "kind": kind, "parts": dates.get(name, [])})
+        return drawn
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a refusal of the save itself: on its field if the form has it, else above."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
+
+
+def milestone_form_class(fields) -> type[MilestoneForm]:
+    """A milestone form with exactly `fields`, in that order."""
+    return forms.modelform_factory(
+        Milestone, form=MilestoneForm, fields=list(fields), formfield_callback=milestone_formfield
+    )

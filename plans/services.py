@@ -1,0 +1,88 @@
+"""Writes of the plans app: a milestone updated or added from the application's pages.
+
+Each runs in one transaction, checks the person's rights on the record as it is stored, validates
+with full_clean() and records who made the change in the audit history.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from core import permissions
+from core.edit_conflicts import check_version
+from plans.models import Milestone, Project
+
+#: What anyone who updates a project's milestones may change.
+PROGRESS_FIELDS = ("status", "completed_on", "commentary", "revised_due_on", "revision_reason")
+#: What was planned, which only the project's owners and administrators change.
+PLAN_FIELDS = ("title", "due_on")
+#: What a new milestone is given.
+NEW_MILESTONE_FIELDS = ("title", "due_on", "status", "completed_on", "commentary")
+
+
+def milestone_update_fields(rights: permissions.MilestoneRights) -> tuple[str, ...]:
+    """The fields of a milestone a person with `rights` may change, in the form's order."""
+    if not rights.may_update:
+        return ()
+    return (*PLAN_FIELDS, *PROGRESS_FIELDS) if rights.may_change_plan else PROGRESS_FIELDS
+
+
+def _validate(milestone: Milestone) -> None:
+    """full_clean(), and what the pages ask for besides (Milestone.update_errors)."""
+    errors = {}
+    try:
+        milestone.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    for name, message in milestone.update_errors().items():
+        errors.setdefault(name, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refuse_unless_allowed(rights, values, allowed):
+    if not rights.may_update:
+        raise PermissionDenied(rights.refusal)
+    not_allowed = sorted(set(values) - set(allowed))
+    if not_allowed:
+        raise PermissionDenied(f"You cannot change a milestone's {', '.join(not_allowed)}.")
+
+
+def milestone_update(*, milestone_pk: int, user, version: str, values: dict) -> Milestone:
+    """Change a milestone as `user`, provided it is still the version they opened.
+
+    Raises core.edit_conflicts.EditConflictError (saying who changed it since, when, and what it
+    now says) if someone else saved it meanwhile, PermissionDenied if `user` may not change these
+    fields of this project's milestones, ValidationError if the result is invalid. Saving it
+    unchanged writes nothing."""
+    with transaction.atomic():
+        milestone = check_version(
+            Milestone.objects.select_related("project__plan_year"),
+            milestone_pk,
+            version,
+            fields=list(values),
+        )
+        rights = permissions.milestone_rights(user, milestone.project)
+        _refuse_unless_allowed(rights, values, milestone_update_fields(rights))
+        changed = [name for name, value in values.items() if getattr(milestone, name) != value]
+        if not changed:
+            return milestone
+        for name in changed:
+            setattr(milestone, name, values[name])
+        _validate(milestone)
+        milestone._history_user = user
+        milestone.save()
+    return milestone
+
+
+def milestone_create(*, project: Project, user, values: dict) -> Milestone:
+    """Add a milestone to `project` as `user`. Raises PermissionDenied if they may not add one
+    to it (not their project, a closed year), ValidationError if it is invalid."""
+    with transaction.atomic():
+        project = Project.objects.select_related("plan_year").get(pk=project.pk)
+        rights = permissions.milestone_rights(user, project)
+        _refuse_unless_allowed(rights, values, NEW_MILESTONE_FIELDS)
+        milestone = Milestone(project=project, **values)
+        _validate(milestone)
+        milestone._history_user = user
+        milestone.save()
+    return milestone
