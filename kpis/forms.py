@@ -20,7 +20,8 @@ class ActualForm(forms.Form):
     percentage from 0 to 100, and commentary on a red actual.
     """
 
-    period = forms.ChoiceField(label="Period")
+    # Text with a list to choose from, so a period outside the year gets its own message.
+    period = forms.CharField(label="Period", widget=forms.Select)
     value = forms.CharField(label="Actual", required=False)
     numerator = forms.CharField(label="How many said yes (numerator)", required=False)
     denominator = forms.CharField(label="Out of how many (denominator)", required=False)
@@ -37,7 +38,7 @@ class ActualForm(forms.Form):
         self.actuals = actuals
         self.period_targets = period_targets
         self.today = today
-        self.fields["period"].choices = [
+        self.fields["period"].widget.choices = [
             (period.isoformat(), period_label(indicator, period)) for period in indicator.periods()
         ]
         if self.is_ratio:
