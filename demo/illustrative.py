@@ -122,10 +122,10 @@ def measurement_values(
     places = 2 if indicator.unit == Unit.CURRENCY else 0
     if goal == 0 and indicator.direction == "lower":
         # None is the target (no qualified accounts, no loss of information): none happens,
-        # except one incident in a red-running indicator's fifth period.
+        # except one incident in August for a red-running monthly indicator.
         return [
-            {"value": Decimal(int(performance == "red" and index == min(4, len(period_list) - 1)))}
-            for index in range(len(period_list))
+            {"value": Decimal(int(performance == "red" and len(period_list) == 12 and n == 4))}
+            for n in range(len(period_list))
         ]
     rows = []
     for index, period in enumerate(period_list, start=1):
@@ -163,6 +163,8 @@ def generate_measurements(plan_year: PlanYear, changes: ChangeCount, entered_by=
     for indicator in indicators:
         period_list = indicator.periods()
         figures_by_period = measurement_values(indicator, period_list, performance[indicator.ref])
+        has_target = indicator.target is not None
+        behind = BEHIND_TARGET if has_target and performance[indicator.ref] == "red" else ""
         for period, figures in zip(period_list, figures_by_period, strict=True):
             record_upsert(
                 Measurement,
@@ -171,8 +173,7 @@ def generate_measurements(plan_year: PlanYear, changes: ChangeCount, entered_by=
                     "value": figures.get("value"),
                     "numerator": figures.get("numerator"),
                     "denominator": figures.get("denominator"),
-                    "commentary": COMMENTARY
-                    + (BEHIND_TARGET if performance[indicator.ref] == "red" else ""),
+                    "commentary": COMMENTARY + behind,
                     "entered_by": entered_by,
                     "entered_at": _entered_at(period),
                     "is_illustrative": True,
