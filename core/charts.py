@@ -63,6 +63,8 @@ def _format(value: float) -> str:
 
 
 def _paths(series, count, x_of, y_of, radius, width) -> list[str]:
+    """Each series as polylines broken at its gaps, with a dot on each point (or only on a
+    point standing alone, when the series has `points` off)."""
     parts = []
     for line in series:
         runs, run = [], []
@@ -70,24 +72,22 @@ def _paths(series, count, x_of, y_of, radius, width) -> list[str]:
             if value is None:
                 if run:
                     runs.append(run)
-                run = []
+                    run = []
             else:
-                run.append((x_of(index), y_of(float(value))))
+                run.append(f"{x_of(index):.1f},{y_of(float(value)):.1f}")
         if run:
             runs.append(run)
         dash = ' stroke-dasharray="4 3"' if line.dashed else ""
         for points in runs:
             if len(points) > 1:
-                d = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in points)
                 parts.append(
-                    f'<path d="{d}" fill="none" stroke="{line.colour}" stroke-width="{width}"'
-                    f"{dash}/>"
+                    f'<polyline points="{" ".join(points)}" fill="none" stroke="{line.colour}" '
+                    f'stroke-width="{width}"{dash}/>'
                 )
             if line.points or len(points) == 1:
-                parts.extend(
-                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{line.colour}"/>'
-                    for x, y in points
-                )
+                for point in points:
+                    x, y = point.split(",")
+                    parts.append(f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{line.colour}"/>')
     return parts
 
 
@@ -164,6 +164,7 @@ def line_chart(
     described = f' aria-describedby="{escape(describedby)}"' if describedby else ""
     return mark_safe(  # every text in it is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" width="100%" '
+        f'font-family="Arial, sans-serif" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}"'
         f'{described} focusable="false" preserveAspectRatio="xMinYMin meet">'
         f"{''.join(parts)}</svg>"
