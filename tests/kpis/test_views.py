@@ -69,3 +69,28 @@ def test_every_month_of_the_year_is_shown_with_its_profile_target(signed_in_clie
     assert "30,000" in content  # the first quarter's subtotal target
     assert "March 2011" in content
     assert content.count("Not entered") == 11
+
+
+def test_the_indicator_page_query_count_does_not_grow_with_plan_years(
+    signed_in_client, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.plans.factories import PlanYearFactory
+
+    def chain(ref, years):
+        earlier = None
+        for year in years:
+            earlier = IndicatorFactory(
+                plan_year=PlanYearFactory(year=year), ref=ref, continues_from=earlier
+            )
+        return earlier
+
+    chain("KPI1", ["2009-10", "2010-11"])
+    chain("KPI2", ["2006-07", "2007-08", "2008-09", "2009-10", "2010-11"])
+    with CaptureQueriesContext(connection) as short:
+        signed_in_client.get("/plans/2010-11/indicators/KPI1/")
+    with django_assert_num_queries(len(short.captured_queries)):
+        content = signed_in_client.get("/plans/2010-11/indicators/KPI2/").content.decode()
+    assert content.count('href="/plans/200') == 4
