@@ -9,6 +9,7 @@ row of a 500-row page. Only SVG presentation attributes (`fill`, `stroke`) are u
 figures as a table, and `describedby` names that table's id.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -62,33 +63,49 @@ def _format(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
-def _paths(series, count, x_of, y_of, radius, width) -> list[str]:
+def _paths(series, xs, y_of, radius, width) -> list[str]:
     """Each series as polylines broken at its gaps, with a dot on each point (or only on a
-    point standing alone, when the series has `points` off)."""
+    point standing alone, when the series has `points` off). `xs` are the points' x positions,
+    already written out; `y_of` maps a value to its y position."""
     parts = []
     for line in series:
         runs, run = [], []
-        for index, value in enumerate(line.values[:count]):
+        for x, value in zip(xs, line.values, strict=False):
             if value is None:
                 if run:
                     runs.append(run)
                     run = []
             else:
-                run.append(f"{x_of(index):.1f},{y_of(float(value)):.1f}")
+                run.append((x, f"{y_of(float(value)):.1f}"))
         if run:
             runs.append(run)
         dash = ' stroke-dasharray="4 3"' if line.dashed else ""
         for points in runs:
             if len(points) > 1:
+                if len({y for _, y in points}) == 1:
+                    points_drawn = (points[0], points[-1])  # a flat line needs its ends only
+                else:
+                    points_drawn = points
+                drawn = " ".join(f"{x},{y}" for x, y in points_drawn)
                 parts.append(
-                    f'<polyline points="{" ".join(points)}" fill="none" stroke="{line.colour}" '
+                    f'<polyline points="{drawn}" fill="none" stroke="{line.colour}" '
                     f'stroke-width="{width}"{dash}/>'
                 )
             if line.points or len(points) == 1:
-                for point in points:
-                    x, y = point.split(",")
-                    parts.append(f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{line.colour}"/>')
+                parts.extend(
+                    f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{line.colour}"/>'
+                    for x, y in points
+                )
     return parts
+
+
+@functools.cache
+def _sparkline_positions(count: int, pad: int, step: float) -> tuple[str, ...]:
+    return tuple(_positions(pad, step, count))
+
+
+def _positions(start: float, step: float, count: int) -> list[str]:
+    return [f"{start + index * step:.1f}" for index in range(count)]
 
 
 def sparkline(series: Sequence[Series], *, count: int, label: str) -> SafeString:
@@ -97,14 +114,13 @@ def sparkline(series: Sequence[Series], *, count: int, label: str) -> SafeString
     width, height, pad = 120, 32, 3
     low, high = _bounds(series)
     step = (width - 2 * pad) / max(count - 1, 1)
-
-    def x_of(index):
-        return pad + index * step
+    scale = (height - 2 * pad) / (high - low)
+    base = height - pad + low * scale
 
     def y_of(value):
-        return height - pad - (value - low) / (high - low) * (height - 2 * pad)
+        return base - value * scale
 
-    body = "".join(_paths(series, count, x_of, y_of, 1.8, 1.5))
+    body = "".join(_paths(series, _sparkline_positions(count, pad, step), y_of, 1.8, 1.5))
     return mark_safe(  # every text in it is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart app-chart--small" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
@@ -151,7 +167,7 @@ def line_chart(
             f'<text x="{x_of(index):.1f}" y="{height - 8}" text-anchor="middle" font-size="12" '
             f'fill="#0b0c0c">{escape(text)}</text>'
         )
-    parts.extend(_paths(series, count, x_of, y_of, 3, 2.5))
+    parts.extend(_paths(series, _positions(left, step, count), y_of, 3, 2.5))
     x = left
     for line in series:
         dash = ' stroke-dasharray="4 3"' if line.dashed else ""
