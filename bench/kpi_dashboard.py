@@ -95,6 +95,7 @@ def generate_plan_year(year: str, count: int) -> None:
 
 
 def measure(client, url, requests):
+    connection.queries_log.clear()  # the log is bounded: loading the demo filled it
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -109,7 +110,14 @@ def measure(client, url, requests):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) > 1 else timings[0]
-    return query_count, statistics.median(timings), p95, peak / 1024 / 1024, len(response.content)
+    return (
+        query_count,
+        min(timings),
+        statistics.median(timings),
+        p95,
+        peak / 1024 / 1024,
+        len(response.content),
+    )
 
 
 def main():
@@ -133,15 +141,22 @@ def main():
         ("xlsx export, 500 indicators", "/plans/2091-92/indicators.xlsx", None),
     ]
     print(f"database: {connection.vendor}; {args.requests} requests per page")
-    print(f"{'page':32} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'peak MB':>8} {'KB':>6}")
-    medians = {}
+    print(
+        f"{'page':30} {'queries':>7} {'best ms':>8} {'median ms':>9} {'p95 ms':>7} "
+        f"{'peak MB':>7} {'KB':>5}"
+    )
+    best, medians = {}, {}
     for name, url, rows in pages:
-        queries, median, p95, peak, size = measure(client, url, args.requests)
-        medians[rows] = median
-        kilobytes = size / 1024
-        print(f"{name:32} {queries:>7} {median:>10.1f} {p95:>8.1f} {peak:>8.1f} {kilobytes:>6.0f}")
-    marginal = (medians[500] - medians[100]) / 400
-    print(f"marginal cost per indicator row (100 to 500): {marginal:.3f} ms")
+        queries, fastest, median, p95, peak, size = measure(client, url, args.requests)
+        best[rows], medians[rows] = fastest, median
+        print(
+            f"{name:30} {queries:>7} {fastest:>8.1f} {median:>9.1f} {p95:>7.1f} {peak:>7.1f} "
+            f"{size / 1024:>5.0f}"
+        )
+    # The fastest request is the least disturbed by other work on a shared machine.
+    for label, times in (("best", best), ("median", medians)):
+        marginal = (times[500] - times[100]) / 400
+        print(f"marginal cost per indicator row, 100 to 500 ({label}): {marginal:.3f} ms")
 
 
 if __name__ == "__main__":
