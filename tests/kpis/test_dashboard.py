@@ -242,3 +242,10 @@ def test_the_header_home_and_overview_link_to_the_dashboard(signed_in_client, kp
     link = 'href="/plans/2010-11/indicators/"'
     assert signed_in_client.get("/").content.decode().count(link) == 2
     assert signed_in_client.get("/plans/2010-11/").content.decode().count(link) == 2
+
+
+def test_a_plan_without_indicators_says_so(signed_in_client):
+    PlanYearFactory(year="2010-11")
+    content = signed_in_client.get(URL).content.decode()
+    assert "This plan records no performance indicators." in content
+    assert "No data</strong> 0" in content
