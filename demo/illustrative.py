@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from core.services import ChangeCount, record_upsert
+from kpis import calculations
 from kpis.choices import Aggregation, Source, Unit
 from kpis.models import Indicator, Measurement
 from plans.choices import MilestoneStatus
@@ -155,16 +156,15 @@ def generate_measurements(plan_year: PlanYear, changes: ChangeCount, entered_by=
     # An indicator counted from records the application holds (recommendations) is never
     # entered, so it gets no measurements.
     indicators = list(
-        Indicator.objects.filter(plan_year=plan_year, source=Source.ENTERED).select_related(
-            "plan_year"
-        )
+        Indicator.objects.filter(plan_year=plan_year, source=Source.ENTERED)
+        .select_related("plan_year")
+        .prefetch_related("targets")
     )
     performance = assign_performance(indicators, plan_year.year)
     for indicator in indicators:
         period_list = indicator.periods()
         figures_by_period = measurement_values(indicator, period_list, performance[indicator.ref])
-        has_target = indicator.target is not None
-        behind = BEHIND_TARGET if has_target and performance[indicator.ref] == "red" else ""
+        behind = _red_to_date(indicator, period_list, figures_by_period)
         for period, figures in zip(period_list, figures_by_period, strict=True):
             record_upsert(
                 Measurement,
@@ -173,13 +173,44 @@ def generate_measurements(plan_year: PlanYear, changes: ChangeCount, entered_by=
                     "value": figures.get("value"),
                     "numerator": figures.get("numerator"),
                     "denominator": figures.get("denominator"),
-                    "commentary": COMMENTARY + behind,
+                    # A red actual says what is being done, as the entry form requires.
+                    "commentary": COMMENTARY + (BEHIND_TARGET if period in behind else ""),
                     "entered_by": entered_by,
                     "entered_at": _entered_at(period),
                     "is_illustrative": True,
                 },
                 changes=changes,
             )
+
+
+def _red_to_date(indicator, period_list, figures_by_period) -> set:
+    """The periods at which the indicator's year to date is red against its target to date."""
+    actuals = [
+        calculations.Actual(period, f.get("value"), f.get("numerator"), f.get("denominator"))
+        for period, f in zip(period_list, figures_by_period, strict=True)
+    ]
+    annual = calculations.annual_target(
+        annual=indicator.annual_target,
+        baseline=indicator.baseline,
+        change_percent=indicator.target_change_percent,
+    )
+    explicit = {target.period: target.target for target in indicator.targets.all()}
+    red = set()
+    for period in period_list:
+        actual = calculations.year_to_date(indicator.aggregation, actuals, up_to=period)
+        target = calculations.target_to_date(
+            indicator.aggregation, period_list, annual, explicit, up_to=period
+        )
+        status = calculations.rag(
+            actual,
+            target,
+            direction=indicator.direction,
+            green_from=indicator.green_from_percent,
+            amber_from=indicator.amber_from_percent,
+        )
+        if status is calculations.Rag.RED:
+            red.add(period)
+    return red
 
 
 def generate_milestones(plan_year: PlanYear, changes: ChangeCount) -> None:

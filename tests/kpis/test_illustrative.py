@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from demo.illustrative import measurement_values
 from kpis.choices import Aggregation, Direction, Frequency, Unit
 from kpis.models import Indicator
@@ -57,3 +59,22 @@ def test_a_level_runs_near_its_flat_target_all_year():
     )
     values = [row["value"] for row in measurement_values(kpi6, MONTHS_2016, "green")]
     assert all(900 <= value <= 1120 for value in values)
+
+
+@pytest.mark.django_db
+def test_a_generated_actual_that_is_red_to_date_says_what_is_being_done():
+    from core.services import ChangeCount
+    from demo.illustrative import BEHIND_TARGET, generate_measurements
+    from kpis.selectors import dashboard
+    from tests.kpis.factories import IndicatorFactory as Factory
+
+    for n in range(6):
+        Factory(ref=f"KPI{n + 1}", annual_target=Decimal(1200))
+    plan_year = PlanYear.objects.get(year="2010-11")
+    generate_measurements(plan_year, ChangeCount())
+    reds = 0
+    for quarter in (1, 2, 3, 4):
+        for row in dashboard(year="2010-11", quarter=quarter).rows:
+            assert (BEHIND_TARGET in row.commentary) == (row.rag == "red"), (quarter, row)
+            reds += row.rag == "red"
+    assert reds  # one of six indicators runs red
