@@ -94,3 +94,27 @@ def test_the_indicator_page_query_count_does_not_grow_with_plan_years(
     with django_assert_num_queries(len(short.captured_queries)):
         content = signed_in_client.get("/plans/2010-11/indicators/KPI2/").content.decode()
     assert content.count('href="/plans/200') == 4
+
+
+def test_the_indicator_page_shows_its_status_a_chart_described_by_its_table(signed_in_client):
+    indicator = IndicatorFactory(ref="KPI1", annual_target=Decimal("48000"))
+    # 4,000 a month is the profile, so 12,000 by the end of June; 3,000 is 25% of it: red.
+    MeasurementFactory(indicator=indicator, period=datetime.date(2010, 4, 1), value=3000)
+    content = signed_in_client.get("/plans/2010-11/indicators/KPI1/").content.decode()
+    assert "Status at the end of quarter 1" in content
+    assert 'govuk-tag--red">Red</strong>' in content
+    assert "Actual to date: 3,000" in content
+    assert "Target to date: 12,000" in content
+    assert 'aria-describedby="periods-table"' in content
+    assert 'id="periods-table"' in content
+    assert "Quarter 1 subtotal" in content
+
+
+def test_a_quarter_that_is_not_one_to_four_falls_back_to_the_latest_with_data(signed_in_client):
+    indicator = IndicatorFactory(ref="KPI1")
+    MeasurementFactory(indicator=indicator, period=datetime.date(2010, 8, 1))
+    for quarter in ("0", "5", "x"):
+        content = signed_in_client.get(
+            "/plans/2010-11/indicators/", {"quarter": quarter}
+        ).content.decode()
+        assert "Indicators at the end of quarter 2" in content
