@@ -1,4 +1,5 @@
-"""Reads for indicator pages, evaluated up front with FETCH_RAISE."""
+"""Reads for the indicator pages and the directors' quarterly dashboard, evaluated up front
+with FETCH_RAISE; the figures themselves are worked out by kpis.calculations."""
 
 import datetime
 from collections import Counter, defaultdict
@@ -149,27 +150,22 @@ def indicator_detail(*, year: str, ref: str) -> IndicatorDetail:
                 else "",
             )
         )
-        quarter_of_period = periods.quarter_of(period)
-        last_period_of_quarter = [
-            p for p in status.periods if periods.quarter_of(p) == quarter_of_period
-        ][-1]
-        if indicator.frequency == choices.Frequency.MONTHLY and period == last_period_of_quarter:
-            quarter_targets = [
-                status.profile[p]
-                for p in status.periods
-                if periods.quarter_of(p) == quarter_of_period
-            ]
+        # A monthly indicator's table closes each quarter (June, September...) with its
+        # subtotal: the quarter's own figure against the quarter's own target.
+        if indicator.frequency == choices.Frequency.MONTHLY and (period.month - 3) % 3 == 0:
+            number = periods.quarter_of(period)
+            targets_in_quarter = [status.profile[p] for p in months[number * 3 - 3 : number * 3]]
             if indicator.aggregation == Aggregation.TOTAL:
-                quarter_target = None if None in quarter_targets else sum(quarter_targets)
+                quarter_target = None if None in targets_in_quarter else sum(targets_in_quarter)
             else:
-                quarter_target = quarter_targets[-1]
+                quarter_target = targets_in_quarter[-1]
             rows.append(
                 PeriodRow(
                     period,
-                    f"Quarter {quarter_of_period}",
+                    f"Quarter {number}",
                     figure_text(quarter_target, indicator),
                     None,
-                    figure_text(subtotals[quarter_of_period - 1], indicator),
+                    figure_text(subtotals[number - 1], indicator),
                     subtotal=True,
                 )
             )
