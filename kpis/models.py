@@ -177,8 +177,12 @@ class Indicator(models.Model):
         if objective and objective.plan_year_id and objective.plan_year_id != self.plan_year_id:
             errors["strategic_objective"] = "Choose an objective of the same plan year."
         earlier = self.continues_from
-        if earlier is not None and self.plan_year_id and earlier.plan_year_id == self.plan_year_id:
-            errors["continues_from"] = "Choose the indicator of an earlier plan year."
+        if (
+            earlier is not None
+            and self.plan_year_id
+            and earlier.plan_year.year >= self.plan_year.year
+        ):
+            errors["continues_from"] = "Choose the same indicator in an earlier plan year."
         if errors:
             raise ValidationError(errors)
 
