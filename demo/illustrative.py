@@ -13,13 +13,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from core.services import ChangeCount, record_upsert
-from kpis.choices import Aggregation, Unit
+from kpis import calculations
+from kpis.choices import Aggregation, Source, Unit
 from kpis.models import Indicator, Measurement
 from plans.choices import MilestoneStatus
 from plans.models import Milestone, PlanYear, Project
 
 ILLUSTRATIVE_YEARS = ["2010-11", "2012-13", "2016-17"]
 COMMENTARY = "Illustrative figure generated for the demo; not from the business plan."
+BEHIND_TARGET = " Behind target: the owner is re-planning the activity with the Leadership Team."
 MILESTONE_NOTE = "Illustrative milestone generated for the demo; not from the business plan."
 
 # How an indicator performs across the year: share of target achieved (low, high) per period.
@@ -29,6 +31,41 @@ RED_SHARE = 1 / 6
 AMBER_SHARE = 1 / 4
 # The year's goal for an indicator with no numeric target, by unit: (low, high).
 UNTARGETED_GOAL = {Unit.PERCENTAGE: (55, 90), Unit.CURRENCY: (10000, 200000), Unit.COUNT: (8, 40)}
+
+# The scale of an indicator whose plan gives no number to generate from: a relative target
+# whose baseline is not printed, a target for a later year, or none. Illustrative sizes, chosen
+# to be plausible for a body of about 30 staff, never shown as targets (these indicators still
+# have "no target to date"): for a total, the year's figure; for a level, the year-end level.
+ILLUSTRATIVE_SCALE = {
+    # 2012-13: engagement via communications channels (visits, followers' interactions).
+    ("2012-13", "PI4"): 24000,
+    ("2012-13", "PI6"): 24000,
+    # 2016-17: website visits a year; children who know about the Commissioner (surveyed
+    # estimate); children engaged (about half of 2018's 200,000 in the first year); social
+    # media followers; positive media items a year.
+    ("2016-17", "OC5"): 360000,
+    ("2016-17", "OC6"): 150000,
+    ("2016-17", "OC9"): 100000,
+    ("2016-17", "OC10"): 40000,
+    ("2016-17", "OC11"): 600,
+}
+
+# How many are counted in one period of a ratio: (low, high). A survey of children asks 40 to
+# 400 a month; the others count what the organisation handles in a period.
+SURVEY = (40, 400)
+DENOMINATORS = {
+    ("2010-11", "KPI8"): (1, 3),  # publications a month (KPI5: 12 a year)
+    ("2010-11", "KPI10"): (200000, 300000),  # pounds spent a month (£3m grant-in-aid)
+    ("2012-13", "EI1"): (2, 6),  # returns due a month
+    ("2012-13", "EI2"): (2, 5),  # assurance reports a month
+    ("2012-13", "EI6"): (1, 5),  # procurements a month
+    ("2012-13", "EI7"): (3, 3),  # performance reports a quarter (one a month)
+    ("2012-13", "EI8"): (2, 4),  # HR updates a quarter
+    ("2012-13", "EI10"): (20, 60),  # back-office requests a month
+    ("2012-13", "EI11"): (1, 3),  # governance meetings a month
+    ("2012-13", "EI12"): (3, 6),  # transition meetings a quarter
+    ("2016-17", "OC13"): (152, 152),  # councils with children in care
+}
 
 FIRST_STEP = "Project initiation document approved by Leadership Team"
 MIDDLE_STEPS = [
@@ -76,26 +113,35 @@ def measurement_values(
         low, high = 2 - high, 2 - low
     identity = (indicator.plan_year.year, indicator.ref)
     goal = indicator.target
-    goal = (
-        float(goal)
-        if goal is not None
-        else _rng("goal", *identity).uniform(*UNTARGETED_GOAL[indicator.unit])
-    )
+    if goal is not None:
+        goal = float(goal)
+    elif identity in ILLUSTRATIVE_SCALE:
+        goal = float(ILLUSTRATIVE_SCALE[identity])
+    else:
+        goal = _rng("goal", *identity).uniform(*UNTARGETED_GOAL[indicator.unit])
     percentage = indicator.unit == Unit.PERCENTAGE
     places = 2 if indicator.unit == Unit.CURRENCY else 0
-    level_start = goal * _rng("start", *identity).uniform(0.3, 0.5)
+    if goal == 0 and indicator.direction == "lower":
+        # None is the target (no qualified accounts, no loss of information): none happens,
+        # except one incident in August for a red-running monthly indicator.
+        return [
+            {"value": Decimal(int(performance == "red" and len(period_list) == 12 and n == 4))}
+            for n in range(len(period_list))
+        ]
     rows = []
     for index, period in enumerate(period_list, start=1):
         share = _rng("measurement", *identity, period.isoformat()).uniform(low, high)
         if indicator.aggregation == Aggregation.RATIO:
-            denominator = _rng("asked", *identity, period.isoformat()).randint(40, 400)
+            asked = DENOMINATORS.get(identity, SURVEY)
+            denominator = _rng("asked", *identity, period.isoformat()).randint(*asked)
             percent = min(goal * share, 100)
             numerator = min(denominator, round(denominator * percent / 100))
             rows.append({"numerator": Decimal(numerator), "denominator": Decimal(denominator)})
             continue
         if indicator.aggregation == Aggregation.LEVEL:
-            # A level (members, followers) builds towards its goal through the year.
-            value = (level_start + (goal - level_start) * index / len(period_list)) * share
+            # A level (members, followers) is held against a flat target, so it runs near its
+            # goal all year, rising a little towards the year end.
+            value = goal * share * (0.94 + 0.06 * index / len(period_list))
         elif percentage:
             value = goal * share
         else:
@@ -107,11 +153,18 @@ def measurement_values(
 
 
 def generate_measurements(plan_year: PlanYear, changes: ChangeCount, entered_by=None) -> None:
-    indicators = list(Indicator.objects.filter(plan_year=plan_year).select_related("plan_year"))
+    # An indicator counted from records the application holds (recommendations) is never
+    # entered, so it gets no measurements.
+    indicators = list(
+        Indicator.objects.filter(plan_year=plan_year, source=Source.ENTERED)
+        .select_related("plan_year")
+        .prefetch_related("targets")
+    )
     performance = assign_performance(indicators, plan_year.year)
     for indicator in indicators:
         period_list = indicator.periods()
         figures_by_period = measurement_values(indicator, period_list, performance[indicator.ref])
+        behind = _red_to_date(indicator, period_list, figures_by_period)
         for period, figures in zip(period_list, figures_by_period, strict=True):
             record_upsert(
                 Measurement,
@@ -120,13 +173,44 @@ def generate_measurements(plan_year: PlanYear, changes: ChangeCount, entered_by=
                     "value": figures.get("value"),
                     "numerator": figures.get("numerator"),
                     "denominator": figures.get("denominator"),
-                    "commentary": COMMENTARY,
+                    # A red actual says what is being done, as the entry form requires.
+                    "commentary": COMMENTARY + (BEHIND_TARGET if period in behind else ""),
                     "entered_by": entered_by,
                     "entered_at": _entered_at(period),
                     "is_illustrative": True,
                 },
                 changes=changes,
             )
+
+
+def _red_to_date(indicator, period_list, figures_by_period) -> set:
+    """The periods at which the indicator's year to date is red against its target to date."""
+    actuals = [
+        calculations.Actual(period, f.get("value"), f.get("numerator"), f.get("denominator"))
+        for period, f in zip(period_list, figures_by_period, strict=True)
+    ]
+    annual = calculations.annual_target(
+        annual=indicator.annual_target,
+        baseline=indicator.baseline,
+        change_percent=indicator.target_change_percent,
+    )
+    explicit = {target.period: target.target for target in indicator.targets.all()}
+    red = set()
+    for period in period_list:
+        actual = calculations.year_to_date(indicator.aggregation, actuals, up_to=period)
+        target = calculations.target_to_date(
+            indicator.aggregation, period_list, annual, explicit, up_to=period
+        )
+        status = calculations.rag(
+            actual,
+            target,
+            direction=indicator.direction,
+            green_from=indicator.green_from_percent,
+            amber_from=indicator.amber_from_percent,
+        )
+        if status is calculations.Rag.RED:
+            red.add(period)
+    return red
 
 
 def generate_milestones(plan_year: PlanYear, changes: ChangeCount) -> None:

@@ -46,7 +46,13 @@ class IndicatorAdmin(YearLockedAdmin, SpreadsheetAdmin):
     list_filter = ["tier", "plan_year", "unit", "aggregation", "frequency"]
     list_select_related = ["plan_year", "project__plan_year"]
     search_fields = ["ref", "title", "purpose"]
-    autocomplete_fields = ["plan_year", "project", "strategic_objective", "owners"]
+    autocomplete_fields = [
+        "plan_year",
+        "project",
+        "strategic_objective",
+        "owners",
+        "continues_from",
+    ]
     ordering = ["plan_year__year", "tier", "position"]
     inlines = [PeriodTargetInline, MeasurementInline]
 

@@ -79,6 +79,29 @@ class Indicator(models.Model):
     )
     purpose = models.TextField(blank=True, help_text="Summary of the indicator's purpose.")
     notes = models.TextField(blank=True, help_text="Judgements and contradictions noted.")
+    green_from_percent = models.DecimalField(
+        "green from (% of target to date)",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(100),
+        help_text="Green at or above this share of the target to date (mirrored when lower is "
+        "better: at or below 200% minus it).",
+    )
+    amber_from_percent = models.DecimalField(
+        "amber from (% of target to date)",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(90),
+        help_text="Amber at or above this share, red below (mirrored when lower is better).",
+    )
+    continues_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="continued_by",
+        help_text="The same indicator in an earlier plan year.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords(m2m_fields=["owners"])
@@ -127,6 +150,12 @@ class Indicator(models.Model):
                 violation_error_message="A percentage target must be between 0 and 100.",
             ),
             models.CheckConstraint(
+                condition=Q(amber_from_percent__gte=0)
+                & Q(amber_from_percent__lte=models.F("green_from_percent")),
+                name="indicator_amber_threshold_within_green",
+                violation_error_message="Amber starts at or below green, and not below zero.",
+            ),
+            models.CheckConstraint(
                 condition=Q(target_change_percent__isnull=True)
                 | Q(target_change_percent__gte=-100),
                 name="indicator_change_not_below_minus_100",
@@ -147,6 +176,13 @@ class Indicator(models.Model):
         objective = self.strategic_objective
         if objective and objective.plan_year_id and objective.plan_year_id != self.plan_year_id:
             errors["strategic_objective"] = "Choose an objective of the same plan year."
+        earlier = self.continues_from
+        if (
+            earlier is not None
+            and self.plan_year_id
+            and earlier.plan_year.year >= self.plan_year.year
+        ):
+            errors["continues_from"] = "Choose the same indicator in an earlier plan year."
         if errors:
             raise ValidationError(errors)
 

@@ -1,16 +1,25 @@
-"""Reads for indicator pages, evaluated up front with FETCH_RAISE."""
+"""Reads for the indicator pages and the directors' quarterly dashboard, evaluated up front
+with FETCH_RAISE; the figures themselves are worked out by kpis.calculations."""
 
 import datetime
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import quote, urlencode
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
+from core import charts, numbers
 from core.history import HISTORY_SHOWN, History, latest_history, record_histories
+from core.permissions import is_administrator, is_closed
+from kpis import calculations, choices
+from kpis.choices import Aggregation, Unit
 from kpis.models import Indicator, Measurement, PeriodTarget
-from plans.models import PlanYear, Role
+from plans import periods
+from plans.models import PlanYear, Recommendation, Role, StrategicObjective, Theme
 
 
 def indicators_for_plan_year(*, plan_year: PlanYear) -> list[Indicator]:
@@ -20,40 +29,6 @@ def indicators_for_plan_year(*, plan_year: PlanYear) -> list[Indicator]:
         .filter(plan_year=plan_year)
         .select_related("project", "strategic_objective")
         .prefetch_related(Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE)))
-    )
-
-
-@dataclass
-class PeriodRow:
-    """One period of an indicator's year: its target, if profiled, and its actual, if entered."""
-
-    period: datetime.date
-    target: Decimal | None
-    measurement: Measurement | None
-
-
-@dataclass
-class IndicatorDetail:
-    indicator: Indicator
-    rows: list[PeriodRow]
-
-    @property
-    def has_profile(self) -> bool:
-        return any(row.target is not None for row in self.rows)
-
-
-def indicator_detail(*, year: str, ref: str) -> IndicatorDetail:
-    """An indicator with its owners, and every period of its year with the period's target and
-    actual (and who entered it)."""
-    indicator = _indicator_with_periods(year=year, ref=ref)
-    targets = {target.period: target.target for target in indicator.targets.all()}
-    measurements = {measurement.period: measurement for measurement in indicator.measurements.all()}
-    return IndicatorDetail(
-        indicator=indicator,
-        rows=[
-            PeriodRow(period, targets.get(period), measurements.get(period))
-            for period in indicator.periods()
-        ],
     )
 
 
@@ -75,6 +50,175 @@ def _indicator_with_periods(*, year: str, ref: str) -> Indicator:
     return get_object_or_404(queryset, plan_year__year=year, ref=ref)
 
 
+@dataclass
+class PeriodRow:
+    """One period of an indicator's year: its target (explicit or profiled) and its actual, if
+    entered; `subtotal` closes a quarter on the indicator page."""
+
+    period: datetime.date
+    label: str
+    target: str
+    measurement: Measurement | None = None
+    actual: str = ""
+    subtotal: bool = False
+
+
+@dataclass
+class IndicatorDetail:
+    """Everything the indicator page shows: its status to date, its periods with quarter
+    subtotals, its chart, and the same indicator in other plan years."""
+
+    indicator: Indicator
+    status: "IndicatorStatus"
+    rows: list[PeriodRow]
+    other_years: list[Indicator]
+    quarter: int
+
+    @property
+    def chart(self) -> str:
+        status = self.status
+        labels = [period_short_label(self.indicator, p) for p in status.periods]
+        return charts.line_chart(
+            [
+                charts.Series("Actual", status.figures()),
+                charts.Series(
+                    "Target", [status.profile[p] for p in status.periods], charts.GREY, True
+                ),
+            ],
+            labels=labels,
+            title=f"{self.indicator.ref}: actual for each period against its target",
+            describedby="periods-table",
+        )
+
+    @property
+    def actuals(self) -> list[calculations.Actual]:
+        return list(self.status.actuals.values())
+
+
+def period_label(indicator, period: datetime.date) -> str:
+    """April 2016; Quarter 1 (April to June 2016); or 2016-17 for an annual indicator."""
+    if indicator.frequency == choices.Frequency.QUARTERLY:
+        last = datetime.date(period.year + (period.month + 2 > 12), (period.month + 1) % 12 + 1, 1)
+        quarter = (period.month - 4) % 12 // 3 + 1
+        return f"Quarter {quarter} ({period:%B} to {last:%B %Y})"
+    if indicator.frequency == choices.Frequency.ANNUAL:
+        return f"{indicator.plan_year.year} (the whole year)"
+    return f"{period:%B %Y}"
+
+
+def period_short_label(indicator: Indicator, period: datetime.date) -> str:
+    if indicator.frequency == choices.Frequency.QUARTERLY:
+        return f"Q{periods.quarter_of(period)}"
+    if indicator.frequency == choices.Frequency.ANNUAL:
+        return indicator.plan_year.year
+    return f"{period:%b}"
+
+
+def indicator_detail(*, year: str, ref: str) -> IndicatorDetail:
+    """An indicator with its owners, its status at the end of the latest quarter with data, and
+    every period of its year with the period's target and actual (and who entered it), in a
+    fixed number of queries."""
+    indicator = _indicator_with_periods(year=year, ref=ref)
+    measurements = {m.period: m for m in indicator.measurements.all()}
+    targets = {target.period: target.target for target in indicator.targets.all()}
+    counts = recommendation_counts(indicators=[indicator]).get(indicator.pk)
+    quarter = latest_quarter_with_data(indicator.plan_year, measurements)
+    status = indicator_status(
+        indicator,
+        owners=list(indicator.owners.all()),
+        actuals=[actual_of_measurement(m) for m in measurements.values()],
+        period_targets=targets,
+        up_to=periods.months_of_financial_year(indicator.plan_year.start)[quarter * 3 - 1],
+        commentary=[(m.period, m.commentary) for m in measurements.values()],
+        recommendations=counts,
+    )
+    rows = []
+    months = indicator.plan_year.months()
+    subtotals = calculations.quarter_subtotals(
+        indicator.aggregation, status.actuals.values(), months
+    )
+    for period in status.periods:
+        measurement = measurements.get(period)
+        rows.append(
+            PeriodRow(
+                period,
+                period_label(indicator, period),
+                figure_text(status.profile[period], indicator),
+                measurement,
+                figure_text(status.actuals[period].figure(indicator.aggregation), indicator)
+                if measurement
+                else "",
+            )
+        )
+        # A monthly indicator's table closes each quarter (June, September...) with its
+        # subtotal: the quarter's own figure against the quarter's own target.
+        if indicator.frequency == choices.Frequency.MONTHLY and (period.month - 3) % 3 == 0:
+            number = periods.quarter_of(period)
+            targets_in_quarter = [status.profile[p] for p in months[number * 3 - 3 : number * 3]]
+            if indicator.aggregation == Aggregation.TOTAL:
+                quarter_target = None if None in targets_in_quarter else sum(targets_in_quarter)
+            else:
+                quarter_target = targets_in_quarter[-1]
+            rows.append(
+                PeriodRow(
+                    period,
+                    f"Quarter {number}",
+                    figure_text(quarter_target, indicator),
+                    None,
+                    figure_text(subtotals[number - 1], indicator),
+                    subtotal=True,
+                )
+            )
+    return IndicatorDetail(
+        indicator=indicator,
+        status=status,
+        rows=rows,
+        other_years=other_years(indicator=indicator),
+        quarter=quarter,
+    )
+
+
+def other_years(*, indicator: Indicator) -> list[Indicator]:
+    """The same indicator in other plan years, earlier and later, following the continues-from
+    links both ways: two queries, however long the chain."""
+    links = dict(
+        Indicator.objects.filter(continues_from__isnull=False)
+        .order_by()
+        .values_list("pk", "continues_from_id")
+    )
+    neighbours = defaultdict(set)
+    for later, earlier in links.items():
+        neighbours[later].add(earlier)
+        neighbours[earlier].add(later)
+    seen, queue = {indicator.pk}, [indicator.pk]
+    while queue:
+        for pk in neighbours[queue.pop()] - seen:
+            seen.add(pk)
+            queue.append(pk)
+    seen.discard(indicator.pk)
+    if not seen:
+        return []
+    return list(
+        Indicator.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(pk__in=seen)
+        .select_related("plan_year")
+        .order_by("plan_year__year")
+    )
+
+
+def may_enter_actuals(user, indicator: Indicator) -> bool:
+    """Whether `user` may enter or correct `indicator`'s actuals: an administrator, or in an
+    open plan year a holder of one of its owner roles. Nobody enters a figure the application
+    counts itself."""
+    if indicator.source != choices.Source.ENTERED or not user.is_authenticated:
+        return False
+    if is_administrator(user):
+        return True
+    if is_closed(indicator.plan_year):
+        return False
+    return Role.objects.filter(indicators=indicator, holders=user).exists()
+
+
 def indicator_history(*, indicator: Indicator, limit: int = HISTORY_SHOWN) -> History:
     """The latest changes of an indicator, its period targets and its actuals, including any
     since deleted, newest first."""
@@ -88,4 +232,414 @@ def indicator_history(*, indicator: Indicator, limit: int = HISTORY_SHOWN) -> Hi
             Measurement, name=lambda values: f"Actual for {values['period']:%B %Y}", **related
         ),
         limit=limit,
+    )
+
+
+# --- Status against target: the dashboard, the indicator page and the exports ----------------
+
+
+def figure_text(value, indicator: Indicator) -> str:
+    """A figure as the pages and the csv show it: a ratio or percentage with one decimal place
+    and a % sign, money in pounds, a count with thousands separators (and at most one decimal,
+    for a profile such as 50 a year to date at 12.5)."""
+    if value is None:
+        return ""
+    if indicator.aggregation == Aggregation.RATIO or indicator.unit == Unit.PERCENTAGE:
+        return numbers.format_percent(value, places=1)
+    if indicator.unit == Unit.CURRENCY:
+        return numbers.format_money(value)
+    rounded = Decimal(value).quantize(Decimal("0.1"))
+    return numbers.format_number(rounded)
+
+
+def actual_of_measurement(measurement) -> calculations.Actual:
+    return calculations.Actual(
+        measurement.period, measurement.value, measurement.numerator, measurement.denominator
+    )
+
+
+@dataclass
+class IndicatorStatus:
+    """Where one indicator stands at the end of a quarter, worked out by kpis.calculations from
+    its actuals and targets: the one set of figures the dashboard, the indicator page and the
+    exports all show."""
+
+    indicator: Indicator
+    owners: list[Role]
+    periods: list[datetime.date]
+    actuals: dict[datetime.date, calculations.Actual]
+    profile: dict[datetime.date, Decimal | None]
+    annual: calculations.Target
+    target_to_date: calculations.Target
+    actual_to_date: Decimal | None
+    rag: calculations.Rag
+    up_to: datetime.date
+    commentary: str = ""
+    commentary_period: datetime.date | None = None
+    recommendations: dict | None = None
+    url: str = ""
+
+    @property
+    def owner_names(self) -> str:
+        return " and ".join(role.title for role in self.owners) or "Not named"
+
+    @property
+    def short_title(self) -> str:
+        return _shorten(self.indicator.title, 90)
+
+    @property
+    def short_commentary(self) -> str:
+        """The latest commentary, shortened, after its month: "Mar 2013: ..."."""
+        if not self.commentary:
+            return ""
+        return f"{self.commentary_period:%b %Y}: {_shorten(self.commentary, 120)}"
+
+    @property
+    def is_computed(self) -> bool:
+        return self.recommendations is not None
+
+    @property
+    def target_to_date_text(self) -> str:
+        return figure_text(self.target_to_date.value, self.indicator)
+
+    @property
+    def actual_to_date_text(self) -> str:
+        return figure_text(self.actual_to_date, self.indicator)
+
+    @property
+    def annual_target_text(self) -> str:
+        return figure_text(self.annual.value, self.indicator)
+
+    @property
+    def recommendation_lines(self) -> list[tuple[str, int]]:
+        """Where a computed figure comes from: each counted status and its count."""
+        labels = dict(choices.RecommendationStatus.choices)
+        return [(labels[status], count) for status, count in (self.recommendations or {}).items()]
+
+    @property
+    def rag_tag(self) -> str:
+        return RAG_TAGS[self.rag]
+
+    def figures(self) -> list[Decimal | None]:
+        """Each period's own figure (a ratio's percentage), None where nothing is entered or the
+        period is after the quarter."""
+        aggregation = self.indicator.aggregation
+        return [
+            actual.figure(aggregation)
+            if (actual := self.actuals.get(period)) and period <= self.up_to
+            else None
+            for period in self.periods
+        ]
+
+    def trend(self) -> str:
+        """The small chart: each period's actual against its profile."""
+        series = [
+            charts.Series("Actual", self.figures(), points=False),
+            charts.Series(
+                "Target",
+                [self.profile[p] for p in self.periods],
+                charts.GREY,
+                dashed=True,
+                points=False,
+            ),
+        ]
+        entered = sum(value is not None for value in series[0].values)
+        label = (
+            f"Trend of {self.indicator.ref}: {entered} of {len(self.periods)} periods entered "
+            f"by the end of the quarter, against the target profile"
+        )
+        return charts.sparkline(series, count=len(self.periods), label=label)
+
+
+def _shorten(text: str, length: int) -> str:
+    """Text cut at a word to at most `length` characters, with an ellipsis if cut (cheaper than
+    the truncatechars filter on a 500-row page)."""
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+RAG_TAGS = {
+    calculations.Rag.GREEN: "govuk-tag--green",
+    calculations.Rag.AMBER: "govuk-tag--yellow",
+    calculations.Rag.RED: "govuk-tag--red",
+    calculations.Rag.NO_DATA: "govuk-tag--grey",
+    calculations.Rag.NO_TARGET: "govuk-tag--grey",
+}
+
+
+def indicator_status(
+    indicator: Indicator,
+    *,
+    owners: list[Role],
+    actuals: list[calculations.Actual],
+    period_targets: dict[datetime.date, Decimal],
+    up_to: datetime.date,
+    period_list: list[datetime.date] | None = None,
+    commentary: list[tuple[datetime.date, str]] = (),
+    recommendations: dict | None = None,
+    url: str = "",
+) -> IndicatorStatus:
+    """Work out one indicator's status from figures already fetched (no query); `period_list`
+    saves working out the periods of each indicator of a year again."""
+    period_list = period_list or indicator.periods()
+    annual = calculations.annual_target(
+        annual=indicator.annual_target,
+        baseline=indicator.baseline,
+        change_percent=indicator.target_change_percent,
+        later=indicator.later_target,
+        later_year=indicator.later_target_year,
+    )
+    if recommendations is not None:
+        # Counted from records now held, not entered per period.
+        actual_to_date = Decimal(sum(recommendations.values()))
+    else:
+        actual_to_date = calculations.year_to_date(indicator.aggregation, actuals, up_to=up_to)
+    target = calculations.target_to_date(
+        indicator.aggregation, period_list, annual, period_targets, up_to=up_to
+    )
+    latest = [(period, text) for period, text in commentary if text and period <= up_to]
+    latest_period, latest_text = max(latest) if latest else (None, "")
+    return IndicatorStatus(
+        indicator=indicator,
+        owners=owners,
+        periods=period_list,
+        actuals={actual.period: actual for actual in actuals},
+        profile=calculations.profile(indicator.aggregation, period_list, annual, period_targets),
+        annual=annual,
+        target_to_date=target,
+        actual_to_date=actual_to_date,
+        rag=calculations.rag(
+            actual_to_date,
+            target,
+            direction=indicator.direction,
+            green_from=indicator.green_from_percent,
+            amber_from=indicator.amber_from_percent,
+        ),
+        up_to=up_to,
+        commentary=latest_text,
+        commentary_period=latest_period,
+        recommendations=recommendations,
+        url=url,
+    )
+
+
+def recommendation_counts(*, indicators: list[Indicator]) -> dict[int, dict[str, int]]:
+    """For each indicator counted from recommendations, how many of its project's
+    recommendations are in each counted status (accepted, implemented, under consideration):
+    one query for them all, over Recommendation.status."""
+    counted = [i for i in indicators if i.source == choices.Source.RECOMMENDATIONS]
+    if not counted:
+        return {}
+    statuses = choices.COUNTED_RECOMMENDATION_STATUSES
+    found = defaultdict(dict)
+    rows = (
+        Recommendation.objects.filter(
+            project_id__in={i.project_id for i in counted}, status__in=statuses
+        )
+        .order_by()
+        .values_list("project_id", "status")
+        .annotate(count=Count("pk"))
+    )
+    for project_id, status, count in rows:
+        found[project_id][status] = count
+    return {
+        i.pk: {status: found[i.project_id].get(status, 0) for status in statuses} for i in counted
+    }
+
+
+def latest_quarter_with_data(plan_year: PlanYear, dates) -> int:
+    """The latest financial quarter of the year in which an actual was entered, else 1."""
+    first, last = periods.financial_year_bounds(plan_year.start)
+    within = [day for day in dates if first <= day <= last]
+    return periods.quarter_of(max(within)) if within else 1
+
+
+@dataclass
+class DashboardFilters:
+    """What the dashboard is narrowed to: an owner role's pk, a tier, and an objective or theme
+    given as "objective-<pk>" or "theme-<pk>"."""
+
+    owner: str = ""
+    tier: str = ""
+    group: str = ""
+
+    def keeps(self, status: IndicatorStatus, themes: dict[int, set[int]]) -> bool:
+        indicator = status.indicator
+        if self.owner and self.owner not in {str(role.pk) for role in status.owners}:
+            return False
+        if self.tier and indicator.tier != self.tier:
+            return False
+        if self.group:
+            kind, _, pk = self.group.partition("-")
+            if kind == "objective" and str(indicator.strategic_objective_id) != pk:
+                return False
+            if kind == "theme" and pk not in {str(t) for t in themes.get(indicator.pk, ())}:
+                return False
+        return True
+
+
+@dataclass
+class Dashboard:
+    """Every indicator of a plan year at the end of a quarter, with the counts by RAG and the
+    choices the filters offer."""
+
+    plan_year: PlanYear
+    quarter: int
+    up_to: datetime.date
+    rows: list[IndicatorStatus]
+    total: int
+    owners: list[Role]
+    objectives: list[StrategicObjective]
+    themes: list[Theme]
+    filters: DashboardFilters = field(default_factory=DashboardFilters)
+
+    @property
+    def rag_counts(self) -> list[tuple[calculations.Rag, int, str]]:
+        counts = Counter(row.rag for row in self.rows)
+        return [(rag, counts[rag], RAG_TAGS[rag]) for rag in calculations.RAG_ORDER]
+
+    @property
+    def tier_choices(self) -> list[tuple[str, str]]:
+        return list(choices.IndicatorTier.choices)
+
+    @property
+    def group_choices(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The objective-or-theme filter's options, grouped."""
+        groups = [
+            ("Objectives", [(f"objective-{o.pk}", f"{o.ref}: {o.title}") for o in self.objectives]),
+            ("Themes", [(f"theme-{t.pk}", t.name) for t in self.themes]),
+        ]
+        return [(name, options) for name, options in groups if options]
+
+    @property
+    def owner_choices(self) -> list[tuple[str, str]]:
+        return [(str(role.pk), role.title) for role in self.owners]
+
+    def quarter_links(self) -> list[tuple[int, str]]:
+        """Each quarter with the query that shows it under the same filters."""
+        kept = {k: v for k, v in vars(self.filters).items() if v}
+        return [(q, urlencode({"quarter": q, **kept})) for q in range(1, 5)]
+
+    @property
+    def quarter_end(self) -> datetime.date:
+        return periods.months_of_financial_year(self.plan_year.start)[self.quarter * 3 - 1]
+
+
+DASHBOARD_FIELDS = (
+    "plan_year_id",
+    "ref",
+    "title",
+    "tier",
+    "unit",
+    "direction",
+    "aggregation",
+    "frequency",
+    "source",
+    "annual_target",
+    "baseline",
+    "target_change_percent",
+    "later_target",
+    "later_target_year",
+    "green_from_percent",
+    "amber_from_percent",
+    "project__title",
+    "strategic_objective__ref",
+    "strategic_objective__title",
+    "strategic_objective__position",
+)
+
+
+def _plan_year_indicators(plan_year: PlanYear) -> list[Indicator]:
+    return list(
+        Indicator.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(plan_year=plan_year)
+        .select_related("project", "strategic_objective")
+        # Only what the dashboard shows and works out from: building 500 full rows of three
+        # models was a fifth of the page's time.
+        .only(*DASHBOARD_FIELDS)
+        .prefetch_related(
+            # As plain lists (to_attr): a related manager's .all() per row would cost more than
+            # the row's own arithmetic.
+            Prefetch(
+                "owners",
+                queryset=Role.objects.fetch_mode(models.FETCH_RAISE),
+                to_attr="owner_list",
+            ),
+            Prefetch(
+                "project__themes",
+                queryset=Theme.objects.fetch_mode(models.FETCH_RAISE),
+                to_attr="theme_list",
+            ),
+        )
+    )
+
+
+def dashboard(
+    *, year: str, quarter: int | None = None, filters: DashboardFilters | None = None
+) -> Dashboard:
+    """The directors' quarterly dashboard: every indicator of the plan year with its target and
+    actual to date, annual target, RAG, trend and latest commentary at the end of `quarter`
+    (by default the latest quarter with data). A fixed number of queries, whatever the number
+    of indicators, periods or plan years."""
+    filters = filters or DashboardFilters()
+    plan_year = get_object_or_404(PlanYear.objects.fetch_mode(models.FETCH_RAISE), year=year)
+    indicators = _plan_year_indicators(plan_year)
+    measured = defaultdict(list)
+    commentary = defaultdict(list)
+    for pk, period, value, numerator, denominator, text in Measurement.objects.filter(
+        indicator__plan_year=plan_year
+    ).values_list("indicator_id", "period", "value", "numerator", "denominator", "commentary"):
+        measured[pk].append(calculations.Actual(period, value, numerator, denominator))
+        commentary[pk].append((period, text))
+    targets = defaultdict(dict)
+    for pk, period, target in PeriodTarget.objects.filter(
+        indicator__plan_year=plan_year
+    ).values_list("indicator_id", "period", "target"):
+        targets[pk][period] = target
+    counts = recommendation_counts(indicators=indicators)
+    if quarter is None:
+        quarter = latest_quarter_with_data(
+            plan_year, (a.period for actuals in measured.values() for a in actuals)
+        )
+    up_to = periods.months_of_financial_year(plan_year.start)[quarter * 3 - 1]
+    prefix = reverse("kpis:dashboard", kwargs={"year": plan_year.year})
+    themes = {
+        i.pk: {t.pk for t in i.project.theme_list} if i.project else set() for i in indicators
+    }
+    period_lists = {
+        frequency: periods.period_starts(plan_year.start, months)
+        for frequency, months in choices.MONTHS_PER_PERIOD.items()
+    }
+    rows = []
+    owners, objectives, theme_list = {}, {}, {}
+    for indicator in indicators:
+        owners.update((role.pk, role) for role in indicator.owner_list)
+        if indicator.strategic_objective:
+            objectives[indicator.strategic_objective.pk] = indicator.strategic_objective
+        if indicator.project:
+            theme_list.update((t.pk, t) for t in indicator.project.theme_list)
+        status = indicator_status(
+            indicator,
+            period_list=period_lists[indicator.frequency],
+            owners=indicator.owner_list,
+            actuals=measured[indicator.pk],
+            period_targets=targets[indicator.pk],
+            up_to=up_to,
+            commentary=commentary[indicator.pk],
+            recommendations=counts.get(indicator.pk),
+            url=f"{prefix}{quote(indicator.ref)}/",
+        )
+        if filters.keeps(status, themes):
+            rows.append(status)
+    return Dashboard(
+        plan_year=plan_year,
+        quarter=quarter,
+        up_to=up_to,
+        rows=rows,
+        total=len(indicators),
+        owners=sorted(owners.values(), key=lambda role: role.title),
+        objectives=sorted(objectives.values(), key=lambda o: (o.position, o.ref)),
+        themes=sorted(theme_list.values(), key=lambda t: t.name),
+        filters=filters,
     )

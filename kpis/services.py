@@ -1,5 +1,9 @@
 """Writes of the kpis app: who entered an actual, and when, is kept by the system."""
 
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 #: What a measurement's actual is made of.
@@ -18,3 +22,113 @@ def record_entry(measurement, user, *, changed) -> None:
     if measurement.pk is None or set(changed) & set(ACTUAL_FIELDS):
         measurement.entered_by = user
         measurement.entered_at = timezone.now()
+
+
+def measurement_record(*, indicator, period, value, numerator, denominator, commentary, user):
+    """Enter or correct one period's actual of `indicator`, validated, inside the caller's
+    transaction. A correction keeps the earlier figures in the audit history; who entered the
+    actual and when are set when the figures change, not for a commentary-only change."""
+    from kpis.models import Measurement
+
+    measurement = (
+        Measurement.objects.select_for_update().filter(indicator=indicator, period=period).first()
+    ) or Measurement(indicator=indicator, period=period)
+    before = actual_of(measurement)
+    measurement.value, measurement.numerator, measurement.denominator = (
+        value,
+        numerator,
+        denominator,
+    )
+    measurement.commentary = commentary
+    changed = [
+        name
+        for name, old, new in zip(ACTUAL_FIELDS, before, actual_of(measurement), strict=True)
+        if old != new
+    ]
+    record_entry(measurement, user, changed=changed)
+    # A person's figure replaces a generated one.
+    measurement.is_illustrative = False
+    measurement.full_clean()
+    measurement.save()
+    return measurement
+
+
+#: What a rolled-forward indicator copies from this year's: its definition.
+DEFINITION_FIELDS = (
+    "ref",
+    "title",
+    "tier",
+    "unit",
+    "direction",
+    "aggregation",
+    "frequency",
+    "source",
+    "annual_target",
+    "baseline",
+    "target_change_percent",
+    "later_target",
+    "later_target_year",
+    "target_wording",
+    "purpose",
+    "green_from_percent",
+    "amber_from_percent",
+    "position",
+)
+
+
+@dataclass
+class RollForward:
+    """What rolling a plan year's indicators forward did."""
+
+    created: list = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def indicators_roll_forward(*, from_year, to_year) -> RollForward:
+    """Create `to_year`'s indicators from `from_year`'s: definitions, owners, period targets
+    (moved on a year) and a continues-from link to this year's indicator are copied; actuals are
+    not. The project and strategic objective are the next year's of the same title or ref, where
+    there is one. An indicator whose ref the next year already has is left alone, so running it
+    twice changes nothing."""
+    from kpis.models import Indicator, PeriodTarget
+    from plans.models import Project, StrategicObjective
+
+    result = RollForward()
+    taken = set(Indicator.objects.filter(plan_year=to_year).values_list("ref", flat=True))
+    projects = {p.title: p for p in Project.objects.filter(plan_year=to_year)}
+    objectives = {o.ref: o for o in StrategicObjective.objects.filter(plan_year=to_year)}
+    indicators = (
+        Indicator.objects.filter(plan_year=from_year)
+        .select_related("project", "strategic_objective")
+        .prefetch_related("owners", "targets")
+    )
+    with transaction.atomic():
+        for earlier in indicators:
+            if earlier.ref in taken:
+                result.skipped.append((earlier.ref, f"{to_year.year} already has {earlier.ref}."))
+                continue
+            later = Indicator(
+                plan_year=to_year,
+                continues_from=earlier,
+                project=projects.get(earlier.project.title) if earlier.project else None,
+                strategic_objective=(
+                    objectives.get(earlier.strategic_objective.ref)
+                    if earlier.strategic_objective
+                    else None
+                ),
+                notes=f"Rolled forward from {from_year.year}.",
+                **{name: getattr(earlier, name) for name in DEFINITION_FIELDS},
+            )
+            try:
+                later.full_clean()
+            except ValidationError as error:
+                reasons = "; ".join(m for ms in error.message_dict.values() for m in ms)
+                result.skipped.append((earlier.ref, reasons))
+                continue
+            later.save()
+            later.owners.set(earlier.owners.all())
+            for target in earlier.targets.all():
+                period = target.period.replace(year=target.period.year + 1)
+                PeriodTarget.objects.create(indicator=later, period=period, target=target.target)
+            result.created.append(later)
+    return result

@@ -1,9 +1,55 @@
-"""Pages of the kpis app."""
+"""Pages of the kpis app: the quarterly dashboard and its exports, the indicator page and the
+form in which an indicator's owners enter its actuals."""
 
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+import datetime
 
-from kpis import selectors
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from core.edit_conflicts import edit_conflict_form, record_fingerprint
+from kpis import exports, selectors, services
+from kpis.forms import ActualForm
+
+NOT_YOURS = (
+    "Only the holders of this indicator's owner roles, and administrators, enter its actuals; "
+    "in a closed plan year only administrators."
+)
+
+
+def _quarter(text) -> int | None:
+    return int(text) if text in {"1", "2", "3", "4"} else None
+
+
+def _dashboard(request, year):
+    filters = selectors.DashboardFilters(
+        owner=request.GET.get("owner", ""),
+        tier=request.GET.get("tier", ""),
+        group=request.GET.get("group", ""),
+    )
+    return selectors.dashboard(
+        year=year, quarter=_quarter(request.GET.get("quarter")), filters=filters
+    )
+
+
+@require_safe
+def dashboard(request, year):
+    data = _dashboard(request, year)
+    return render(
+        request,
+        "kpis/dashboard.html",
+        {"dashboard": data, "plan_year": data.plan_year, "query": request.GET.urlencode()},
+    )
+
+
+@require_safe
+def dashboard_export(request, year, extension):
+    if extension not in exports.FORMATS:
+        raise Http404("No such export.")
+    return exports.FORMATS[extension](_dashboard(request, year))
 
 
 @require_safe
@@ -15,6 +61,99 @@ def indicator_detail(request, year, ref):
         {
             "indicator": detail.indicator,
             "detail": detail,
+            "status": detail.status,
+            "may_enter": selectors.may_enter_actuals(request.user, detail.indicator),
+            "entered": request.GET.get("entered", ""),
             "history": selectors.indicator_history(indicator=detail.indicator),
         },
     )
+
+
+def _chosen_period(text, detail, today) -> datetime.date:
+    """The period asked for, else the latest begun period with no actual, else the latest."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        pass
+    begun = [period for period in detail.status.periods if period <= today]
+    missing = [period for period in begun if period not in detail.status.actuals]
+    return (missing or begun or detail.status.periods)[0 if missing else -1]
+
+
+@require_http_methods(["GET", "POST"])
+def actual_entry(request, year, ref):
+    """Enter or correct one period's actual. The form carries the fingerprint of the actual as
+    it was opened, so a correction never silently replaces someone else's."""
+    detail = selectors.indicator_detail(year=year, ref=ref)
+    indicator = detail.indicator
+    if not selectors.may_enter_actuals(request.user, indicator):
+        raise PermissionDenied(NOT_YOURS)
+    today = timezone.localdate()
+    measurements = {
+        row.measurement.period: row.measurement for row in detail.rows if row.measurement
+    }
+    form_options = {
+        "indicator": indicator,
+        "actuals": detail.actuals,
+        "period_targets": {t.period: t.target for t in indicator.targets.all()},
+        "today": today,
+    }
+    if request.method == "POST":
+        with transaction.atomic():
+            posted = request.POST.get("period", "")
+            existing = next((m for p, m in measurements.items() if p.isoformat() == posted), None)
+            form_class = ActualForm
+            if existing is not None:
+                form_class = edit_conflict_form(ActualForm, existing, record_fingerprint(existing))
+            form = form_class(request.POST, **form_options)
+            if form.is_valid():
+                data = form.cleaned_data
+                services.measurement_record(
+                    indicator=indicator,
+                    period=data["period"],
+                    value=data["value"],
+                    numerator=data["numerator"],
+                    denominator=data["denominator"],
+                    commentary=data["commentary"].strip(),
+                    user=request.user,
+                )
+                return redirect(
+                    f"{indicator.get_absolute_url()}?entered={data['period'].isoformat()}"
+                )
+        period = None
+    else:
+        period = _chosen_period(request.GET.get("period"), detail, today)
+        existing = measurements.get(period)
+        initial = {"period": period.isoformat()}
+        form_class = ActualForm
+        if existing is not None:
+            form_class = edit_conflict_form(ActualForm, existing, record_fingerprint(existing))
+            initial.update(
+                value=existing.value,
+                numerator=existing.numerator,
+                denominator=existing.denominator,
+                commentary=existing.commentary,
+            )
+            initial = {
+                name: ("" if value is None else _plain(value)) for name, value in initial.items()
+            }
+        form = form_class(initial=initial, **form_options)
+    return render(
+        request,
+        "kpis/actual_form.html",
+        {
+            "indicator": indicator,
+            "form": form,
+            "existing": existing,
+            "detail": detail,
+            "history": selectors.indicator_history(indicator=indicator),
+        },
+    )
+
+
+def _plain(value) -> str:
+    """A stored figure as a person would type it back: 4100.0000 -> 4100."""
+    if hasattr(value, "normalize"):
+        normalised = value.normalize()
+        return f"{normalised:f}"
+    return str(value)

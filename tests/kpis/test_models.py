@@ -181,3 +181,13 @@ def test_an_indicator_counted_from_recommendations_names_its_project():
     with pytest.raises(ValidationError) as error:
         indicator.full_clean()
     assert "An indicator counted from recommendations names its project." in (error.value.messages)
+
+
+def test_an_indicator_continues_one_of_an_earlier_plan_year_only():
+    earlier = IndicatorFactory(plan_year=PlanYearFactory(year="2010-11"), ref="KPI1")
+    later = IndicatorFactory(plan_year=PlanYearFactory(year="2011-12"), ref="KPI1")
+    later.continues_from = earlier
+    later.full_clean()
+    earlier.continues_from = later
+    with pytest.raises(ValidationError, match="earlier plan year"):
+        earlier.full_clean()

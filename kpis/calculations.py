@@ -1,0 +1,225 @@
+"""Year to date, target to date and RAG status of an indicator, as pure functions over Decimals
+and dates: no database, so every rule is table-tested on its own.
+
+- **Year to date**: a total adds up its periods, a level takes the latest period, a ratio divides
+  the summed numerators by the summed denominators (percentages are never averaged).
+- **Target to date**: explicit period targets where set; otherwise a total's annual target
+  profiled evenly over its periods, and a level's or ratio's annual target held flat. A target
+  relative to a baseline resolves to a number (a 50% increase on 80,000 is 120,000); where no
+  number can be formed the answer is "no target to date" with the reason, never a made-up one.
+- **RAG**: the actual to date against the target to date, at per-indicator thresholds (by
+  default green from 100%, amber from 90%, red below), mirrored when lower is better.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+HUNDRED = Decimal(100)
+DEFAULT_GREEN_FROM = Decimal(100)
+DEFAULT_AMBER_FROM = Decimal(90)
+
+# The words of kpis.choices.Aggregation and Direction, repeated so this module needs no Django.
+TOTAL, LEVEL, RATIO = "total", "level", "ratio"
+HIGHER, LOWER = "higher", "lower"
+
+
+class Rag(StrEnum):
+    """An indicator's status against its target to date, always shown as a word."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NO_DATA = "no data"
+    NO_TARGET = "no target"
+
+    @property
+    def label(self) -> str:
+        return {
+            Rag.GREEN: "Green",
+            Rag.AMBER: "Amber",
+            Rag.RED: "Red",
+            Rag.NO_DATA: "No data",
+            Rag.NO_TARGET: "No target to date",
+        }[self]
+
+
+# In the order a director reads them: the worst first.
+RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.NO_TARGET, Rag.NO_DATA]
+
+
+@dataclass(frozen=True)
+class Actual:
+    """One period's actual: a value, or for a ratio what was counted."""
+
+    period: datetime.date
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.numerator is None or not self.denominator:
+            return None
+        return self.numerator * HUNDRED / self.denominator
+
+    def figure(self, aggregation: str) -> Decimal | None:
+        """The period's own figure: its value, or its percentage for a ratio."""
+        return self.percent if aggregation == RATIO else self.value
+
+
+@dataclass(frozen=True)
+class Target:
+    """A number to compare with, or the reason there is none."""
+
+    value: Decimal | None
+    reason: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+
+def year_to_date(aggregation: str, actuals: Iterable[Actual], *, up_to: datetime.date):
+    """The actual to date over the periods starting on or before `up_to`, or None when nothing
+    has been entered by then."""
+    entered = sorted(
+        (actual for actual in actuals if actual.period <= up_to), key=lambda a: a.period
+    )
+    if not entered:
+        return None
+    if aggregation == TOTAL:
+        return sum((actual.value for actual in entered if actual.value is not None), Decimal(0))
+    if aggregation == LEVEL:
+        return entered[-1].value
+    if aggregation == RATIO:
+        counted = [a for a in entered if a.numerator is not None and a.denominator]
+        denominator = sum((a.denominator for a in counted), Decimal(0))
+        if not denominator:
+            return None
+        return sum((a.numerator for a in counted), Decimal(0)) * HUNDRED / denominator
+    raise ValueError(f"Unknown aggregation {aggregation!r}")
+
+
+def annual_target(
+    *,
+    annual: Decimal | None,
+    baseline: Decimal | None = None,
+    change_percent: Decimal | None = None,
+    later: Decimal | None = None,
+    later_year: str = "",
+) -> Target:
+    """The year's target as a number: as set, or resolved from a baseline and a relative change
+    (a 50% increase on 80,000 is 120,000); otherwise no number, with the reason."""
+    if annual is not None:
+        return Target(annual)
+    if change_percent is not None:
+        if baseline is None:
+            return Target(
+                None,
+                f"The target is a {_signed_percent(change_percent)} change on a baseline the "
+                "plan does not give.",
+            )
+        return Target(baseline * (1 + change_percent / HUNDRED))
+    if later is not None:
+        return Target(None, f"The plan sets a target for {later_year or 'a later year'} only.")
+    return Target(None, "The plan sets no numeric target.")
+
+
+def _signed_percent(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return f"{text}%" if value < 0 else f"+{text}%"
+
+
+def profile(
+    aggregation: str,
+    periods: Sequence[datetime.date],
+    annual: Target,
+    period_targets: Mapping[datetime.date, Decimal],
+) -> dict[datetime.date, Decimal | None]:
+    """Each period's target: explicit where set; otherwise a total's annual target shared evenly
+    between its periods (120,000 a year is 10,000 a month), a level's or ratio's held flat; None
+    where neither gives a number."""
+    if aggregation == TOTAL:
+        even = annual.value / len(periods) if annual.known and periods else None
+    else:
+        even = annual.value
+    return {period: period_targets.get(period, even) for period in periods}
+
+
+def target_to_date(
+    aggregation: str,
+    periods: Sequence[datetime.date],
+    annual: Target,
+    period_targets: Mapping[datetime.date, Decimal],
+    *,
+    up_to: datetime.date,
+) -> Target:
+    """The target for the periods starting on or before `up_to`: a total's profile summed, a
+    level's or ratio's target for the latest of them; or no number, with the reason."""
+    elapsed = [period for period in periods if period <= up_to]
+    if not elapsed:
+        return Target(None, "No period of the year has started yet.")
+    targets = profile(aggregation, periods, annual, period_targets)
+    wanted = elapsed if aggregation == TOTAL else elapsed[-1:]
+    if any(targets[period] is None for period in wanted):
+        return Target(None, annual.reason or "Some periods have no target.")
+    if aggregation == TOTAL:
+        return Target(sum((targets[period] for period in wanted), Decimal(0)))
+    return Target(targets[wanted[0]])
+
+
+def rag(
+    actual: Decimal | None,
+    target: Target,
+    *,
+    direction: str = HIGHER,
+    green_from: Decimal = DEFAULT_GREEN_FROM,
+    amber_from: Decimal = DEFAULT_AMBER_FROM,
+) -> Rag:
+    """Green, amber or red for the actual to date against the target to date.
+
+    Higher is better: green at or above `green_from`% of the target, amber at or above
+    `amber_from`%, red below. Lower is better, mirrored: green at or below (200 - green_from)%
+    of the target, amber at or below (200 - amber_from)%, red above; so a lower-is-better target
+    of zero (no qualified accounts) is green only at zero.
+    """
+    if actual is None:
+        return Rag.NO_DATA
+    if not target.known:
+        return Rag.NO_TARGET
+    goal = target.value
+    if direction == LOWER:
+        if actual <= goal * (2 * HUNDRED - green_from) / HUNDRED:
+            return Rag.GREEN
+        if actual <= goal * (2 * HUNDRED - amber_from) / HUNDRED:
+            return Rag.AMBER
+        return Rag.RED
+    if actual >= goal * green_from / HUNDRED:
+        return Rag.GREEN
+    if actual >= goal * amber_from / HUNDRED:
+        return Rag.AMBER
+    return Rag.RED
+
+
+def quarter_end_period(periods: Sequence[datetime.date], quarter: int) -> datetime.date:
+    """The first day of the last month of financial quarter `quarter` (1-4) of the year whose
+    monthly periods are `periods` (April to March): a period starting on or before it has begun
+    by the quarter's end."""
+    return periods[quarter * 3 - 1]
+
+
+def quarter_subtotals(
+    aggregation: str, actuals: Iterable[Actual], months: Sequence[datetime.date]
+) -> list[Decimal | None]:
+    """Each quarter's own figure (not to date): a total's sum, a level's latest, a ratio's
+    summed counts, for the indicator page's table."""
+    actuals = list(actuals)
+    figures = []
+    for quarter in range(4):
+        first, last = months[quarter * 3], months[quarter * 3 + 2]
+        within = [actual for actual in actuals if first <= actual.period <= last]
+        figures.append(year_to_date(aggregation, within, up_to=last))
+    return figures

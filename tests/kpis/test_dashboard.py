@@ -1,0 +1,251 @@
+"""The directors' quarterly dashboard: every indicator of a plan year against its target to
+date, filtered, exported, in a fixed number of queries."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from kpis.choices import Aggregation, Direction, IndicatorTier, Source, Unit
+from plans.choices import RecommendationStatus
+from plans.models import Recommendation
+from tests.kpis.factories import IndicatorFactory, MeasurementFactory, PeriodTargetFactory
+from tests.plans.factories import (
+    PlanYearFactory,
+    ProjectFactory,
+    RoleFactory,
+    StrategicObjectiveFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/plans/2010-11/indicators/"
+
+
+def months(*numbers):
+    """The first day of each of these months of 2010-11 (4 is April 2010, 1 is January 2011)."""
+    return [datetime.date(2010 + (n < 4), n, 1) for n in numbers]
+
+
+@pytest.fixture
+def kpi1():
+    """50,000 children a year, 4,100 + 3,900 + 4,000 = 12,000 by the end of June: the target
+    to date is 12,500, so 96%: amber."""
+    indicator = IndicatorFactory(ref="KPI1", annual_target=Decimal(50000))
+    indicator.owners.add(RoleFactory(title="Director of Participation"))
+    for period, value in zip(months(4, 5, 6), (4100, 3900, 4000), strict=True):
+        MeasurementFactory(indicator=indicator, period=period, value=Decimal(value))
+    indicator.measurements.filter(period=months(6)[0]).update(commentary="Summer events ahead.")
+    return indicator
+
+
+def test_the_dashboard_shows_each_indicator_against_its_target_to_date(signed_in_client, kpi1):
+    content = signed_in_client.get(URL).content.decode()
+    assert "Indicators at the end of quarter 1" in content
+    assert "12,500" in content  # target to date
+    assert "12,000" in content  # actual to date
+    assert "50,000" in content  # annual target
+    assert "Amber</strong>" in content
+    assert "Director of Participation" in content
+    assert "Summer events ahead." in content
+    assert 'href="/plans/2010-11/indicators/KPI1/"' in content
+    assert "<svg" in content
+    assert "style=" not in content.split("<main")[1]
+
+
+def test_it_opens_on_the_latest_quarter_with_data_and_shows_any_quarter_asked(
+    signed_in_client, kpi1
+):
+    MeasurementFactory(indicator=kpi1, period=months(10)[0], value=Decimal(30000))
+    assert "end of quarter 3" in signed_in_client.get(URL).content.decode()
+    content = signed_in_client.get(URL, {"quarter": "1"}).content.decode()
+    assert "end of quarter 1" in content
+    assert "12,000" in content
+
+
+def test_a_ratio_divides_summed_counts_and_rag_is_counted_at_the_top(signed_in_client, kpi1):
+    kpi2 = IndicatorFactory(
+        ref="KPI2", unit=Unit.PERCENTAGE, aggregation=Aggregation.RATIO, annual_target=80
+    )
+    # 162 of 200 and 9 of 10: 171 of 210 is 81.4%, not the 85.5% an average would give.
+    MeasurementFactory(
+        indicator=kpi2, period=months(4)[0], value=None, numerator=162, denominator=200
+    )
+    MeasurementFactory(indicator=kpi2, period=months(5)[0], value=None, numerator=9, denominator=10)
+    IndicatorFactory(ref="KPI3")  # nothing entered
+    content = signed_in_client.get(URL).content.decode()
+    assert "81.4%" in content
+    assert "85.5%" not in content
+    counts = content.split('id="rag-counts"')[1].split("</ul>")[0]
+    assert "Green</strong> 1" in counts
+    assert "Amber</strong> 1" in counts
+    assert "Red</strong> 0" in counts
+    assert "No data</strong> 1" in counts
+
+
+def test_a_relative_target_without_a_baseline_says_there_is_no_target_to_date(signed_in_client):
+    indicator = IndicatorFactory(
+        ref="OC5", annual_target=None, target_change_percent=Decimal(50), target_wording="+50%"
+    )
+    MeasurementFactory(indicator=indicator, value=Decimal(30000))
+    content = signed_in_client.get(URL).content.decode()
+    assert "No target to date</strong>" in content
+    assert "baseline the plan does not give" in content
+
+
+def test_lower_is_better_with_a_zero_target_is_red_at_one(signed_in_client):
+    indicator = IndicatorFactory(
+        ref="EI5", direction=Direction.LOWER, annual_target=Decimal(0), target_wording="none"
+    )
+    MeasurementFactory(indicator=indicator, value=Decimal(1))
+    assert "Red</strong>" in signed_in_client.get(URL).content.decode()
+
+
+def test_filters_narrow_by_owner_tier_and_objective_or_theme(signed_in_client, kpi1):
+    objective = StrategicObjectiveFactory(ref="SO2")
+    theme = ThemeFactory(name="Safeguarding")
+    project = ProjectFactory(title="Youth justice review")
+    project.themes.add(theme)
+    other = IndicatorFactory(
+        ref="PI1", tier=IndicatorTier.PROJECT, project=project, strategic_objective=objective
+    )
+    owner = kpi1.owners.get()
+
+    def refs(**query):
+        content = signed_in_client.get(URL, query).content.decode()
+        return {ref for ref in ("KPI1", "PI1") if f"/indicators/{ref}/" in content}
+
+    assert refs() == {"KPI1", "PI1"}
+    assert refs(owner=owner.pk) == {"KPI1"}
+    assert refs(tier="project") == {"PI1"}
+    assert refs(group=f"objective-{objective.pk}") == {"PI1"}
+    assert refs(group=f"theme-{theme.pk}") == {"PI1"}
+    assert other.pk
+
+
+def test_a_computed_indicator_counts_its_projects_recommendations(signed_in_client):
+    project = ProjectFactory(title="School Exclusions Inquiry")
+    for status in [
+        RecommendationStatus.ACCEPTED,
+        RecommendationStatus.ACCEPTED,
+        RecommendationStatus.IMPLEMENTED,
+        RecommendationStatus.UNDER_CONSIDERATION,
+        RecommendationStatus.REJECTED,
+    ]:
+        Recommendation.objects.create(project=project, text="Recommend", status=status)
+    IndicatorFactory(
+        ref="PI1",
+        tier=IndicatorTier.PROJECT,
+        project=project,
+        source=Source.RECOMMENDATIONS,
+        aggregation=Aggregation.LEVEL,
+        annual_target=None,
+    )
+    content = signed_in_client.get(URL).content.decode()
+    # 2 accepted + 1 implemented + 1 under consideration; the rejected one is not counted.
+    assert ">4<br>" in content.replace("\n", "")
+    assert "counted from recommendations" in content
+    page = signed_in_client.get(f"{URL}PI1/").content.decode()
+    assert "Accepted: 2" in page
+    assert "Implemented: 1" in page
+    assert "Under consideration: 1" in page
+
+
+def _populate(plan_year, count, *, first=0, with_targets=False):
+    role = RoleFactory()
+    objective = StrategicObjectiveFactory(plan_year=plan_year)
+    for n in range(first, first + count):
+        indicator = IndicatorFactory(
+            plan_year=plan_year, ref=f"X{plan_year.year}-{n}", strategic_objective=objective
+        )
+        indicator.owners.add(role)
+        for period in plan_year.months():
+            MeasurementFactory(indicator=indicator, period=period, value=Decimal(n + 1))
+            if with_targets:
+                PeriodTargetFactory(indicator=indicator, period=period, target=Decimal(4))
+
+
+def test_the_dashboard_query_count_does_not_grow_with_indicators_periods_or_years(
+    signed_in_client, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = PlanYearFactory(year="2010-11")
+    _populate(small, 1)
+    with CaptureQueriesContext(connection) as few:
+        signed_in_client.get(URL)
+    _populate(small, 8, first=1, with_targets=True)
+    for year in ("2011-12", "2012-13"):
+        _populate(PlanYearFactory(year=year), 3)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = signed_in_client.get(URL)
+    assert response.content.decode().count("/indicators/X2010-11-") == 9
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_the_exports_query_count_does_not_grow(
+    signed_in_client, django_assert_num_queries, extension
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = PlanYearFactory(year="2010-11")
+    _populate(small, 1)
+    with CaptureQueriesContext(connection) as few:
+        signed_in_client.get(f"/plans/2010-11/indicators.{extension}")
+    _populate(small, 6, first=1, with_targets=True)
+    with django_assert_num_queries(len(few.captured_queries)):
+        signed_in_client.get(f"/plans/2010-11/indicators.{extension}")
+
+
+def test_the_csv_has_the_figures_of_the_page_and_escapes_formulas(signed_in_client, kpi1):
+    kpi1.measurements.filter(period=months(6)[0]).update(commentary='=HYPERLINK("x")')
+    response = signed_in_client.get("/plans/2010-11/indicators.csv", {"quarter": "1"})
+    assert response["Content-Disposition"] == 'attachment; filename="indicators-2010-11-q1.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    header, row = rows[1], rows[2]
+    figures = dict(zip(header, row, strict=True))
+    assert figures["Ref"] == "KPI1"
+    assert figures["Target to date"] == "12,500"
+    assert figures["Actual to date"] == "12,000"
+    assert figures["Annual target"] == "50,000"
+    assert figures["RAG"] == "Amber"
+    assert figures["Latest commentary"] == '\'=HYPERLINK("x")'
+
+
+def test_the_xlsx_has_the_same_figures_as_numbers(signed_in_client, kpi1):
+    kpi2 = IndicatorFactory(
+        ref="KPI2", unit=Unit.PERCENTAGE, aggregation=Aggregation.RATIO, annual_target=80
+    )
+    MeasurementFactory(indicator=kpi2, value=None, numerator=162, denominator=200)
+    response = signed_in_client.get("/plans/2010-11/indicators.xlsx", {"tier": "key"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows["KPI1"][4:8] == (12500, 12000, 50000, "Amber")
+    assert rows["KPI2"][4:8] == (80, 81, 80, "Green")
+    assert sheet["E5"].number_format == '0.0"%"'
+
+
+def test_an_unknown_plan_year_or_export_is_not_found(signed_in_client):
+    assert signed_in_client.get("/plans/2099-00/indicators/").status_code == 404
+    PlanYearFactory(year="2010-11")
+    assert signed_in_client.get("/plans/2010-11/indicators.pdf").status_code == 404
+
+
+def test_the_header_home_and_overview_link_to_the_dashboard(signed_in_client, kpi1):
+    ProjectFactory()  # the current plan year is the latest with projects
+    link = 'href="/plans/2010-11/indicators/"'
+    assert signed_in_client.get("/").content.decode().count(link) == 2
+    assert signed_in_client.get("/plans/2010-11/").content.decode().count(link) == 2
+
+
+def test_a_plan_without_indicators_says_so(signed_in_client):
+    PlanYearFactory(year="2010-11")
+    content = signed_in_client.get(URL).content.decode()
+    assert "This plan records no performance indicators." in content
+    assert "No data</strong> 0" in content
