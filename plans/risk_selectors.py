@@ -288,7 +288,7 @@ def heat_map(*, plan_year: PlanYear, filters: RiskFilters) -> HeatMap:
 def risk_detail(*, year: str, pk: int, user, today=None) -> RiskRow:
     today = today or timezone.localdate()
     plan_year = plan_year_for_pages(year=year)
-    risk = get_object_or_404(_risks(plan_year), pk=pk)
+    risk = get_object_or_404(_risks(plan_year).select_related("plan_year"), pk=pk)
     return _rows([risk], plan_year, user, today)[0]
 
 
