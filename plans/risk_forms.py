@@ -208,3 +208,14 @@ class RecommendationResponseForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["response"].help_text = "Optional."
         self.govuk_widgets()
+
+    def clean(self):
+        # The database refuses it too, but the form's checks leave out constraints on fields it
+        # does not show (made_on), so the message belongs to the date here.
+        cleaned_data = super().clean()
+        responded_on, made_on = cleaned_data.get("responded_on"), self.instance.made_on
+        if responded_on and made_on and responded_on < made_on:
+            self.add_error(
+                "responded_on", "A response cannot come before the recommendation was made."
+            )
+        return cleaned_data
