@@ -24,18 +24,19 @@ class Band:
     highest: int
     fill: str
     tag: str
+    text: str = "#0b0c0c"
 
     def __contains__(self, score: int) -> bool:
         return self.lowest <= score <= self.highest
 
 
-# Fills are the GOV.UK tag backgrounds of the same colour, light enough for black text; the
-# band's tag on the register uses that colour too.
+# Fills are GOV.UK colours, each with a text colour of contrast 4.5:1 or more (white on red
+# 5.2:1, black on orange 7.6:1); the register's band tags use the same colour names.
 BANDS = (
     Band("low", "Low", 1, 4, "#cce2d8", "green"),
     Band("medium", "Medium", 5, 9, "#fff7bf", "yellow"),
-    Band("high", "High", 10, 14, "#fcd6c3", "orange"),
-    Band("very-high", "Very high", 15, 25, "#f4cdc6", "red"),
+    Band("high", "High", 10, 14, "#f47738", "orange"),
+    Band("very-high", "Very high", 15, 25, "#d4351c", "red", "#ffffff"),
 )
 BANDS_BY_KEY = {band.key: band for band in BANDS}
 
