@@ -392,3 +392,12 @@ def test_signing_in_is_needed_to_read_the_register(client, plan_year):
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
     assert UserFactory  # the factory module is the one the matrix uses
+
+
+def test_the_header_and_the_plan_overview_link_to_the_register(signed_in_client, plan_year):
+    ProjectFactory(plan_year=plan_year)
+    home = signed_in_client.get("/").content.decode()
+    assert 'href="/plans/2016-17/risks/">Risks</a>' in home
+    overview = signed_in_client.get("/plans/2016-17/").content.decode()
+    assert 'href="/plans/2016-17/risks/">Risk register</a>' in overview
+    assert 'href="/plans/2016-17/recommendations/">recommendations</a>' in overview
