@@ -401,3 +401,33 @@ def test_the_header_and_the_plan_overview_link_to_the_register(signed_in_client,
     overview = signed_in_client.get("/plans/2016-17/").content.decode()
     assert 'href="/plans/2016-17/risks/">Risk register</a>' in overview
     assert 'href="/plans/2016-17/recommendations/">recommendations</a>' in overview
+
+
+def test_the_register_offers_a_review_only_of_the_risks_the_reader_may_edit(
+    client, member, plan_year
+):
+    mine = project_risk(plan_year, title="Mine")
+    mine.project.members.add(member)
+    theirs = project_risk(plan_year, title="Theirs")
+    client.force_login(member)
+    content = client.get(REGISTER).content.decode()
+    assert f'href="/plans/2016-17/risks/{mine.pk}/review/"' in content
+    assert f'href="/plans/2016-17/risks/{theirs.pk}/review/"' not in content
+
+
+def test_a_risk_page_query_count_does_not_grow_with_its_actions_and_reviews(
+    client, member, plan_year
+):
+    risk = project_risk(plan_year)
+    risk.project.members.add(member)
+    client.force_login(member)
+    MitigatingActionFactory(risk=risk)
+    queries_of(client, risk.get_absolute_url())
+    few = queries_of(client, risk.get_absolute_url())
+    for number in range(8):
+        action = MitigatingActionFactory(risk=risk, owner=RoleFactory())
+        action.is_done = True
+        action.save()
+        risk.review_note = f"Review {number}"
+        risk.save()
+    assert queries_of(client, risk.get_absolute_url()) == few
