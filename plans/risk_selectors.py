@@ -254,19 +254,30 @@ def strategic_view(*, plan_year: PlanYear, user, today=None) -> StrategicView:
 
 
 @dataclass
-class HeatMap:
-    plan_year: PlanYear
+class PositionMap:
+    """The grid at one position (inherent or residual)."""
+
     position: str
     grid: risks.HeatMapGrid
+
+    @property
+    def label(self) -> str:
+        return POSITIONS[self.position]
+
+
+@dataclass
+class HeatMap:
+    plan_year: PlanYear
+    maps: list[PositionMap]
     filters: RiskFilters
     total: int = 0
 
 
 def heat_map(*, plan_year: PlanYear, filters: RiskFilters) -> HeatMap:
     """How many of the plan year's risks (those matching the filters other than a cell) sit in
-    each cell of likelihood against impact, at their inherent or residual position."""
-    position = filters.position if filters.position in POSITIONS else RESIDUAL
-    positions = list(
+    each cell of likelihood against impact, at their residual and at their inherent position,
+    in one query."""
+    scores = list(
         _filtered(
             Risk.objects.filter(plan_year=plan_year).annotate(
                 inherent_value=F("inherent_likelihood") * F("inherent_impact"),
@@ -274,14 +285,20 @@ def heat_map(*, plan_year: PlanYear, filters: RiskFilters) -> HeatMap:
             ),
             filters,
             cell=False,
-        ).values_list(f"{position}_likelihood", f"{position}_impact")
+        ).values_list(
+            "residual_likelihood", "residual_impact", "inherent_likelihood", "inherent_impact"
+        )
     )
+    residual = Counter((row[0], row[1]) for row in scores)
+    inherent = Counter((row[2], row[3]) for row in scores)
     return HeatMap(
         plan_year=plan_year,
-        position=position,
-        grid=risks.heat_map_grid(Counter(positions)),
+        maps=[
+            PositionMap(RESIDUAL, risks.heat_map_grid(residual)),
+            PositionMap(INHERENT, risks.heat_map_grid(inherent)),
+        ],
         filters=filters,
-        total=len(positions),
+        total=len(scores),
     )
 
 

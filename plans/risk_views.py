@@ -41,17 +41,10 @@ def risk_heat_map(request, year):
     plan_year = risk_selectors.plan_year_for_pages(year=year)
     form = _filter_form(request, plan_year)
     heat_map = risk_selectors.heat_map(plan_year=plan_year, filters=form.filters())
-    # Each cell links to the register filtered as the map is, and to the cell.
+    # Each cell links to the register filtered as the map is, at the cell's position.
     query = request.GET.copy()
-    for name in ("likelihood", "impact", "position"):
+    for name in ("likelihood", "impact", "position", "band"):
         query.pop(name, None)
-    query["position"] = heat_map.position
-    other = query.copy()
-    other["position"] = (
-        risk_selectors.INHERENT
-        if heat_map.position == risk_selectors.RESIDUAL
-        else risk_selectors.RESIDUAL
-    )
     return render(
         request,
         "plans/risks/heat_map.html",
@@ -59,9 +52,7 @@ def risk_heat_map(request, year):
             "plan_year": plan_year,
             "form": form,
             "heat_map": heat_map,
-            "cell_query": query.urlencode(),
-            "other_query": other.urlencode(),
-            "positions": risk_selectors.POSITIONS,
+            "filter_query": query.urlencode(),
         },
     )
 

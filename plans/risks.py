@@ -135,7 +135,7 @@ class EditingRights:
 
 # The heat map: a 5 x 5 grid, likelihood up the side (5 at the top), impact along the bottom.
 CELL = 80
-LEFT, TOP = 110, 10
+LEFT, TOP = 70, 10
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ class HeatMapGrid:
     impact_label_y = TOP + 5 * CELL + 25
     impact_title_y = TOP + 5 * CELL + 55
     likelihood_label_x = LEFT - 15
-    likelihood_title_x = 30
+    likelihood_title_x = 20
 
 
 def heat_map_grid(counts) -> HeatMapGrid:

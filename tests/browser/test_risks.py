@@ -57,22 +57,24 @@ def test_a_director_opens_the_heat_map_and_follows_a_cell(
     screenshot(page, "risk-heat-map")
     assert_accessible(page)
 
-    cell = page.locator("svg").get_by_role("link", name=re.compile(r"^Likelihood 4, impact 4"))
+    cell = page.locator("svg").get_by_role(
+        "link", name=re.compile(r"^Residual likelihood 4, impact 4")
+    )
     expect(cell).to_have_count(1)
     label = cell.get_attribute("aria-label")
     count = int(re.search(r": (\d+) risks?$", label).group(1))
     cell.click()
-    expect(page).to_have_url(re.compile(r"likelihood=4&impact=4"))
+    expect(page).to_have_url(re.compile(r"position=residual&likelihood=4&impact=4"))
     rows = page.get_by_role("table", name="Risks").locator("tbody tr")
     expect(rows).to_have_count(count)
     assert_accessible(page)
 
-    page.goto(f"{server_url}/plans/2012-13/risks/heat-map/?position=inherent")
-    expect(
-        page.get_by_role("heading", level=2, name=re.compile("by inherent likelihood"))
-    ).to_be_visible()
-    table = page.get_by_role("table", name=re.compile("The heat map as a table"))
+    page.go_back()
+    page.get_by_text("Inherent (before controls) as a table").click()
+    table = page.get_by_role("table", name="Risks by inherent likelihood and impact")
     expect(table).to_be_visible()
+    table.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"position=inherent"))
     assert_accessible(page)
 
 

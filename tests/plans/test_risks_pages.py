@@ -149,21 +149,38 @@ def test_the_heat_map_counts_risks_per_cell_and_links_each_cell_to_its_risks(
         residual_impact=2,
     )
     content = signed_in_client.get(f"{REGISTER}heat-map/").content.decode()
-    assert "<svg" in content
-    assert "style=" not in content.split("<svg", 1)[1].split("</svg>")[0]
-    assert 'aria-label="Likelihood 4, impact 3, score 12 (high): 2 risks"' in content
-    link = re.search(r'href="(/plans/2016-17/risks/\?[^"]*likelihood=4&amp;impact=3)"', content)
-    assert link
+    svgs = re.findall(r"<svg.*?</svg>", content, re.S)
+    assert len(svgs) == 2
+    assert not any("style=" in svg or "<script" in svg for svg in svgs)
+    assert 'aria-label="Residual likelihood 4, impact 3, score 12 (high): 2 risks"' in content
+    # Inherent and residual positions are both shown.
+    assert 'aria-label="Inherent likelihood 5, impact 5, score 25 (very high): 1 risk"' in content
+    assert 'aria-label="Inherent likelihood 4, impact 4, score 16 (very high): 2 risks"' in content
+    link = re.search(
+        r'href="(/plans/2016-17/risks/\?position=residual&amp;likelihood=4&amp;impact=3)"', content
+    )
     cell = signed_in_client.get(link.group(1).replace("&amp;", "&")).content.decode()
     assert titles_in_order(cell) == ["Loss of key staff", "Loss of key staff"]
-    assert "Elsewhere" not in titles_in_order(cell)
-    # The table alternative says the same.
-    assert "The heat map as a table" in content
-
-    inherent = signed_in_client.get(f"{REGISTER}heat-map/", {"position": "inherent"})
-    assert 'aria-label="Likelihood 5, impact 5, score 25 (very high): 1 risk"' in (
-        inherent.content.decode()
+    inherent = re.search(
+        r'href="(/plans/2016-17/risks/\?position=inherent&amp;likelihood=5&amp;impact=5)"', content
     )
+    cell = signed_in_client.get(inherent.group(1).replace("&amp;", "&")).content.decode()
+    assert titles_in_order(cell) == ["Elsewhere"]
+    # The tables say the same.
+    assert "Risks by residual likelihood and impact" in content
+    assert "Risks by inherent likelihood and impact" in content
+
+
+def test_the_heat_map_cells_keep_the_filters_of_the_map(signed_in_client, plan_year):
+    RiskFactory(plan_year=plan_year, residual_likelihood=4, residual_impact=3)
+    project_risk(plan_year, title="Project", residual_likelihood=4, residual_impact=3)
+    content = signed_in_client.get(f"{REGISTER}heat-map/", {"tier": "project"}).content.decode()
+    assert "Residual likelihood 4, impact 3, score 12 (high): 1 risk" in content
+    link = re.search(
+        r'href="(/plans/2016-17/risks/\?tier=project&amp;position=residual[^"]*)"', content
+    )
+    cell = signed_in_client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert titles_in_order(cell) == ["Project"]
 
 
 def queries_of(client, url):
