@@ -553,15 +553,17 @@ def score_range_constraint(field, name, label, highest=5):
 
 
 def one_to_five(verbose_name, help_text):
+    message = f"{verbose_name.capitalize()} must be between 1 and 5."
     return models.PositiveSmallIntegerField(
         verbose_name,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        validators=[MinValueValidator(1, message), MaxValueValidator(5, message)],
         help_text=help_text,
     )
 
 
 LIKELIHOOD_HELP = "1 (rare) to 5 (almost certain)."
 IMPACT_HELP = "1 (minor) to 5 (severe)."
+TARGET_SCORE_MESSAGE = "The target score must be between 1 and 25."
 
 
 class Risk(models.Model):
@@ -595,7 +597,10 @@ class Risk(models.Model):
     target_score = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(25)],
+        validators=[
+            MinValueValidator(1, TARGET_SCORE_MESSAGE),
+            MaxValueValidator(25, TARGET_SCORE_MESSAGE),
+        ],
         help_text="The score the owner aims to bring the risk to, 1 to 25.",
     )
     review_on = models.DateField("review date", null=True, blank=True)
@@ -643,7 +648,7 @@ class Risk(models.Model):
                 condition=Q(target_score__isnull=True)
                 | Q(target_score__gte=1, target_score__lte=25),
                 name="risk_target_score_1_to_25",
-                violation_error_message="The target score must be between 1 and 25.",
+                violation_error_message=TARGET_SCORE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(tier=choices.RiskTier.PROJECT, project__isnull=False)

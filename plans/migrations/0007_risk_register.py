@@ -524,5 +524,167 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="plans.risk"
             ),
         ),
+        migrations.AlterField(
+            model_name="historicalrisk",
+            name="inherent_impact",
+            field=models.PositiveSmallIntegerField(
+                help_text="1 (minor) to 5 (severe).",
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "Inherent impact must be between 1 and 5."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        5, "Inherent impact must be between 1 and 5."
+                    ),
+                ],
+                verbose_name="inherent impact",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalrisk",
+            name="inherent_likelihood",
+            field=models.PositiveSmallIntegerField(
+                help_text="1 (rare) to 5 (almost certain).",
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "Inherent likelihood must be between 1 and 5."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        5, "Inherent likelihood must be between 1 and 5."
+                    ),
+                ],
+                verbose_name="inherent likelihood",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalrisk",
+            name="residual_impact",
+            field=models.PositiveSmallIntegerField(
+                help_text="With the current controls. 1 (minor) to 5 (severe).",
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "Residual impact must be between 1 and 5."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        5, "Residual impact must be between 1 and 5."
+                    ),
+                ],
+                verbose_name="residual impact",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalrisk",
+            name="residual_likelihood",
+            field=models.PositiveSmallIntegerField(
+                help_text="With the current controls. 1 (rare) to 5 (almost certain).",
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "Residual likelihood must be between 1 and 5."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        5, "Residual likelihood must be between 1 and 5."
+                    ),
+                ],
+                verbose_name="residual likelihood",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalrisk",
+            name="target_score",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="The score the owner aims to bring the risk to, 1 to 25.",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "The target score must be between 1 and 25."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        25, "The target score must be between 1 and 25."
+                    ),
+                ],
+            ),
+        ),
+        migrations.AlterField(
+            model_name="risk",
+            name="inherent_impact",
+            field=models.PositiveSmallIntegerField(
+                help_text="1 (minor) to 5 (severe).",
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "Inherent impact must be between 1 and 5."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        5, "Inherent impact must be between 1 and 5."
+                    ),
+                ],
+                verbose_name="inherent impact",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="risk",
+            name="inherent_likelihood",
+            field=models.PositiveSmallIntegerField(
+                help_text="1 (rare) to 5 (almost certain).",
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "Inherent likelihood must be between 1 and 5."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        5, "Inherent likelihood must be between 1 and 5."
+                    ),
+                ],
+                verbose_name="inherent likelihood",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="risk",
+            name="residual_impact",
+            field=models.PositiveSmallIntegerField(
+                help_text="With the current controls. 1 (minor) to 5 (severe).",
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "Residual impact must be between 1 and 5."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        5, "Residual impact must be between 1 and 5."
+                    ),
+                ],
+                verbose_name="residual impact",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="risk",
+            name="residual_likelihood",
+            field=models.PositiveSmallIntegerField(
+                help_text="With the current controls. 1 (rare) to 5 (almost certain).",
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "Residual likelihood must be between 1 and 5."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        5, "Residual likelihood must be between 1 and 5."
+                    ),
+                ],
+                verbose_name="residual likelihood",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="risk",
+            name="target_score",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="The score the owner aims to bring the risk to, 1 to 25.",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(
+                        1, "The target score must be between 1 and 25."
+                    ),
+                    django.core.validators.MaxValueValidator(
+                        25, "The target score must be between 1 and 25."
+                    ),
+                ],
+            ),
+        ),
         migrations.RunPython(grant_permissions, migrations.RunPython.noop),
     ]
