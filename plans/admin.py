@@ -140,7 +140,15 @@ class MilestoneInline(YearLockedInline, EditConflictInlineMixin, admin.TabularIn
 
 class RecommendationInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.Recommendation
-    fields = ["text", "status", "made_on", "is_illustrative"]
+    fields = [
+        "text",
+        "report",
+        "addressee",
+        "made_on",
+        "status",
+        "responded_on",
+        "is_illustrative",
+    ]
     extra = 0
 
 
