@@ -2,7 +2,6 @@
 review) and of the recommendations tracker (counts, the list, a response)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -85,7 +84,7 @@ def risk_review(request, year, pk):
         Risk.objects.select_related("plan_year", "project", "owner"), plan_year__year=year, pk=pk
     )
     if not may_edit_risk(request.user, risk):
-        raise PermissionDenied(_why_not(risk))
+        return _forbidden(request, _why_not(risk), risk.get_absolute_url(), "the risk")
     open_actions = list(risk.actions.filter(is_done=False).order_by("due_on", "pk"))
     form_class = edit_conflict_form(RiskReviewForm, risk, record_fingerprint(risk))
     if request.method == "POST":
@@ -112,6 +111,16 @@ def risk_review(request, year, pk):
             "form": form,
             "fingerprint_field": FINGERPRINT_FIELD,
         },
+    )
+
+
+def _forbidden(request, reason, back_url, back_label):
+    """A 403 page that says why, in the register's words."""
+    return render(
+        request,
+        "plans/risks/forbidden.html",
+        {"reason": reason, "back_url": back_url, "back_label": back_label},
+        status=403,
     )
 
 
@@ -152,10 +161,13 @@ def recommendation_response(request, year, pk):
     recommendation = risk_selectors.recommendation_for_response(year=year, pk=pk)
     plan_year = recommendation.project.plan_year
     if recommendation.project_id not in projects_for_responses(request.user, plan_year):
-        raise PermissionDenied(
+        return _forbidden(
+            request,
             f"{plan_year.year} is closed: its recommendations can no longer be changed."
             if is_closed(plan_year)
-            else "Only the owners of a project record the responses to its recommendations."
+            else "Only the owners of a project record the responses to its recommendations.",
+            reverse("risks:recommendations", kwargs={"year": plan_year.year}),
+            "the recommendations",
         )
     form_class = edit_conflict_form(
         RecommendationResponseForm, recommendation, record_fingerprint(recommendation)

@@ -388,7 +388,9 @@ def test_nobody_but_an_administrator_reviews_a_risk_of_a_closed_year(client, peo
     )
     client.force_login(users[person])
     for risk in risks.values():
-        assert client.get(f"{risk.get_absolute_url()}review/").status_code == 403
+        refused = client.get(f"{risk.get_absolute_url()}review/")
+        assert refused.status_code == 403
+        assert "2016-17 is closed: its risks can no longer be changed." in refused.content.decode()
         assert client.post(f"{risk.get_absolute_url()}review/", {}).status_code == 403
         assert client.get(risk.get_absolute_url()).status_code == 200
     client.force_login(users["administrator"])
@@ -401,6 +403,7 @@ def test_a_person_who_may_not_review_cannot_post_a_review_either(client, people)
     risk = risks["project"]
     response = client.post(f"{risk.get_absolute_url()}review/", review_data(risk))
     assert response.status_code == 403
+    assert "the people working on its project" in response.content.decode()
     assert Risk.objects.get(pk=risk.pk).last_reviewed_by is None
 
 
