@@ -1,4 +1,5 @@
-"""Entry screens for strategies, plans, objectives, projects, milestones and risks."""
+"""Entry screens for strategies, plans, objectives, projects, milestones, recommendations and
+risks."""
 
 from django.contrib import admin
 
@@ -6,8 +7,8 @@ from core import permissions
 from core.admin import RecordAdmin, SpreadsheetAdmin
 from core.edit_conflicts import EditConflictInlineMixin
 from core.permissions import YearLockedAdmin, YearLockedInline
-from plans import models
-from plans.resources import MilestoneResource
+from plans import models, risk_permissions
+from plans.resources import MilestoneResource, RiskResource
 
 admin.site.site_header = "Business plans: enter and update"
 admin.site.site_title = "Business plans"
@@ -148,7 +149,15 @@ class MilestoneInline(YearLockedInline, EditConflictInlineMixin, admin.TabularIn
 
 class RecommendationInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.Recommendation
-    fields = ["text", "status", "made_on", "is_illustrative"]
+    fields = [
+        "text",
+        "report",
+        "addressee",
+        "made_on",
+        "status",
+        "responded_on",
+        "is_illustrative",
+    ]
     extra = 0
 
 
@@ -244,19 +253,83 @@ class MilestoneAdmin(YearLockedAdmin, SpreadsheetAdmin):
 @admin.register(models.Recommendation)
 class RecommendationAdmin(YearLockedAdmin, RecordAdmin):
     plan_year_path = "project__plan_year"
-    list_display = ["text", "project", "status", "made_on", "is_illustrative"]
-    list_filter = ["status", "project__plan_year"]
+    list_display = [
+        "text",
+        "project",
+        "addressee",
+        "status",
+        "made_on",
+        "responded_on",
+        "is_illustrative",
+    ]
+    list_filter = ["status", "project__plan_year", "project__performance_theme"]
     list_select_related = ["project__plan_year"]
-    search_fields = ["text", "project__title"]
+    search_fields = ["text", "report", "addressee", "project__title"]
     autocomplete_fields = ["project"]
 
 
+def may_edit_risk(request, risk) -> bool:
+    """Whether the signed-in person may change this risk, by the register's own rules."""
+    return risk_permissions.editing_rights(request.user, risk.plan_year).may_edit(
+        tier=risk.tier, owner_id=risk.owner_id, project_id=risk.project_id
+    )
+
+
+class MitigatingActionInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
+    model = models.MitigatingAction
+    fields = ["description", "owner", "due_on", "is_done"]
+    autocomplete_fields = ["owner"]
+    extra = 0
+
+    def may_update(self, request, risk) -> bool:
+        return risk is None or may_edit_risk(request, risk)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self.may_update(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_update(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_update(request, obj)
+
+
 @admin.register(models.Risk)
-class RiskAdmin(YearLockedAdmin, RecordAdmin):
+class RiskAdmin(YearLockedAdmin, SpreadsheetAdmin):
+    """The risk register. Everyone who reads risks sees them all; a risk opens for change only to
+    those the register lets edit it (its owner role's holders, its project's people, directors
+    for strategic risks) and to administrators."""
+
     plan_year_path = "plan_year"
-    list_display = ["title", "tier", "plan_year", "owner", "likelihood", "impact", "status"]
-    list_filter = ["tier", "status", "plan_year"]
+    resource_classes = [RiskResource]
+    list_display = [
+        "title",
+        "tier",
+        "plan_year",
+        "project",
+        "owner",
+        "residual_score",
+        "status",
+        "review_on",
+    ]
+    list_filter = ["tier", "status", "plan_year", "is_illustrative"]
     list_select_related = ["plan_year", "owner", "project__plan_year"]
-    search_fields = ["title", "cause", "effect", "mitigation"]
+    search_fields = ["title", "cause", "effect", "current_controls"]
     autocomplete_fields = ["plan_year", "project", "owner"]
+    readonly_fields = ["last_reviewed_at", "last_reviewed_by"]
     ordering = ["plan_year__year", "tier"]
+    inlines = [MitigatingActionInline]
+
+    @admin.display(description="residual score")
+    def residual_score(self, obj):
+        return obj.residual_score
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or may_edit_risk(request, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or may_edit_risk(request, obj)
+        )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from plans import choices, periods
+from plans import choices, periods, risks
 
 
 def validate_financial_year(value):
@@ -114,12 +114,25 @@ class PlanYear(models.Model):
     vision = models.TextField(blank=True)
     values = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
+    risk_appetite = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text="A project or operational risk whose residual score is at or above this is "
+        "escalated to the Leadership Team's strategic view (1 to 25).",
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["year"]
-        constraints = [choices_constraint("status", choices.PlanStatus, "plan_year_valid_status")]
+        constraints = [
+            choices_constraint("status", choices.PlanStatus, "plan_year_valid_status"),
+            models.CheckConstraint(
+                condition=Q(risk_appetite__gte=1, risk_appetite__lte=25),
+                name="plan_year_risk_appetite_1_to_25",
+                violation_error_message="The risk appetite must be a score between 1 and 25.",
+            ),
+        ]
 
     def __str__(self):
         return self.title or self.year
@@ -534,16 +547,31 @@ class Milestone(models.Model):
 
 
 class Recommendation(models.Model):
-    """What a project's report recommends, and how far it was accepted or implemented."""
+    """What a project's report recommends to an addressee (a government department, say), and
+    how far the addressee accepted or implemented it, as of its latest response."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="recommendations")
     text = models.TextField()
+    report = models.CharField(
+        max_length=300, blank=True, help_text="The report the recommendation was made in."
+    )
+    addressee = models.CharField(
+        max_length=200, blank=True, help_text="To whom it is made, e.g. Department for Education."
+    )
+    made_on = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=30,
         choices=choices.RecommendationStatus,
         default=choices.RecommendationStatus.UNDER_CONSIDERATION,
     )
-    made_on = models.DateField(null=True, blank=True)
+    responded_on = models.DateField(
+        "date of latest response",
+        null=True,
+        blank=True,
+        help_text="When the addressee last "
+        "responded (or, for no response, when the status was last checked).",
+    )
+    response = models.TextField(blank=True, help_text="What the latest response said.")
     is_illustrative = models.BooleanField(default=False)
 
     history = HistoricalRecords()
@@ -554,14 +582,53 @@ class Recommendation(models.Model):
             choices_constraint(
                 "status", choices.RecommendationStatus, "recommendation_valid_status"
             ),
+            models.CheckConstraint(
+                condition=Q(made_on__isnull=True)
+                | Q(responded_on__isnull=True)
+                | Q(responded_on__gte=models.F("made_on")),
+                name="recommendation_response_not_before_made",
+                violation_error_message="A response cannot come before the recommendation was "
+                "made.",
+            ),
         ]
 
     def __str__(self):
         return self.text[:80]
 
+    def clean(self):
+        if self.responded_on and self.responded_on > timezone.localdate():
+            raise ValidationError(
+                {"responded_on": "The date of the latest response cannot be in the future."}
+            )
+
+
+def score_range_constraint(field, name, label, highest=5):
+    """A check constraint keeping a likelihood or impact to 1-5 (a score to 1-25)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 1, f"{field}__lte": highest}),
+        name=name,
+        violation_error_message=f"{label} must be between 1 and {highest}.",
+    )
+
+
+def one_to_five(verbose_name, help_text):
+    message = f"{verbose_name.capitalize()} must be between 1 and 5."
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        validators=[MinValueValidator(1, message), MaxValueValidator(5, message)],
+        help_text=help_text,
+    )
+
+
+LIKELIHOOD_HELP = "1 (rare) to 5 (almost certain)."
+IMPACT_HELP = "1 (minor) to 5 (severe)."
+TARGET_SCORE_MESSAGE = "The target score must be between 1 and 25."
+
 
 class Risk(models.Model):
-    """An entry in the three-tier risk register: strategic, operational or project."""
+    """An entry in the three-tier risk register: strategic, operational or project. Scored as
+    likelihood times impact (1 to 25) before controls (inherent), with the current controls
+    (residual), and as the owner aims to bring it (target)."""
 
     plan_year = models.ForeignKey(PlanYear, on_delete=models.CASCADE, related_name="risks")
     tier = models.CharField(max_length=20, choices=choices.RiskTier)
@@ -579,35 +646,68 @@ class Risk(models.Model):
     owner = models.ForeignKey(
         Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks"
     )
-    likelihood = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (rare) to 5."
+    inherent_likelihood = one_to_five("inherent likelihood", LIKELIHOOD_HELP)
+    inherent_impact = one_to_five("inherent impact", IMPACT_HELP)
+    current_controls = models.TextField(blank=True)
+    residual_likelihood = one_to_five(
+        "residual likelihood", "With the current controls. " + LIKELIHOOD_HELP
     )
-    impact = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (minor) to 5."
+    residual_impact = one_to_five("residual impact", "With the current controls. " + IMPACT_HELP)
+    target_score = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, TARGET_SCORE_MESSAGE),
+            MaxValueValidator(25, TARGET_SCORE_MESSAGE),
+        ],
+        help_text="The score the owner aims to bring the risk to, 1 to 25.",
     )
-    mitigation = models.TextField(blank=True)
     review_on = models.DateField("review date", null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=choices.RiskStatus, default=choices.RiskStatus.OPEN
+    )
+    last_reviewed_at = models.DateTimeField("last reviewed", null=True, blank=True)
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="last reviewed by",
+    )
+    review_note = models.TextField(
+        blank=True, help_text="The note of the latest review: why the scores changed."
     )
     is_illustrative = models.BooleanField(default=False)
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["plan_year", "tier", "-likelihood", "-impact"]
+        ordering = ["plan_year", "tier", "-residual_likelihood", "-residual_impact"]
+        permissions = [
+            ("import_risk", "Can import risks"),
+            ("export_risk", "Can export risks"),
+        ]
         constraints = [
             choices_constraint("tier", choices.RiskTier, "risk_valid_tier"),
             choices_constraint("status", choices.RiskStatus, "risk_valid_status"),
-            models.CheckConstraint(
-                condition=Q(likelihood__gte=1, likelihood__lte=5),
-                name="risk_likelihood_1_to_5",
-                violation_error_message="Likelihood must be between 1 and 5.",
+            score_range_constraint(
+                "inherent_likelihood", "risk_inherent_likelihood_1_to_5", "Inherent likelihood"
+            ),
+            score_range_constraint(
+                "inherent_impact", "risk_inherent_impact_1_to_5", "Inherent impact"
+            ),
+            score_range_constraint(
+                "residual_likelihood", "risk_residual_likelihood_1_to_5", "Residual likelihood"
+            ),
+            score_range_constraint(
+                "residual_impact", "risk_residual_impact_1_to_5", "Residual impact"
             ),
             models.CheckConstraint(
-                condition=Q(impact__gte=1, impact__lte=5),
-                name="risk_impact_1_to_5",
-                violation_error_message="Impact must be between 1 and 5.",
+                condition=Q(target_score__isnull=True)
+                | Q(target_score__gte=1, target_score__lte=25),
+                name="risk_target_score_1_to_25",
+                violation_error_message=TARGET_SCORE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(tier=choices.RiskTier.PROJECT, project__isnull=False)
@@ -620,6 +720,38 @@ class Risk(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("risks:risk", kwargs={"year": self.plan_year.year, "pk": self.pk})
+
+    def clean(self):
+        if self.project_id and self.plan_year_id and self.project.plan_year_id != self.plan_year_id:
+            raise ValidationError({"project": "Choose a project of the same plan year."})
+
     @property
-    def score(self) -> int:
-        return self.likelihood * self.impact
+    def inherent_score(self) -> int:
+        return risks.score(self.inherent_likelihood, self.inherent_impact)
+
+    @property
+    def residual_score(self) -> int:
+        return risks.score(self.residual_likelihood, self.residual_impact)
+
+
+class MitigatingAction(models.Model):
+    """Something done to bring a risk down to its target, with an owner and a due date."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(
+        Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="risk_actions"
+    )
+    due_on = models.DateField("due date")
+    is_done = models.BooleanField("done", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = "mitigating action"
+
+    def __str__(self):
+        return self.description[:80]

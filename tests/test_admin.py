@@ -106,8 +106,13 @@ def test_every_model_of_the_apps_has_an_entry_screen():
         # Audit history is read on each record's History page, not entered.
         if not model._meta.object_name.startswith("Historical")
     }
-    # Tolerances and period targets are entered inline, under their project and indicator.
-    inline_only = {("plans", "projecttolerance"), ("kpis", "periodtarget")}
+    # Tolerances, period targets and mitigating actions are entered inline, under their
+    # project, indicator and risk.
+    inline_only = {
+        ("plans", "projecttolerance"),
+        ("kpis", "periodtarget"),
+        ("plans", "mitigatingaction"),
+    }
     assert models - inline_only == set(OUR_MODELS)
 
 

@@ -157,7 +157,7 @@ def test_it_refuses_a_completion_date_in_the_future():
 @pytest.mark.parametrize(("likelihood", "impact"), [(0, 3), (6, 3), (3, 0), (3, 6)])
 def test_risk_likelihood_and_impact_run_from_1_to_5(likelihood, impact):
     with pytest.raises(IntegrityError), transaction.atomic():
-        RiskFactory(likelihood=likelihood, impact=impact)
+        RiskFactory(residual_likelihood=likelihood, residual_impact=impact)
 
 
 def test_a_project_risk_names_its_project():
@@ -167,7 +167,8 @@ def test_a_project_risk_names_its_project():
 
 
 def test_a_risk_score_is_likelihood_times_impact():
-    assert RiskFactory(likelihood=3, impact=4).score == 12
+    risk = RiskFactory(inherent_likelihood=5, inherent_impact=4, residual_likelihood=3)
+    assert (risk.inherent_score, risk.residual_score) == (20, 12)
 
 
 def test_role_abbreviations_are_unique_when_given():

@@ -1,0 +1,221 @@
+"""Forms of the risk register and the recommendations tracker, drawn as GOV.UK Design System
+fields (see templates/plans/risks/field.html)."""
+
+from django import forms
+
+from plans import choices, risks
+from plans.models import Recommendation, Risk
+from plans.risk_selectors import POSITIONS, RESIDUAL, RiskFilters
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
+DATE_HINT = "For example, 31/3/2017"
+LIKELIHOODS = [
+    (1, "1 (rare)"),
+    (2, "2 (unlikely)"),
+    (3, "3 (possible)"),
+    (4, "4 (likely)"),
+    (5, "5 (almost certain)"),
+]
+IMPACTS = [
+    (1, "1 (minor)"),
+    (2, "2 (moderate)"),
+    (3, "3 (serious)"),
+    (4, "4 (major)"),
+    (5, "5 (severe)"),
+]
+SCORE_FIELDS = ["inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact"]
+
+
+class GovukFormMixin:
+    """Gives each widget its GOV.UK class, its error state and the ids of its hint and error
+    (aria-describedby), so the template only lays the fields out."""
+
+    def govuk_widgets(self):
+        for name, bound in ((name, self[name]) for name in self.fields):
+            widget = self.fields[name].widget
+            if isinstance(widget, forms.HiddenInput | forms.CheckboxSelectMultiple):
+                continue
+            base = (
+                "govuk-select"
+                if isinstance(widget, forms.Select)
+                else "govuk-textarea"
+                if isinstance(widget, forms.Textarea)
+                else "govuk-input"
+            )
+            classes = [base, widget.attrs.get("class", "")]
+            described = []
+            if self.fields[name].help_text:
+                described.append(f"{bound.auto_id}-hint")
+            if self.is_bound and name in self.errors:
+                classes.append(f"{base}--error")
+                described.append(f"{bound.auto_id}-error")
+            widget.attrs["class"] = " ".join(c for c in classes if c)
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self):
+        super().full_clean()
+        self.govuk_widgets()
+
+
+def _choice(label, options, blank):
+    return forms.ChoiceField(label=label, required=False, choices=[("", blank), *options])
+
+
+class RiskFilterForm(GovukFormMixin, forms.Form):
+    """The register's filters, read from the address (GET), so a filtered register can be
+    bookmarked and works without JavaScript."""
+
+    tier = _choice("Tier", choices.RiskTier.choices, "All tiers")
+    owner = _choice("Owner", [], "All owners")
+    project = _choice("Project", [], "All projects")
+    status = _choice("Status", choices.RiskStatus.choices, "Open and closed")
+    band = _choice(
+        "Score band",
+        [(band.key, f"{band.label} ({band.lowest} to {band.highest})") for band in risks.BANDS],
+        "All scores",
+    )
+    position = forms.ChoiceField(
+        label="Scores shown", required=False, choices=list(POSITIONS.items())
+    )
+    likelihood = forms.TypedChoiceField(
+        required=False, coerce=int, choices=[("", "Any"), *LIKELIHOODS], widget=forms.HiddenInput
+    )
+    impact = forms.TypedChoiceField(
+        required=False, coerce=int, choices=[("", "Any"), *IMPACTS], widget=forms.HiddenInput
+    )
+
+    def __init__(self, data, *, owners, projects):
+        super().__init__(data)
+        self.fields["owner"].choices = [("", "All owners")] + [
+            (str(role.pk), role.title) for role in owners
+        ]
+        self.fields["project"].choices = [("", "All projects")] + [
+            (str(project.pk), project.title) for project in projects
+        ]
+        self.govuk_widgets()
+
+    def filters(self) -> RiskFilters:
+        """The filters chosen; none if any is not valid (the form then shows why)."""
+        if not self.is_valid():
+            return RiskFilters()
+        data = self.cleaned_data
+        return RiskFilters(
+            tier=data["tier"],
+            owner=int(data["owner"]) if data["owner"] else None,
+            project=int(data["project"]) if data["project"] else None,
+            status=data["status"],
+            band=data["band"],
+            likelihood=data["likelihood"] or None,
+            impact=data["impact"] or None,
+            position=data["position"] or RESIDUAL,
+        )
+
+
+class RiskReviewForm(GovukFormMixin, forms.ModelForm):
+    """An owner's review: the scores, controls, target, next review date and status as they now
+    stand, with a note (required when a score changes) and the actions done since."""
+
+    inherent_likelihood = forms.TypedChoiceField(
+        label="Inherent likelihood", coerce=int, choices=LIKELIHOODS
+    )
+    inherent_impact = forms.TypedChoiceField(label="Inherent impact", coerce=int, choices=IMPACTS)
+    residual_likelihood = forms.TypedChoiceField(
+        label="Residual likelihood", coerce=int, choices=LIKELIHOODS
+    )
+    residual_impact = forms.TypedChoiceField(label="Residual impact", coerce=int, choices=IMPACTS)
+    review_on = forms.DateField(
+        label="Next review date",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text=DATE_HINT,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input--width-10"}),
+        error_messages={"invalid": "Enter the next review date as a date, like 31/3/2017."},
+    )
+    target_score = forms.TypedChoiceField(
+        label="Target score",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "No target"), *((n, str(n)) for n in range(1, 26))],
+        help_text="Likelihood times impact that the owner aims to bring the risk to.",
+    )
+    note = forms.CharField(
+        label="Review note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when a score changes: say why.",
+    )
+    actions_done = forms.MultipleChoiceField(
+        label="Mitigating actions done",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Risk
+        fields = [
+            "inherent_likelihood",
+            "inherent_impact",
+            "current_controls",
+            "residual_likelihood",
+            "residual_impact",
+            "target_score",
+            "review_on",
+            "status",
+        ]
+        widgets = {"current_controls": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, open_actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions_done"].choices = [
+            (str(action.pk), f"{action.description} (due {action.due_on:%-d %B %Y})")
+            for action in open_actions
+        ]
+        self.govuk_widgets()
+
+    def scores_changed(self) -> bool:
+        return any(name in self.changed_data for name in [*SCORE_FIELDS, "target_score"])
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.scores_changed() and not cleaned_data.get("note", "").strip():
+            self.add_error("note", "Say why the scores changed: a note is required when they do.")
+        return cleaned_data
+
+
+class RecommendationResponseForm(GovukFormMixin, forms.ModelForm):
+    """A project owner records the addressee's latest response to a recommendation."""
+
+    responded_on = forms.DateField(
+        label="Date of the latest response",
+        input_formats=DATE_FORMATS,
+        help_text=DATE_HINT,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input--width-10"}),
+        error_messages={
+            "required": "Enter the date of the latest response.",
+            "invalid": "Enter the date of the latest response as a date, like 31/3/2013.",
+        },
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["status", "responded_on", "response"]
+        widgets = {"response": forms.Textarea(attrs={"rows": 4})}
+        labels = {"response": "What the response said"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].help_text = "Optional."
+        self.govuk_widgets()
+
+    def clean(self):
+        # The database refuses it too, but the form's checks leave out constraints on fields it
+        # does not show (made_on), so the message belongs to the date here.
+        cleaned_data = super().clean()
+        responded_on, made_on = cleaned_data.get("responded_on"), self.instance.made_on
+        if responded_on and made_on and responded_on < made_on:
+            self.add_error(
+                "responded_on", "A response cannot come before the recommendation was made."
+            )
+        return cleaned_data

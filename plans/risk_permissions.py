@@ -1,0 +1,67 @@
+"""Who may edit the risk register and record responses to recommendations, built on
+core.permissions (administrators, closed years read-only, who works on a project).
+
+- Risks: the holders of a risk's owner role edit it; the people who work on a project (holding a
+  role that owns it, or as members) edit its risks; directors edit strategic risks; everyone
+  signed in reads. The rule itself is plans.risks.EditingRights, pure; this module gathers the
+  facts it needs about one person in a few queries.
+- Recommendations: a project's owners (the holders of a role that owns it) record the responses
+  to its recommendations.
+Both need the model permission as well (plans.change_risk, plans.change_recommendation), and
+nothing of a closed year changes except by an administrator.
+"""
+
+from django.db.models import Q
+
+from core import permissions
+from plans.models import PlanYear, Project
+from plans.risks import EditingRights
+
+DIRECTORS_GROUP = "Directors"
+CHANGE_RISK = "plans.change_risk"
+CHANGE_RECOMMENDATION = "plans.change_recommendation"
+
+
+def is_director(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_director"):
+        user._is_director = user.groups.filter(name=DIRECTORS_GROUP).exists()
+    return user._is_director
+
+
+def editing_rights(user, plan_year: PlanYear) -> EditingRights:
+    """What `user` may edit in `plan_year`'s register, in at most four queries (fewer for an
+    administrator or a closed year)."""
+    if permissions.is_administrator(user):
+        return EditingRights(is_administrator=True)
+    if not user.is_authenticated or not user.has_perm(CHANGE_RISK):
+        return EditingRights()
+    if permissions.is_closed(plan_year):
+        return EditingRights(may_change_risks=True, year_is_closed=True)
+    projects = permissions.projects_worked_on(user, Project.objects.filter(plan_year=plan_year))
+    return EditingRights(
+        may_change_risks=True,
+        is_director=is_director(user),
+        role_ids=frozenset(user.roles.values_list("pk", flat=True)),
+        project_ids=frozenset(projects.values_list("pk", flat=True)),
+    )
+
+
+def may_edit_risk(user, risk) -> bool:
+    return editing_rights(user, risk.plan_year).may_edit(
+        tier=risk.tier, owner_id=risk.owner_id, project_id=risk.project_id
+    )
+
+
+def projects_for_responses(user, plan_year: PlanYear) -> frozenset:
+    """The ids of the plan year's projects whose recommendations `user` records responses to:
+    every one for an administrator; those owned through a role they hold, in an open year, for
+    someone who may change recommendations; none otherwise."""
+    projects = Project.objects.filter(plan_year=plan_year)
+    if permissions.is_administrator(user):
+        return frozenset(projects.values_list("pk", flat=True))
+    if not user.has_perm(CHANGE_RECOMMENDATION) or permissions.is_closed(plan_year):
+        return frozenset()
+    owned = projects.filter(Q(owners__holders=user)).distinct()
+    return frozenset(owned.values_list("pk", flat=True))

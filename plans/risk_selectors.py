@@ -1,0 +1,424 @@
+"""Reads for the risk register, its heat map and strategic view, and the recommendations
+tracker. Each fetches its rows in a fixed number of queries with FETCH_RAISE and links them in
+Python, so the query count does not grow with the number of risks, actions or recommendations."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Count, F, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from core.history import HISTORY_SHOWN, History, latest_history, record_histories
+from plans import choices, risks
+from plans.models import MitigatingAction, PlanYear, Project, Recommendation, Risk, Role
+from plans.risk_permissions import editing_rights, projects_for_responses
+
+INHERENT, RESIDUAL = "inherent", "residual"
+POSITIONS = {RESIDUAL: "Residual (with current controls)", INHERENT: "Inherent (before controls)"}
+
+
+def plan_year_for_pages(*, year: str) -> PlanYear:
+    return get_object_or_404(PlanYear.objects.fetch_mode(models.FETCH_RAISE), year=year)
+
+
+@dataclass
+class ActionRow:
+    action: MitigatingAction
+    is_overdue: bool
+
+
+@dataclass
+class RiskRow:
+    """A risk as the register shows it: its scores, band, flags and whether it is escalated,
+    and whether the person reading may edit it."""
+
+    risk: Risk
+    inherent: int
+    residual: int
+    band: risks.Band
+    flags: list[str]
+    review_overdue: bool
+    actions: list[ActionRow]
+    escalated: bool
+    may_edit: bool
+
+    @property
+    def inconsistencies(self) -> list[str]:
+        """The flags other than an overdue review, which the register shows beside the date."""
+        return [flag for flag in self.flags if flag != risks.REVIEW_OVERDUE]
+
+    @property
+    def overdue_actions(self) -> int:
+        return sum(1 for row in self.actions if row.is_overdue)
+
+
+@dataclass
+class RiskFilters:
+    """The register's filters, as chosen (already validated)."""
+
+    tier: str = ""
+    owner: int | None = None
+    project: int | None = None
+    status: str = ""
+    band: str = ""
+    likelihood: int | None = None
+    impact: int | None = None
+    position: str = RESIDUAL
+
+    def narrows(self) -> bool:
+        return any(
+            value not in ("", None)
+            for value in (
+                self.tier,
+                self.owner,
+                self.project,
+                self.status,
+                self.band,
+                self.likelihood,
+                self.impact,
+            )
+        )
+
+
+@dataclass
+class FilterChoices:
+    owners: list[Role]
+    projects: list[Project]
+
+
+def filter_choices(*, plan_year: PlanYear) -> FilterChoices:
+    """The owners and projects the register's filters offer: the roles that own a risk of the
+    year, and the year's projects."""
+    return FilterChoices(
+        owners=list(
+            Role.objects.fetch_mode(models.FETCH_RAISE)
+            .filter(risks__plan_year=plan_year)
+            .distinct()
+            .order_by("title")
+        ),
+        projects=list(
+            Project.objects.fetch_mode(models.FETCH_RAISE)
+            .filter(plan_year=plan_year)
+            .order_by("position", "title")
+        ),
+    )
+
+
+def _risks(plan_year: PlanYear):
+    actions = MitigatingAction.objects.fetch_mode(models.FETCH_RAISE).select_related("owner")
+    return (
+        Risk.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(plan_year=plan_year)
+        .select_related("owner", "project", "last_reviewed_by")
+        .prefetch_related(Prefetch("actions", queryset=actions))
+        .annotate(
+            inherent_value=F("inherent_likelihood") * F("inherent_impact"),
+            residual_value=F("residual_likelihood") * F("residual_impact"),
+        )
+        .order_by("-residual_value", "-inherent_value", "title", "pk")
+    )
+
+
+def _filtered(queryset, filters: RiskFilters, *, cell: bool = True):
+    if filters.tier:
+        queryset = queryset.filter(tier=filters.tier)
+    if filters.owner:
+        queryset = queryset.filter(owner_id=filters.owner)
+    if filters.project:
+        queryset = queryset.filter(project_id=filters.project)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    position = filters.position if filters.position in POSITIONS else RESIDUAL
+    if filters.band:
+        band = risks.BANDS_BY_KEY[filters.band]
+        queryset = queryset.filter(
+            **{f"{position}_value__gte": band.lowest, f"{position}_value__lte": band.highest}
+        )
+    if cell and filters.likelihood:
+        queryset = queryset.filter(**{f"{position}_likelihood": filters.likelihood})
+    if cell and filters.impact:
+        queryset = queryset.filter(**{f"{position}_impact": filters.impact})
+    return queryset
+
+
+def _rows(risk_list, plan_year, user, today) -> list[RiskRow]:
+    rights = editing_rights(user, plan_year)
+    rows = []
+    for risk in risk_list:
+        is_open = risk.status == choices.RiskStatus.OPEN
+        flags = risks.consistency_flags(
+            inherent=risk.inherent_value,
+            residual=risk.residual_value,
+            target=risk.target_score,
+            is_open=is_open,
+            review_on=risk.review_on,
+            today=today,
+        )
+        rows.append(
+            RiskRow(
+                risk=risk,
+                inherent=risk.inherent_value,
+                residual=risk.residual_value,
+                band=risks.band_of(risk.residual_value),
+                flags=flags,
+                review_overdue=risks.REVIEW_OVERDUE in flags,
+                actions=[
+                    ActionRow(
+                        action=action,
+                        is_overdue=is_open
+                        and risks.action_is_overdue(
+                            is_done=action.is_done, due_on=action.due_on, today=today
+                        ),
+                    )
+                    for action in risk.actions.all()
+                ],
+                escalated=risks.is_escalated(
+                    tier=risk.tier,
+                    residual=risk.residual_value,
+                    appetite=plan_year.risk_appetite,
+                    is_open=is_open,
+                ),
+                may_edit=rights.may_edit(
+                    tier=risk.tier, owner_id=risk.owner_id, project_id=risk.project_id
+                ),
+            )
+        )
+    return rows
+
+
+@dataclass
+class RiskRegister:
+    plan_year: PlanYear
+    rows: list[RiskRow]
+    total: int
+    filters: RiskFilters
+
+    @property
+    def reviews_overdue(self) -> int:
+        return sum(1 for row in self.rows if row.review_overdue)
+
+    @property
+    def actions_overdue(self) -> int:
+        return sum(row.overdue_actions for row in self.rows)
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for row in self.rows if row.flags)
+
+
+def risk_register(
+    *, plan_year: PlanYear, filters: RiskFilters, user, today: datetime.date | None = None
+) -> RiskRegister:
+    """The plan year's risks that match the filters, highest residual score first."""
+    today = today or timezone.localdate()
+    risk_list = list(_filtered(_risks(plan_year), filters))
+    return RiskRegister(
+        plan_year=plan_year,
+        rows=_rows(risk_list, plan_year, user, today),
+        total=Risk.objects.filter(plan_year=plan_year).count(),
+        filters=filters,
+    )
+
+
+@dataclass
+class StrategicView:
+    """What the Leadership Team reviews: the strategic risks, and the project and operational
+    risks escalated to it (residual score at or above the year's risk appetite)."""
+
+    plan_year: PlanYear
+    strategic: list[RiskRow]
+    escalated: list[RiskRow]
+
+
+def strategic_view(*, plan_year: PlanYear, user, today=None) -> StrategicView:
+    today = today or timezone.localdate()
+    risk_list = list(
+        _risks(plan_year).filter(
+            Q(tier=choices.RiskTier.STRATEGIC)
+            | Q(
+                tier__in=risks.ESCALATED_TIERS,
+                status=choices.RiskStatus.OPEN,
+                residual_value__gte=plan_year.risk_appetite,
+            )
+        )
+    )
+    rows = _rows(risk_list, plan_year, user, today)
+    return StrategicView(
+        plan_year=plan_year,
+        strategic=[row for row in rows if row.risk.tier == choices.RiskTier.STRATEGIC],
+        escalated=[row for row in rows if row.escalated],
+    )
+
+
+@dataclass
+class PositionMap:
+    """The grid at one position (inherent or residual)."""
+
+    position: str
+    grid: risks.HeatMapGrid
+
+    @property
+    def label(self) -> str:
+        return POSITIONS[self.position]
+
+
+@dataclass
+class HeatMap:
+    plan_year: PlanYear
+    maps: list[PositionMap]
+    filters: RiskFilters
+    total: int = 0
+
+
+def heat_map(*, plan_year: PlanYear, filters: RiskFilters) -> HeatMap:
+    """How many of the plan year's risks (those matching the filters other than a cell) sit in
+    each cell of likelihood against impact, at their residual and at their inherent position,
+    in one query."""
+    scores = list(
+        _filtered(
+            Risk.objects.filter(plan_year=plan_year).annotate(
+                inherent_value=F("inherent_likelihood") * F("inherent_impact"),
+                residual_value=F("residual_likelihood") * F("residual_impact"),
+            ),
+            filters,
+            cell=False,
+        ).values_list(
+            "residual_likelihood", "residual_impact", "inherent_likelihood", "inherent_impact"
+        )
+    )
+    residual = Counter((row[0], row[1]) for row in scores)
+    inherent = Counter((row[2], row[3]) for row in scores)
+    return HeatMap(
+        plan_year=plan_year,
+        maps=[
+            PositionMap(RESIDUAL, risks.heat_map_grid(residual)),
+            PositionMap(INHERENT, risks.heat_map_grid(inherent)),
+        ],
+        filters=filters,
+        total=len(scores),
+    )
+
+
+def risk_detail(*, year: str, pk: int, user, today=None) -> RiskRow:
+    today = today or timezone.localdate()
+    plan_year = plan_year_for_pages(year=year)
+    risk = get_object_or_404(_risks(plan_year).select_related("plan_year"), pk=pk)
+    return _rows([risk], plan_year, user, today)[0]
+
+
+def risk_history(*, risk: Risk, limit: int = HISTORY_SHOWN) -> History:
+    """The latest changes of a risk and of its mitigating actions, newest first: every review,
+    with who made it and when."""
+    return latest_history(
+        record_histories(Risk, pks=[risk.pk], latest=limit),
+        record_histories(
+            MitigatingAction,
+            where={"risk_id": risk.pk},
+            latest=limit,
+            name=lambda values: f'Action "{values["description"][:60]}"',
+        ),
+        limit=limit,
+    )
+
+
+# --- Recommendations ---------------------------------------------------------------------------
+
+STATUSES = list(choices.RecommendationStatus)
+
+
+@dataclass
+class StatusCounts:
+    """Recommendations by status for one project or performance theme, in the choices' order."""
+
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)
+    project: Project | None = None
+
+    @property
+    def in_order(self) -> list[int]:
+        return [self.counts.get(status, 0) for status in STATUSES]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class RecommendationTracker:
+    plan_year: PlanYear
+    by_project: list[StatusCounts]
+    by_theme: list[StatusCounts]
+    totals: StatusCounts
+    recommendations: list[Recommendation]
+    status: str
+    respondable: frozenset
+
+
+def recommendation_tracker(*, plan_year: PlanYear, status: str, user) -> RecommendationTracker:
+    """Counts by status per project and per performance theme (the 2012-13 impact indicator),
+    and the recommendations with the chosen status (all of them for none)."""
+    found = (
+        Recommendation.objects.filter(project__plan_year=plan_year)
+        .order_by()
+        .values_list("project_id", "status")
+        .annotate(count=Count("pk"))
+    )
+    counts_by_project = {}
+    for project_id, status_value, count in found:
+        counts_by_project.setdefault(project_id, {})[status_value] = count
+    projects = list(
+        Project.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(pk__in=counts_by_project)
+        .order_by("position", "title")
+    )
+    by_project = [
+        StatusCounts(label=project.title, counts=counts_by_project[project.pk], project=project)
+        for project in projects
+    ]
+    themes = {}
+    for row in by_project:
+        theme = row.project.performance_theme
+        label = row.project.get_performance_theme_display() if theme else "No performance theme"
+        target = themes.setdefault(theme, StatusCounts(label=label))
+        for key, count in row.counts.items():
+            target.counts[key] = target.counts.get(key, 0) + count
+    theme_order = [*choices.PerformanceTheme.values, ""]
+    by_theme = [themes[theme] for theme in theme_order if theme in themes]
+    totals = StatusCounts(label="All projects")
+    for row in by_project:
+        for key, count in row.counts.items():
+            totals.counts[key] = totals.counts.get(key, 0) + count
+    listed = (
+        Recommendation.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(project__plan_year=plan_year)
+        .select_related("project")
+        .order_by("project__position", "project__title", "made_on", "pk")
+    )
+    if status:
+        listed = listed.filter(status=status)
+    return RecommendationTracker(
+        plan_year=plan_year,
+        by_project=by_project,
+        by_theme=by_theme,
+        totals=totals,
+        recommendations=list(listed),
+        status=status,
+        respondable=projects_for_responses(user, plan_year),
+    )
+
+
+def recommendation_for_response(*, year: str, pk: int) -> Recommendation:
+    return get_object_or_404(
+        Recommendation.objects.select_related("project__plan_year"),
+        project__plan_year__year=year,
+        pk=pk,
+    )
+
+
+def recommendation_history(*, recommendation: Recommendation, limit=HISTORY_SHOWN) -> History:
+    return latest_history(
+        record_histories(Recommendation, pks=[recommendation.pk], latest=limit), limit=limit
+    )

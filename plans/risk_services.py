@@ -1,0 +1,33 @@
+"""Writes of the risk register and the recommendations tracker: a risk's review and a
+recommendation's response. Each runs inside the caller's transaction (the view's, which also
+holds the edit-conflict row lock), validates with full_clean() and saves, so the audit history
+records who made the change and when."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from plans.models import MitigatingAction, Recommendation, Risk
+
+
+@transaction.atomic
+def risk_review_record(*, risk: Risk, reviewer, note: str, actions_done=()) -> Risk:
+    """Record an owner's review of `risk`, whose fields the review form has set: when and by
+    whom it was reviewed and the review's note, and the mitigating actions now done."""
+    risk.last_reviewed_at = timezone.now()
+    risk.last_reviewed_by = reviewer
+    risk.review_note = note.strip()
+    risk.full_clean()
+    risk.save()
+    for action in MitigatingAction.objects.filter(risk=risk, pk__in=actions_done, is_done=False):
+        action.is_done = True
+        action.full_clean()
+        action.save()
+    return risk
+
+
+@transaction.atomic
+def recommendation_response_record(*, recommendation: Recommendation) -> Recommendation:
+    """Save the latest response to a recommendation, as its form set it."""
+    recommendation.full_clean()
+    recommendation.save()
+    return recommendation

@@ -1,0 +1,193 @@
+"""Pages of the risk register (the register, its heat map, the strategic view, a risk and its
+review) and of the recommendations tracker (counts, the list, a response)."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from core.edit_conflicts import FINGERPRINT_FIELD, edit_conflict_form, record_fingerprint
+from core.permissions import is_closed
+from plans import choices, risk_selectors
+from plans.models import Risk
+from plans.risk_forms import RecommendationResponseForm, RiskFilterForm, RiskReviewForm
+from plans.risk_permissions import may_edit_risk, projects_for_responses
+from plans.risk_services import recommendation_response_record, risk_review_record
+
+
+def _filter_form(request, plan_year):
+    options = risk_selectors.filter_choices(plan_year=plan_year)
+    return RiskFilterForm(request.GET, owners=options.owners, projects=options.projects)
+
+
+@require_safe
+def risk_register(request, year):
+    plan_year = risk_selectors.plan_year_for_pages(year=year)
+    form = _filter_form(request, plan_year)
+    register = risk_selectors.risk_register(
+        plan_year=plan_year, filters=form.filters(), user=request.user
+    )
+    return render(
+        request,
+        "plans/risks/register.html",
+        {"plan_year": plan_year, "form": form, "register": register},
+    )
+
+
+@require_safe
+def risk_heat_map(request, year):
+    plan_year = risk_selectors.plan_year_for_pages(year=year)
+    form = _filter_form(request, plan_year)
+    heat_map = risk_selectors.heat_map(plan_year=plan_year, filters=form.filters())
+    # Each cell links to the register filtered as the map is, at the cell's position.
+    query = request.GET.copy()
+    for name in ("likelihood", "impact", "position", "band"):
+        query.pop(name, None)
+    return render(
+        request,
+        "plans/risks/heat_map.html",
+        {
+            "plan_year": plan_year,
+            "form": form,
+            "heat_map": heat_map,
+            "filter_query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+def risk_strategic_view(request, year):
+    plan_year = risk_selectors.plan_year_for_pages(year=year)
+    view = risk_selectors.strategic_view(plan_year=plan_year, user=request.user)
+    return render(request, "plans/risks/strategic.html", {"plan_year": plan_year, "view": view})
+
+
+@require_safe
+def risk_detail(request, year, pk):
+    row = risk_selectors.risk_detail(year=year, pk=pk, user=request.user)
+    return render(
+        request,
+        "plans/risks/risk.html",
+        {
+            "plan_year": row.risk.plan_year,
+            "row": row,
+            "risk": row.risk,
+            "history": risk_selectors.risk_history(risk=row.risk),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def risk_review(request, year, pk):
+    risk = get_object_or_404(
+        Risk.objects.select_related("plan_year", "project", "owner"), plan_year__year=year, pk=pk
+    )
+    if not may_edit_risk(request.user, risk):
+        return _forbidden(request, _why_not(risk), risk.get_absolute_url(), "the risk")
+    open_actions = list(risk.actions.filter(is_done=False).order_by("due_on", "pk"))
+    form_class = edit_conflict_form(RiskReviewForm, risk, record_fingerprint(risk))
+    if request.method == "POST":
+        with transaction.atomic():
+            form = form_class(request.POST, instance=risk, open_actions=open_actions)
+            if form.is_valid():
+                risk = form.save(commit=False)
+                risk_review_record(
+                    risk=risk,
+                    reviewer=request.user,
+                    note=form.cleaned_data["note"],
+                    actions_done=[int(pk) for pk in form.cleaned_data["actions_done"]],
+                )
+                messages.success(request, f"Your review of \u201c{risk.title}\u201d is recorded.")
+                return redirect(risk)
+    else:
+        form = form_class(instance=risk, open_actions=open_actions)
+    return render(
+        request,
+        "plans/risks/review.html",
+        {
+            "plan_year": risk.plan_year,
+            "risk": risk,
+            "form": form,
+            "fingerprint_field": FINGERPRINT_FIELD,
+        },
+    )
+
+
+def _forbidden(request, reason, back_url, back_label):
+    """A 403 page that says why, in the register's words."""
+    return render(
+        request,
+        "plans/risks/forbidden.html",
+        {"reason": reason, "back_url": back_url, "back_label": back_label},
+        status=403,
+    )
+
+
+def _why_not(risk) -> str:
+    if is_closed(risk.plan_year):
+        return f"{risk.plan_year.year} is closed: its risks can no longer be changed."
+    return (
+        "Only the holders of a risk's owner role, the people working on its project and, for "
+        "strategic risks, directors can review it."
+    )
+
+
+@require_safe
+def recommendation_tracker(request, year):
+    plan_year = risk_selectors.plan_year_for_pages(year=year)
+    status = request.GET.get("status", "")
+    status_error = ""
+    if status not in {"", *choices.RecommendationStatus.values}:
+        status_error = "Choose a status from the list."
+        status = ""
+    tracker = risk_selectors.recommendation_tracker(
+        plan_year=plan_year, status=status, user=request.user
+    )
+    return render(
+        request,
+        "plans/recommendations/tracker.html",
+        {
+            "plan_year": plan_year,
+            "tracker": tracker,
+            "statuses": choices.RecommendationStatus.choices,
+            "status_error": status_error,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def recommendation_response(request, year, pk):
+    recommendation = risk_selectors.recommendation_for_response(year=year, pk=pk)
+    plan_year = recommendation.project.plan_year
+    if recommendation.project_id not in projects_for_responses(request.user, plan_year):
+        return _forbidden(
+            request,
+            f"{plan_year.year} is closed: its recommendations can no longer be changed."
+            if is_closed(plan_year)
+            else "Only the owners of a project record the responses to its recommendations.",
+            reverse("risks:recommendations", kwargs={"year": plan_year.year}),
+            "the recommendations",
+        )
+    form_class = edit_conflict_form(
+        RecommendationResponseForm, recommendation, record_fingerprint(recommendation)
+    )
+    if request.method == "POST":
+        with transaction.atomic():
+            form = form_class(request.POST, instance=recommendation)
+            if form.is_valid():
+                recommendation_response_record(recommendation=form.save(commit=False))
+                messages.success(request, "The response is recorded.")
+                return redirect(reverse("risks:recommendations", kwargs={"year": year}))
+    else:
+        form = form_class(instance=recommendation)
+    return render(
+        request,
+        "plans/recommendations/response.html",
+        {
+            "plan_year": plan_year,
+            "recommendation": recommendation,
+            "form": form,
+            "history": risk_selectors.recommendation_history(recommendation=recommendation),
+        },
+    )
