@@ -121,8 +121,9 @@ def admin_conflict_message(conflict: EditConflict) -> str:
     return f"{EDIT_CONFLICT_MESSAGE} {conflict.describe()}"
 
 
-def _model_field_names(form) -> list[str]:
-    names = {field.name for field in form._meta.model._meta.get_fields()}
+def _model_field_names(form, model) -> list[str]:
+    """The fields of `form` that are fields of `model` (a page's plain form may have others)."""
+    names = {field.name for field in model._meta.get_fields()}
     return [name for name in form.fields if name in names]
 
 
@@ -143,7 +144,7 @@ def edit_conflict_form(base_form, obj, fingerprint):
                     type(obj)._default_manager.all(),
                     obj.pk,
                     submitted,
-                    fields=_model_field_names(self),
+                    fields=_model_field_names(self, type(obj)),
                 )
             except EditConflictError as error:
                 raise forms.ValidationError(
@@ -187,7 +188,7 @@ class EditConflictInlineForm(forms.ModelForm):
                     type(self.instance)._default_manager.all(),
                     self.instance.pk,
                     self.data.get(self.add_prefix(FINGERPRINT_FIELD)),
-                    fields=_model_field_names(self),
+                    fields=_model_field_names(self, type(self.instance)),
                 )
             except EditConflictError as error:
                 raise forms.ValidationError(

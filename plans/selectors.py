@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Case, Prefetch, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -200,8 +200,12 @@ def current_plan_year(*, today: datetime.date | None = None) -> PlanYear | None:
     projects, the latest plan year that has some (None when there is none)."""
     today = today or timezone.localdate()
     label = periods.financial_year_label(periods.financial_year_of(today))
-    with_projects = PlanYear.objects.filter(projects__isnull=False).distinct()
-    return with_projects.filter(year=label).first() or with_projects.order_by("-year").first()
+    return (
+        PlanYear.objects.filter(Exists(Project.objects.filter(plan_year=OuterRef("pk"))))
+        .annotate(covers_today=Case(When(year=label, then=Value(1)), default=Value(0)))
+        .order_by("-covers_today", "-year")
+        .first()
+    )
 
 
 # --- Milestones: My work, the project page's milestones and their forms ----------------------
