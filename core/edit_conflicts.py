@@ -12,6 +12,8 @@ import json
 from django import forms
 from django.contrib import admin
 
+from core.forms import AdminFormFieldsMixin
+
 FINGERPRINT_FIELD = "record_version"
 EDIT_CONFLICT_MESSAGE = (
     "Someone else saved changes to this record after you opened it, so your changes have not "
@@ -84,8 +86,9 @@ class EditConflictInlineForm(forms.ModelForm):
         return cleaned_data
 
 
-class EditConflictInlineMixin:
-    """For an InlineModelAdmin: its rows carry and check their record version."""
+class EditConflictInlineMixin(AdminFormFieldsMixin):
+    """For an InlineModelAdmin: its rows carry and check their record version (and, like every
+    entry screen, take numbers as people type them: core.forms)."""
 
     form = EditConflictInlineForm
 
