@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
@@ -26,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core import history
 from core.edit_conflicts import EditConflictAdmin
+from core.exports import EXPORT_FORMATS
 from core.forms import AdminFormFieldsMixin, is_money, is_percent
 from core.models import ImportPreview
 from core.numbers import format_money, format_number, format_percent
@@ -244,6 +245,22 @@ class RecordAdmin(AdminFormFieldsMixin, SimpleHistoryAdmin, EditConflictAdmin):
             obj.__dict__.pop("skip_history_when_saving", None)
 
 
+@functools.cache
+def with_first_format_chosen(form_class):
+    """An export form that opens on its first format (the workbook), with no empty "---"
+    choice before it."""
+
+    class FirstFormatChosen(form_class):
+        def _init_formats(self, formats):
+            super()._init_formats(formats)
+            field = self.fields["format"]
+            field.choices = [choice for choice in field.choices if choice[0] != ""]
+            field.initial = "0"
+
+    FirstFormatChosen.__name__ = form_class.__name__
+    return FirstFormatChosen
+
+
 class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
     """Import and export through django-import-export, all or nothing.
 
@@ -260,6 +277,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
     """
 
     import_formats = [CSV, XLSX]
+    export_formats = EXPORT_FORMATS
     confirm_form_class = ConfirmImportForm
     import_template_name = "admin/import_export/spreadsheet_import.html"
 
@@ -397,7 +415,39 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
             reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
         )
 
-    # -- Export ------------------------------------------------------------------------------
+    # -- Export: a readable workbook by default, named after what it holds -------------------
+
+    def get_export_form_class(self):
+        return with_first_format_chosen(super().get_export_form_class())
+
+    def export_title(self, queryset):
+        """What an export holds, for its sheet's name: "Budget lines", or "Budget lines
+        2010-11" when every row is of one plan year."""
+        title = capfirst(self.model._meta.verbose_name_plural)
+        path = getattr(self, "plan_year_path", None)
+        if path is None:
+            return title
+        years = list(
+            queryset.order_by()
+            .values_list(f"{path}__year" if path else "year", flat=True)
+            .distinct()[:2]
+        )
+        return f"{title} {years[0]}" if len(years) == 1 else title
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # As django-import-export's, but the workbook (which is binary) gets numbers and dates
+        # as such, and a title.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.is_binary(), **kwargs
+        )
+        data.title = self.export_title(queryset)
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
 
     def export_action(self, request):
         # The export reads the changelist's filters from the address; a bad one (a date that is

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import tablib
-from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import DecimalField, OuterRef, Subquery
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from core import history
+from core.exports import MONEY_MARK
 from core.numbers import format_number
 
 logger = logging.getLogger(__name__)
@@ -416,7 +417,8 @@ class SideBySideDiff(resources.Diff):
 
     def __init__(self, resource, instance, new):
         super().__init__(resource, instance, new)
-        self.columns = [field.column_name for field in resource.get_import_fields()]
+        header = getattr(resource, "column_header", lambda field: field.column_name)
+        self.columns = [header(field) for field in resource.get_import_fields()]
 
     def as_html(self):
         # The name is django-import-export's, which sets what this returns as RowResult.diff.
@@ -505,7 +507,57 @@ class FormulaSafeResource(resources.ModelResource):
     def get_diff_class(self):
         return SideBySideDiff
 
+    # -- Headers in words: "Plan year", "Amount (£)"; read back to the columns they name ----
+
+    def column_header(self, field):
+        """A column's header in words: plan_year is "Plan year", a money field's amount is
+        "Amount (£)", target_change_percent is "Target change (%)"."""
+        name = str(field.column_name)
+        if name == "id":
+            return "ID"
+        words = name.replace("_", " ").strip()
+        if words.endswith(" percent"):
+            words = words.removesuffix(" percent") + " (%)"
+        words = words[:1].upper() + words[1:]
+        if self.holds_money(field):
+            words += f" {MONEY_MARK}"
+        return words
+
+    def holds_money(self, field):
+        try:
+            model_field = self._meta.model._meta.get_field(field.attribute or "")
+        except FieldDoesNotExist:
+            return False
+        return isinstance(model_field, DecimalField) and model_field.decimal_places == 2
+
+    def get_export_headers(self, selected_fields=None):
+        return [
+            self.column_header(field) for field in self.get_export_fields(selected_fields) if field
+        ]
+
+    def columns_by_header(self):
+        """Each column's name by the forms its header may take (its name, its words), in
+        lower case."""
+        columns = {}
+        for field in self.fields.values():
+            name = str(field.column_name)
+            columns[name.lower()] = name
+            columns[self.column_header(field).lower()] = name
+        return columns
+
+    def read_headers(self, dataset):
+        """Rename headers in words ("Amount (£)") to the columns they name ("amount"), so a
+        sheet exported from here imports back; a header by its column name is kept."""
+        if not dataset.headers:
+            return
+        columns = self.columns_by_header()
+        dataset.headers = [
+            columns.get(str(header).strip().lower(), header) if header is not None else header
+            for header in dataset.headers
+        ]
+
     def before_import(self, dataset, **kwargs):
+        self.read_headers(dataset)
         super().before_import(dataset, **kwargs)
         self.rows_by_record = {}
 
