@@ -22,6 +22,7 @@ from tests.browser.conftest import AXE_TAGS, format_violations
 pytestmark = pytest.mark.browser
 
 WIDE = {"width": 1280, "height": 800}
+NARROW = {"width": 320, "height": 640}
 # A text column an import preview can show changed, the first of these a sheet has.
 TEXT_COLUMNS = ("title", "description", "commentary", "notes", "purpose")
 
@@ -127,10 +128,32 @@ class Walk:
                 f"in a {widths['window']} px window ({widths['box']} px for the table)."
             )
 
+    def check_inlines_fit(self, what):
+        """Each tabular inline's rows fit the form, with no column cut off on the right."""
+        tables = self.page.evaluate(
+            """() => [...document.querySelectorAll(".inline-group .tabular table")].map(
+                (table) => [table.closest(".inline-group").id, table.scrollWidth,
+                            table.parentElement.clientWidth])"""
+        )
+        for group, width, room in tables:
+            if width > room:
+                self.problems.append(
+                    f"The {group} rows of {what} ({self.page.url}) are {width} px wide in "
+                    f"{room} px."
+                )
+
     def submit(self, button_selector):
         with self.page.expect_navigation():
             self.page.locator(button_selector).first.click()
         self.check()
+
+
+def narrow_pages(model, model_admin):
+    """A model's change list and the change form of a demo record."""
+    yield admin_url(model, "changelist")
+    record = example_record(model, model_admin)
+    if record is not None:
+        yield admin_url(model, "change", record.pk)
 
 
 def walk_changelist(walk, model):
@@ -154,6 +177,7 @@ def walk_forms(walk, model, model_admin):
     record = example_record(model, model_admin)
     if record is not None:
         walk.go(admin_url(model, "change", record.pk))
+        walk.check_inlines_fit(f"the {model._meta.verbose_name} form")
         history = admin_url(model, "history", record.pk)
         if history:
             walk.go(history)
@@ -193,6 +217,16 @@ def test_every_admin_screen_passes_axe_and_every_change_list_fits_1280px(
         if isinstance(model_admin, ImportMixin):
             walk_spreadsheet(walk, model, model_admin)
     assert walk.visited > 3 * len(admin.site._registry)
+
+    # At 320 px (a phone, or 1280 px zoomed to 400%) no page scrolls sideways: tables scroll
+    # within their own boxes (WCAG 1.4.10 Reflow).
+    page.set_viewport_size(NARROW)
+    for model, model_admin in registered_admins():
+        for url in narrow_pages(model, model_admin):
+            page.goto(f"{server_url}{url}")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > NARROW["width"]:
+                walk.problems.append(f"{page.url} is {width} px wide in a 320 px window.")
     assert not walk.problems, "\n\n".join(walk.problems)
 
 
