@@ -248,7 +248,7 @@ class RecordAdmin(AdminFormFieldsMixin, SimpleHistoryAdmin, EditConflictAdmin):
 @functools.cache
 def with_first_format_chosen(form_class):
     """An export form that opens on its first format (the workbook), with no empty "---"
-    choice before it."""
+    choice before it, and names each column as the exported header does ("Amount (£)")."""
 
     class FirstFormatChosen(form_class):
         def _init_formats(self, formats):
@@ -256,6 +256,15 @@ def with_first_format_chosen(form_class):
             field = self.fields["format"]
             field.choices = [choice for choice in field.choices if choice[0] != ""]
             field.initial = "0"
+
+        def _get_field_label(self, resource, field_name):
+            field = resource.fields.get(field_name)
+            if field is None or not hasattr(resource, "column_header"):
+                return super()._get_field_label(resource, field_name)
+            instances = self.__dict__.setdefault("_resources", {})
+            if resource not in instances:
+                instances[resource] = resource()
+            return instances[resource].column_header(field)
 
     FirstFormatChosen.__name__ = form_class.__name__
     return FirstFormatChosen

@@ -286,3 +286,11 @@ def test_a_number_column_still_sorts(administrator, lines):
     assert amount in response.context["cl"].sortable_by
     page = response.content.decode()
     assert 'class="sortable column-amount' in page
+
+
+def test_the_export_form_names_each_column_as_its_header(finance):
+    page = finance.get(reverse("admin:budgets_budgetline_export")).content.decode()
+
+    assert ">Amount (£)</label>" in page
+    assert ">Plan year</label>" in page
+    assert 'value="Export"' in page
