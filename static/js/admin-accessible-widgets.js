@@ -38,6 +38,16 @@
         combobox.setAttribute("aria-labelledby", ids);
       }
     }
+    if (combobox) {
+      // ARIA 1.2 names a combobox's list with aria-controls; select2 sets only the older
+      // aria-owns, while the list is open.
+      const owns = combobox.getAttribute("aria-owns");
+      if (owns && combobox.getAttribute("aria-controls") !== owns) {
+        combobox.setAttribute("aria-controls", owns);
+      } else if (!owns && combobox.hasAttribute("aria-controls")) {
+        combobox.removeAttribute("aria-controls");
+      }
+    }
     container.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach((node) => {
       // The chosen value is read as part of the combobox's name; a read-only "textbox" inside a
       // combobox is a second, nameless control.
@@ -83,7 +93,7 @@
       childList: true,
       subtree: true,
       attributes: true,
-      attributeFilter: ["aria-labelledby", "role"],
+      attributeFilter: ["aria-labelledby", "aria-owns", "role"],
     });
   }
 

@@ -10,13 +10,16 @@ a preview with a refused row and the export form. One browser page is reused thr
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib import admin
 from django.forms.models import _get_foreign_key
 from django.urls import NoReverseMatch, reverse
 from import_export.admin import ImportMixin
+from playwright.sync_api import expect
 
+from plans.models import Milestone, Project
 from tests.browser.conftest import AXE_TAGS, format_violations
 
 pytestmark = pytest.mark.browser
@@ -237,3 +240,44 @@ def admin_user_request(rf, server_url):
     request = rf.get("/admin/")
     request.user = get_user_model().objects.get(username="admin")
     return request
+
+
+def test_long_lists_keep_an_autocomplete_box_that_screen_readers_can_name(
+    new_context, server_url, sign_in, assert_accessible, monkeypatch
+):
+    # Every list counts as long here, so each relation is an autocomplete (select2) box.
+    monkeypatch.setattr("core.forms.SHORT_LIST", 0)
+    project = Project.objects.filter(milestones__isnull=False).order_by("pk").first()
+    page = new_context(viewport=WIDE).new_page()
+    sign_in(page, server_url, "admin")
+
+    page.goto(f"{server_url}{admin_url(Project, 'change', project.pk)}")
+    plan_year = page.get_by_role("combobox", name=re.compile("^Plan year"))
+    expect(plan_year).to_be_visible()
+    owners = page.get_by_role("searchbox", name="Owners: search")
+    expect(owners).to_be_visible()
+    assert_accessible(page)
+
+    plan_year.click()
+    search = page.get_by_role("searchbox", name="Plan year: search")
+    expect(search).to_be_focused()
+    search.fill("2010")
+    expect(page.get_by_role("option", name=re.compile("2010-11"))).to_be_visible()
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+
+    page.goto(f"{server_url}{admin_url(Milestone, 'add')}")
+    expect(page.get_by_role("combobox", name=re.compile("^Project"))).to_be_visible()
+    assert_accessible(page)
+
+
+def test_short_lists_are_plain_selects_and_checkboxes(new_context, server_url, sign_in):
+    project = Project.objects.order_by("pk").first()
+    page = new_context(viewport=WIDE).new_page()
+    sign_in(page, server_url, "admin")
+
+    page.goto(f"{server_url}{admin_url(Project, 'change', project.pk)}")
+
+    expect(page.locator("select#id_plan_year:not(.admin-autocomplete)")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Director of Policy").first).to_be_attached()
+    expect(page.locator(".select2-container")).to_have_count(0)
