@@ -344,7 +344,13 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
         context["fields_list"] = [
             (
                 resource.get_display_name(),
-                [field.column_name for field in resource.get_user_visible_fields()],
+                # Headers as the export writes them ("Amount (£)"); column names work too.
+                [
+                    resource.column_header(field)
+                    if hasattr(resource, "column_header")
+                    else field.column_name
+                    for field in resource.get_user_visible_fields()
+                ],
             )
             for resource in resources
         ]

@@ -294,3 +294,10 @@ def test_the_export_form_names_each_column_as_its_header(finance):
     assert ">Amount (£)</label>" in page
     assert ">Plan year</label>" in page
     assert 'value="Export"' in page
+
+
+def test_the_import_page_lists_the_columns_as_the_export_writes_them(finance):
+    page = finance.get(reverse("admin:budgets_budgetline_import")).content.decode()
+
+    assert "Amount (£)" in page
+    assert "Plan year" in page
