@@ -168,10 +168,6 @@ class ImportPreviewPage:
     changed_rows: list
     listed: int
 
-    @property
-    def total(self):
-        return self.new + self.changed + self.unchanged + self.errors
-
 
 def preview_import(result, limit=PREVIEW_ROWS):
     """The preview of an import's dry-run result (see core.spreadsheets.SideBySideDiff)."""

@@ -301,3 +301,20 @@ def test_the_import_page_lists_the_columns_as_the_export_writes_them(finance):
 
     assert "Amount (£)" in page
     assert "Plan year" in page
+
+
+def test_a_short_list_is_a_plain_select_and_a_long_one_an_autocomplete_box(
+    administrator, lines, monkeypatch
+):
+    from django.contrib.admin.widgets import AutocompleteSelect
+    from django.forms import CheckboxSelectMultiple, Select
+
+    url = reverse("admin:plans_project_change", args=[lines["pay"].project.pk])
+
+    form = administrator.get(url).context["adminform"].form
+    assert type(form.fields["plan_year"].widget.widget) is Select
+    assert isinstance(form.fields["owners"].widget.widget, CheckboxSelectMultiple)
+
+    monkeypatch.setattr("core.forms.SHORT_LIST", 0)
+    form = administrator.get(url).context["adminform"].form
+    assert isinstance(form.fields["plan_year"].widget.widget, AutocompleteSelect)
