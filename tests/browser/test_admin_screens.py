@@ -200,9 +200,17 @@ def walk_spreadsheet(walk, model, model_admin):
         format_select = page.locator("select[name=format]")
         if format_select.count():
             format_select.select_option(label="csv")
-        walk.submit("form input[type=submit]")
-        if content is sheet and page.locator("input[name=preview_key]").count():
-            walk.submit("form:has(input[name=preview_key]) input[type=submit]")
+        walk.submit('form[enctype="multipart/form-data"] input[type=submit]')
+        if content is refused:
+            if not page.get_by_text("Some rows failed to validate").count():
+                walk.problems.append(f"{page.url}: the sheet with a bad row was not refused.")
+            continue
+        if not page.locator("input[name=preview_key]").count():
+            walk.problems.append(f"{page.url}: an exported sheet could not be previewed.")
+            continue
+        walk.submit("form:has(input[name=preview_key]) input[type=submit]")
+        if not page.locator(".messagelist .success").count():
+            walk.problems.append(f"{page.url}: the confirmed import reported no success.")
     walk.go(admin_url(model, "export"))
 
 
