@@ -283,6 +283,9 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
 
     import_formats = [CSV, XLSX]
     export_formats = EXPORT_FORMATS
+    # Excel reads a CSV file as UTF-8 only after a byte-order mark: without one, "Amount (£)"
+    # showed as "Amount (Â£)". The import reads the mark as nothing (core.spreadsheets).
+    to_encoding = "utf-8-sig"
     confirm_form_class = ConfirmImportForm
     import_template_name = "admin/import_export/spreadsheet_import.html"
 

@@ -6,6 +6,7 @@ it, and export csv and xlsx files that keep numbers as numbers and never carry a
 formula, with each group allowed only what the permissions migration grants it.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -135,7 +136,8 @@ def csv_rows(response):
     """The rows of an exported CSV file, by column name."""
     assert response.status_code == 200, response.content[:2000]
     assert response["Content-Type"].startswith("text/csv")
-    reader = csv.reader(io.StringIO(response.content.decode("utf-8")))
+    assert response.content.startswith(codecs.BOM_UTF8)  # for Excel to read it as UTF-8
+    reader = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
     headers = column_names(response, next(reader))
     return [dict(zip(headers, row, strict=True)) for row in reader]
 
