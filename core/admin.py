@@ -27,9 +27,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import history
 from core.edit_conflicts import EditConflictAdmin
 from core.exports import EXPORT_FORMATS
-from core.forms import AdminFormFieldsMixin, is_money, is_percent
+from core.forms import AdminFormFieldsMixin, describe_decimal
 from core.models import ImportPreview
-from core.numbers import format_money, format_number, format_percent
 from core.spreadsheets import MAX_UNPACKED_RATIO, UnreadableSheet, read_sheet
 from core.users_admin import GroupAdmin, UserAdmin
 
@@ -105,19 +104,13 @@ def number_column(model, name):
     """A change list column showing a decimal field as people write it: money as £1,473,000
     (income as (£93,000)), a percentage as 70.9%, a measure as 4,543, right-aligned."""
     field = model._meta.get_field(name)
-    if is_money(field):
-        describe = format_money
-    elif is_percent(field):
-        describe = format_percent
-    else:
-        describe = format_number
 
     @admin.display(description=field.verbose_name, ordering=name)
     def column(obj):
         value = getattr(obj, name)
         if value is None:
             return None
-        return format_html('<span class="app-number">{}</span>', describe(value))
+        return format_html('<span class="app-number">{}</span>', describe_decimal(field, value))
 
     # The cells keep the class "field-<name>", as for the field itself.
     column.__name__ = name

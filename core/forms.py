@@ -12,7 +12,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from core.numbers import MONEY_HINT, NUMBER_HINT, UnreadableNumber, format_number, parse_number
+from core.numbers import (
+    MONEY_HINT,
+    NUMBER_HINT,
+    UnreadableNumber,
+    format_money,
+    format_number,
+    format_percent,
+    parse_number,
+)
 
 #: An autocomplete box (select2) is offered only for a list longer than this; a shorter one is a
 #: plain select (or a list of checkboxes, for a choice of many), which every browser and
@@ -29,6 +37,16 @@ def is_money(db_field) -> bool:
 def is_percent(db_field) -> bool:
     """Whether a model field holds a percentage (named ..._percent)."""
     return db_field.name.endswith("_percent")
+
+
+def describe_decimal(db_field, value) -> str:
+    """A decimal field's value as people write it: money £1,473,000 (income (£93,000)), a
+    percentage 70.9%, a measure 4,543."""
+    if is_money(db_field):
+        return format_money(value)
+    if is_percent(db_field):
+        return format_percent(value)
+    return format_number(value)
 
 
 class TypedNumberInput(forms.TextInput):

@@ -318,3 +318,16 @@ def test_a_short_list_is_a_plain_select_and_a_long_one_an_autocomplete_box(
     monkeypatch.setattr("core.forms.SHORT_LIST", 0)
     form = administrator.get(url).context["adminform"].form
     assert isinstance(form.fields["plan_year"].widget.widget, AutocompleteSelect)
+
+
+def test_a_closed_years_figures_read_as_people_write_them(client, user_in_group):
+    year = PlanYearFactory(year="2010-11", status="closed")
+    indicator = IndicatorFactory(plan_year=year, ref="KPI1", annual_target=Decimal("50000.0000"))
+    client.force_login(user_in_group("Directors"))
+
+    page = client.get(reverse("admin:kpis_indicator_change", args=[indicator.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<div class="readonly">50,000</div>' in html
+    assert "50000.0000" not in html
