@@ -1,24 +1,33 @@
 """Admin bases every app's entry screens use: audit history, edit-conflict protection, and
 spreadsheet import and export, all or nothing."""
 
+import functools
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.text import Truncator, capfirst
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import history
 from core.edit_conflicts import EditConflictAdmin
+from core.exports import EXPORT_FORMATS
+from core.forms import AdminFormFieldsMixin, describe_decimal
 from core.models import ImportPreview
 from core.spreadsheets import MAX_UNPACKED_RATIO, UnreadableSheet, read_sheet
 from core.users_admin import GroupAdmin, UserAdmin
@@ -72,7 +81,111 @@ def describe_import_problems(result, limit=10):
     return lines
 
 
-class RecordAdmin(SimpleHistoryAdmin, EditConflictAdmin):
+#: Characters of a long text (a TextField) a change list shows; the change form has it all.
+LIST_TEXT_CHARACTERS = 100
+
+
+@functools.cache
+def text_column(model, name):
+    """A change list column showing the start of a long text, which the change form shows in
+    full: a whole paragraph per row made the lists unreadable."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(obj):
+        return Truncator(getattr(obj, name)).chars(LIST_TEXT_CHARACTERS)
+
+    column.__name__ = name
+    return column
+
+
+@functools.cache
+def number_column(model, name):
+    """A change list column showing a decimal field as people write it: money as £1,473,000
+    (income as (£93,000)), a percentage as 70.9%, a measure as 4,543, right-aligned."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(obj):
+        value = getattr(obj, name)
+        if value is None:
+            return None
+        return format_html('<span class="app-number">{}</span>', describe_decimal(field, value))
+
+    # The cells keep the class "field-<name>", as for the field itself.
+    column.__name__ = name
+    return column
+
+
+def readable_columns(model, list_display):
+    """`list_display` with each decimal field shown by number_column and each long text by
+    text_column. Each column is made once per model and field, so the change list recognises
+    it again when sorting."""
+    columns = []
+    for name in list_display:
+        if isinstance(name, str) and "__" not in name:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if isinstance(field, models.DecimalField):
+                columns.append(number_column(model, name))
+                continue
+            if isinstance(field, models.TextField):
+                columns.append(text_column(model, name))
+                continue
+        columns.append(name)
+    return columns
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """A row of an uploaded sheet as its preview lists it: its line (counted as the errors
+    count them), the record, and the columns it changes (all it sets, for a new record)."""
+
+    number: int
+    record: str
+    values: list
+
+
+@dataclass(frozen=True)
+class ImportPreviewPage:
+    """What a dry run of an import would do: how many rows add, change, leave unchanged or
+    refuse a record, and the rows that add or change one (at most `limit` of each)."""
+
+    new: int
+    changed: int
+    unchanged: int
+    errors: int
+    new_rows: list
+    changed_rows: list
+    listed: int
+
+
+def preview_import(result, limit=PREVIEW_ROWS):
+    """The preview of an import's dry-run result (see core.spreadsheets.SideBySideDiff)."""
+    new_rows, changed_rows = [], []
+    for number, row in enumerate(result.rows, 1):
+        values = row.diff or []
+        if row.import_type == RowResult.IMPORT_TYPE_NEW:
+            set_values = [value for value in values if value.after not in (None, "")]
+            new_rows.append(PreviewRow(number, row.object_repr or "", set_values))
+        elif row.import_type == RowResult.IMPORT_TYPE_UPDATE:
+            changed = [value for value in values if value.changed]
+            changed_rows.append(PreviewRow(number, row.object_repr or "", changed))
+    totals = result.totals
+    return ImportPreviewPage(
+        new=totals[RowResult.IMPORT_TYPE_NEW],
+        changed=totals[RowResult.IMPORT_TYPE_UPDATE],
+        unchanged=totals[RowResult.IMPORT_TYPE_SKIP],
+        errors=totals[RowResult.IMPORT_TYPE_INVALID] + totals[RowResult.IMPORT_TYPE_ERROR],
+        new_rows=new_rows[:limit],
+        changed_rows=changed_rows[:limit],
+        listed=len(new_rows) + len(changed_rows),
+    )
+
+
+class RecordAdmin(AdminFormFieldsMixin, SimpleHistoryAdmin, EditConflictAdmin):
     """The entry screen of a business record: its History page lists every change with who made
     it, when, and the values before and after; its form refuses to save over someone else's
     newer change.
@@ -83,6 +196,9 @@ class RecordAdmin(SimpleHistoryAdmin, EditConflictAdmin):
     """
 
     object_history_list_template = "components/history_admin_list.html"
+
+    def get_list_display(self, request):
+        return readable_columns(self.model, super().get_list_display(request))
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -118,6 +234,31 @@ class RecordAdmin(SimpleHistoryAdmin, EditConflictAdmin):
             obj.__dict__.pop("skip_history_when_saving", None)
 
 
+@functools.cache
+def with_first_format_chosen(form_class):
+    """An export form that opens on its first format (the workbook), with no empty "---"
+    choice before it, and names each column as the exported header does ("Amount (£)")."""
+
+    class FirstFormatChosen(form_class):
+        def _init_formats(self, formats):
+            super()._init_formats(formats)
+            field = self.fields["format"]
+            field.choices = [choice for choice in field.choices if choice[0] != ""]
+            field.initial = "0"
+
+        def _get_field_label(self, resource, field_name):
+            field = resource.fields.get(field_name)
+            if field is None or not hasattr(resource, "column_header"):
+                return super()._get_field_label(resource, field_name)
+            instances = self.__dict__.setdefault("_resources", {})
+            if resource not in instances:
+                instances[resource] = resource()
+            return instances[resource].column_header(field)
+
+    FirstFormatChosen.__name__ = form_class.__name__
+    return FirstFormatChosen
+
+
 class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
     """Import and export through django-import-export, all or nothing.
 
@@ -134,6 +275,10 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
     """
 
     import_formats = [CSV, XLSX]
+    export_formats = EXPORT_FORMATS
+    # Excel reads a CSV file as UTF-8 only after a byte-order mark: without one, "Amount (£)"
+    # showed as "Amount (Â£)". The import reads the mark as nothing (core.spreadsheets).
+    to_encoding = "utf-8-sig"
     confirm_form_class = ConfirmImportForm
     import_template_name = "admin/import_export/spreadsheet_import.html"
 
@@ -173,6 +318,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
                 **self.get_import_data_kwargs(request=request, form=import_form, **kwargs),
             )
             context["result"] = result
+            context["preview"] = preview_import(result)
             if not result.has_errors() and not result.has_validation_errors():
                 import_file.preview = self.keep_preview(request, import_form, data, sheet)
                 context["confirm_form"] = self.create_confirm_form(request, import_form)
@@ -190,7 +336,13 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
         context["fields_list"] = [
             (
                 resource.get_display_name(),
-                [field.column_name for field in resource.get_user_visible_fields()],
+                # Headers as the export writes them ("Amount (£)"); column names work too.
+                [
+                    resource.column_header(field)
+                    if hasattr(resource, "column_header")
+                    else field.column_name
+                    for field in resource.get_user_visible_fields()
+                ],
             )
             for resource in resources
         ]
@@ -270,7 +422,39 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
             reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
         )
 
-    # -- Export ------------------------------------------------------------------------------
+    # -- Export: a readable workbook by default, named after what it holds -------------------
+
+    def get_export_form_class(self):
+        return with_first_format_chosen(super().get_export_form_class())
+
+    def export_title(self, queryset):
+        """What an export holds, for its sheet's name: "Budget lines", or "Budget lines
+        2010-11" when every row is of one plan year."""
+        title = capfirst(self.model._meta.verbose_name_plural)
+        path = getattr(self, "plan_year_path", None)
+        if path is None:
+            return title
+        years = list(
+            queryset.order_by()
+            .values_list(f"{path}__year" if path else "year", flat=True)
+            .distinct()[:2]
+        )
+        return f"{title} {years[0]}" if len(years) == 1 else title
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # As django-import-export's, but the workbook (which is binary) gets numbers and dates
+        # as such, and a title.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.is_binary(), **kwargs
+        )
+        data.title = self.export_title(queryset)
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
 
     def export_action(self, request):
         # The export reads the changelist's filters from the address; a bad one (a date that is
@@ -295,6 +479,12 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
             )
         return super().process_result(result, request)
 
+
+# The admin's own navigation sidebar took a quarter of a 1280 px screen from the change lists;
+# the breadcrumbs and the index page lead everywhere it did. The header links to the
+# application's pages instead of "View site" (templates/admin/base_site.html).
+admin.site.enable_nav_sidebar = False
+admin.site.site_url = None
 
 # Accounts and groups: only superusers grant superuser status, and nobody gives powers they do
 # not hold (see core.users_admin). django.contrib.auth, listed before core, registered its own.

@@ -22,6 +22,8 @@ from django.utils.text import capfirst
 
 from core import history
 
+from core.forms import AdminFormFieldsMixin
+
 FINGERPRINT_FIELD = "record_version"
 EDIT_CONFLICT_MESSAGE = (
     "Someone else saved changes to this record after you opened it, so your changes have not "
@@ -197,8 +199,9 @@ class EditConflictInlineForm(forms.ModelForm):
         return cleaned_data
 
 
-class EditConflictInlineMixin:
-    """For an InlineModelAdmin: its rows carry and check their record version."""
+class EditConflictInlineMixin(AdminFormFieldsMixin):
+    """For an InlineModelAdmin: its rows carry and check their record version (and, like every
+    entry screen, take numbers as people type them: core.forms)."""
 
     form = EditConflictInlineForm
 

@@ -3,19 +3,23 @@ formula-safe resource base and the widgets every app's resources use."""
 
 import codecs
 import csv
+import datetime
 import io
 import logging
 import re
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 
 import tablib
-from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import DecimalField, OuterRef, Subquery
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from core import history
+from core.exports import MONEY_MARK
+from core.numbers import format_number
 
 logger = logging.getLogger(__name__)
 
@@ -361,6 +365,69 @@ def describe_change(record):
     return f"{history.who_made(record)} on {when.day} {when:%B %Y at %H:%M}"
 
 
+def describe_value(value):
+    """A cell's value as the import preview shows it: numbers as people write them
+    ("1473000.00" is 1,473,000), dates as on the pages, "(blank)" for nothing."""
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float | Decimal):
+        return format_number(Decimal(str(value)))
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{value.day} {value:%B %Y at %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value.day} {value:%B %Y}"
+    text = str(value)
+    if _PLAIN_DECIMAL.match(text):
+        return format_number(Decimal(text))
+    return text
+
+
+_PLAIN_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class PreviewValue:
+    """One column of an imported row: its value before the import and after."""
+
+    column: str
+    before: object
+    after: object
+
+    @property
+    def changed(self):
+        return describe_value(self.before) != describe_value(self.after)
+
+    @property
+    def before_text(self):
+        return describe_value(self.before)
+
+    @property
+    def after_text(self):
+        return describe_value(self.after)
+
+
+class SideBySideDiff(resources.Diff):
+    """What an imported row changes, column by column, as values before and after.
+    django-import-export's own diff marked up characters ("1473000.00" to "1500000.00" came out
+    as struck-through and underlined digit fragments, and an unchanged ".00" struck through);
+    the preview page shows old and new values side by side instead."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        header = getattr(resource, "column_header", lambda field: field.column_name)
+        self.columns = [header(field) for field in resource.get_import_fields()]
+
+    def as_html(self):
+        # The name is django-import-export's, which sets what this returns as RowResult.diff.
+        return [
+            PreviewValue(column, None if self.new else before, after)
+            for column, before, after in zip(self.columns, self.left, self.right, strict=False)
+        ]
+
+
 class FormulaSafeResource(resources.ModelResource):
     """A resource whose exports never carry a runnable formula in a text cell, and whose
     imports never silently undo someone else's change.
@@ -437,7 +504,60 @@ class FormulaSafeResource(resources.ModelResource):
             return value
         return escape_formula(value)
 
+    def get_diff_class(self):
+        return SideBySideDiff
+
+    # -- Headers in words: "Plan year", "Amount (£)"; read back to the columns they name ----
+
+    def column_header(self, field):
+        """A column's header in words: plan_year is "Plan year", a money field's amount is
+        "Amount (£)", target_change_percent is "Target change (%)"."""
+        name = str(field.column_name)
+        if name == "id":
+            return "ID"
+        words = name.replace("_", " ").strip()
+        if words.endswith(" percent"):
+            words = words.removesuffix(" percent") + " (%)"
+        words = words[:1].upper() + words[1:]
+        if self.holds_money(field):
+            words += f" {MONEY_MARK}"
+        return words
+
+    def holds_money(self, field):
+        try:
+            model_field = self._meta.model._meta.get_field(field.attribute or "")
+        except FieldDoesNotExist:
+            return False
+        return isinstance(model_field, DecimalField) and model_field.decimal_places == 2
+
+    def get_export_headers(self, selected_fields=None):
+        return [
+            self.column_header(field) for field in self.get_export_fields(selected_fields) if field
+        ]
+
+    def columns_by_header(self):
+        """Each column's name by the forms its header may take (its name, its words), in
+        lower case."""
+        columns = {}
+        for field in self.fields.values():
+            name = str(field.column_name)
+            columns[name.lower()] = name
+            columns[self.column_header(field).lower()] = name
+        return columns
+
+    def read_headers(self, dataset):
+        """Rename headers in words ("Amount (£)") to the columns they name ("amount"), so a
+        sheet exported from here imports back; a header by its column name is kept."""
+        if not dataset.headers:
+            return
+        columns = self.columns_by_header()
+        dataset.headers = [
+            columns.get(str(header).strip().lower(), header) if header is not None else header
+            for header in dataset.headers
+        ]
+
     def before_import(self, dataset, **kwargs):
+        self.read_headers(dataset)
         super().before_import(dataset, **kwargs)
         self.rows_by_record = {}
 

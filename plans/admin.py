@@ -216,13 +216,17 @@ class MilestoneAdmin(YearLockedAdmin, SpreadsheetAdmin):
 
     plan_year_path = "project__plan_year"
     resource_classes = [MilestoneResource]
-    list_display = ["title", "project", "due_on", "status", "completed_on", "is_illustrative"]
+    list_display = ["title", "project", "due_on", "status", "last_updated"]
     list_filter = ["status", "is_illustrative", "project__plan_year"]
     list_select_related = ["project__plan_year"]
     search_fields = ["title", "commentary", "project__title"]
     autocomplete_fields = ["project"]
     date_hierarchy = "due_on"
     ordering = ["due_on"]
+
+    @admin.display(description="last updated", ordering="updated_at")
+    def last_updated(self, obj):
+        return obj.updated_at
 
     def get_list_filter(self, request):
         return [YoursToUpdateFilter, *super().get_list_filter(request)]

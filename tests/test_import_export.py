@@ -6,6 +6,7 @@ it, and export csv and xlsx files that keep numbers as numbers and never carry a
 formula, with each group allowed only what the permissions migration grants it.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -18,6 +19,7 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -68,7 +70,8 @@ def format_index(model, format_class, *, export=False):
     """The value of the `format` choice the form offers for a file format."""
     model_admin = admin.site._registry[model]
     formats = model_admin.get_export_formats() if export else model_admin.get_import_formats()
-    return str(formats.index(format_class))
+    # The export's workbook is a formatted kind of XLSX (core.exports.ReadableXLSX).
+    return str(next(i for i, offered in enumerate(formats) if issubclass(offered, format_class)))
 
 
 def csv_upload(rows, name="sheet.csv"):
@@ -119,17 +122,32 @@ def export(client, model, format_class, fields=None):
     return client.post(admin_url(model, "export"), data)
 
 
+def column_names(response, headers):
+    """The column names ("plan_year") of an export's headers in words ("Plan year")."""
+    # The export's address is named "<app>_<model>_export".
+    app_label, model_name, _view = response.wsgi_request.resolver_match.url_name.split("_")
+    model = apps.get_model(app_label, model_name)
+    resource_class = admin.site._registry[model].get_export_resource_classes(None)[0]
+    columns = resource_class().columns_by_header()
+    return [columns[str(header).lower()] for header in headers]
+
+
 def csv_rows(response):
+    """The rows of an exported CSV file, by column name."""
     assert response.status_code == 200, response.content[:2000]
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert response.content.startswith(codecs.BOM_UTF8)  # for Excel to read it as UTF-8
+    reader = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    headers = column_names(response, next(reader))
+    return [dict(zip(headers, row, strict=True)) for row in reader]
 
 
 def xlsx_sheet(response):
+    """The column names and rows (cells by column name) of an exported workbook."""
     assert response.status_code == 200, response.content[:2000]
     assert response["Content-Type"] == XLSX.CONTENT_TYPE
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    headers = [cell.value for cell in sheet[1]]
+    headers = column_names(response, [cell.value for cell in sheet[1]])
     return headers, [dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
 
 
