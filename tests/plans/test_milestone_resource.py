@@ -18,7 +18,10 @@ def test_an_export_gives_the_revised_due_date_and_its_reason_beside_the_original
         revised_due_on=datetime.date(2010, 12, 16),
         revision_reason="Printer delayed",
     )
-    row = MilestoneResource().export().dict[0]
+    resource = MilestoneResource()
+    exported = resource.export()
+    columns = resource.columns_by_header()  # headers are in words ("Revised due date")
+    row = {columns[header.lower()]: value for header, value in exported.dict[0].items()}
     assert (row["due_on"], row["revised_due_on"], row["revision_reason"]) == (
         "2010-09-30",
         "2010-12-16",
