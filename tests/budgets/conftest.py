@@ -43,3 +43,10 @@ def finance_client(client, user_in_group):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def director_client(client, user_in_group):
+    """A director, who reads budgets but does not keep them."""
+    client.force_login(user_in_group("Directors"))
+    return client
