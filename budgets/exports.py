@@ -113,7 +113,14 @@ class _Writer:
             "underspend (or income above budget) in brackets. Beyond tolerance: more than "
             f"{report.tolerance_percent.normalize():f}% of the budget profiled to date.",
         )
-        self.next(2)
+        self.next()
+        if report.has_illustrative_figures:
+            self.text(
+                1,
+                "Illustrative: some monthly figures were generated for the demo; they are not "
+                "from the business plan or a finance system.",
+            )
+        self.next()
 
     def figures(self, column, variance: Variance, is_income: bool, bold=False):
         self.money(column, variance.annual_budget, bold)

@@ -151,6 +151,8 @@ class VarianceReport:
     total: calculations.Variance
     split: ProgrammeSplit
     grant_total: Decimal
+    #: Whether any monthly figure was generated for the demo rather than entered or imported.
+    has_illustrative_figures: bool = False
 
     @property
     def unit(self) -> str:
@@ -222,7 +224,7 @@ def variance_report(*, plan_year: PlanYear, month: datetime.date | None = None) 
         )
     )
     figures = MonthlyFigure.objects.filter(line__budget=budget).values_list(
-        "line_id", "month", "actual", "forecast", "profile"
+        "line_id", "month", "actual", "forecast", "profile", "is_illustrative"
     )
     grants = GrantInAid.objects.filter(plan_year=plan_year).values_list("amount", flat=True)
     return build_variance_report(
@@ -245,7 +247,7 @@ def build_variance_report(
     month: datetime.date | None = None,
 ) -> VarianceReport:
     """The report from rows already read: the lines (with category, project and owners) and
-    each monthly figure as (line id, month, actual, forecast, profile)."""
+    each monthly figure as (line id, month, actual, forecast, profile, is illustrative)."""
     months = plan_year.months()
     position = {first_day: index for index, first_day in enumerate(months)}
     empty = [None] * len(months)
@@ -253,7 +255,9 @@ def build_variance_report(
     forecasts = {line.pk: empty.copy() for line in lines}
     profiles = {line.pk: empty.copy() for line in lines}
     with_actuals = set()
-    for line_id, first_day, actual, forecast, profile in figures:
+    illustrative = False
+    for line_id, first_day, actual, forecast, profile, is_illustrative in figures:
+        illustrative = illustrative or is_illustrative
         index = position[first_day]
         actuals[line_id][index] = actual
         forecasts[line_id][index] = forecast
@@ -314,6 +318,7 @@ def build_variance_report(
         total=budget_total,
         split=programme_split(categories, budget_total.annual_budget, grant_total),
         grant_total=grant_total,
+        has_illustrative_figures=illustrative,
     )
 
 

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from core.services import ChangeCount, record_upsert
+from demo import illustrative_budgets
 from kpis.choices import Aggregation, Unit
 from kpis.models import Indicator, Measurement
 from plans.choices import MilestoneStatus
@@ -177,3 +178,4 @@ def generate(changes: ChangeCount, entered_by=None) -> None:
     for plan_year in PlanYear.objects.filter(year__in=ILLUSTRATIVE_YEARS):
         generate_milestones(plan_year, changes)
         generate_measurements(plan_year, changes, entered_by=entered_by)
+    illustrative_budgets.generate(changes, ILLUSTRATIVE_YEARS)
