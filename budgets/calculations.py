@@ -138,13 +138,15 @@ class Variance:
     beyond_tolerance: str | None
 
 
-def _variance_of(
+def variance_of_sums(
     annual: Decimal,
     budget_to_date: Decimal,
     actual_to_date: Decimal,
     outturn: Decimal,
     tolerance_percent: Decimal,
 ) -> Variance:
+    """The variance of an annual budget, the budget to date, the actual to date and the
+    forecast outturn (a line's, or the sums of several lines')."""
     to_date_variance = variance(actual_to_date, budget_to_date)
     full_year = variance(outturn, annual)
     return Variance(
@@ -172,7 +174,7 @@ def line_variance(
     """A budget line's variance as at the end of month `months_elapsed` of the year (1-12),
     from its annual budget and its twelve months of profile, actuals and forecasts."""
     month_budgets = monthly_profile(annual, profile)
-    return _variance_of(
+    return variance_of_sums(
         annual,
         to_date(month_budgets, months_elapsed),
         to_date(actuals, months_elapsed),
@@ -185,7 +187,7 @@ def combined_variance(parts: Iterable[Variance], tolerance_percent: Decimal) -> 
     """The variance of several lines together (a category, the whole budget): the amounts are
     the sums of the parts', the percentages and tolerance worked out again from those sums."""
     parts = list(parts)
-    return _variance_of(
+    return variance_of_sums(
         total(part.annual_budget for part in parts),
         total(part.budget_to_date for part in parts),
         total(part.actual_to_date for part in parts),

@@ -16,7 +16,12 @@ from decimal import Decimal
 import xlsxwriter
 
 from budgets.calculations import Tolerance, Variance
-from budgets.selectors import VarianceLine, VarianceReport
+from budgets.selectors import (
+    CategoryTotals,
+    VarianceHeading,
+    VarianceLine,
+    programme_split,
+)
 from core.spreadsheets import FORMULA_TRIGGERS, escape_formula
 
 MONEY_FORMAT = '£#,##0.00;(£#,##0.00);"£0.00"'
@@ -56,7 +61,7 @@ def tolerance_words(variance: Variance, is_income: bool) -> str:
     return ""
 
 
-def as_at(report: VarianceReport) -> str:
+def as_at(report: VarianceHeading) -> str:
     elapsed = report.months_elapsed
     return f"End of {report.month:%B %Y} ({elapsed} month{'s' if elapsed != 1 else ''})"
 
@@ -97,7 +102,7 @@ class _Writer:
     def next(self, rows=1):
         self.row += rows
 
-    def title(self, report: VarianceReport, heading: str):
+    def title(self, report: VarianceHeading, heading: str):
         self.sheet.write_string(self.row, 0, heading, self.formats["title"])
         self.next()
         self.text(0, "Plan year")
@@ -158,106 +163,115 @@ def _sheet(book, name, widths, header_row):
 TITLE_ROWS = 5  # title, plan year, as at, amounts, blank
 
 
-def write_workbook(report: VarianceReport, output) -> None:
-    """Write the budget workbook of `report` to `output` (a path or a binary file)."""
+def write_workbook(report: VarianceHeading, output) -> None:
+    """Write the budget workbook of `report` (a VarianceStream or a VarianceReport) to `output`
+    (a path or a binary file). The lines are read once, in order: each is written to the Lines,
+    Monthly and Projects sheets as it comes and added to its category's totals, which the
+    Summary sheet (first in the workbook, written last) shows."""
     book = xlsxwriter.Workbook(output, {"constant_memory": True})
     formats = _formats(book)
     heading = f"Budget {report.plan_year.year}: {report.plan_year.title}"
     money_widths = [16] * 7 + [20]
+    month_headers = []
+    for month in report.months:
+        month_headers += [f"{month:%b %Y} actual", f"{month:%b %Y} forecast"]
+
+    summary = _Writer(book, _sheet(book, "Summary", [34, 24, *money_widths], TITLE_ROWS), formats)
+    lines = _Writer(
+        book, _sheet(book, "Lines", [30, 40, 24, 40, *money_widths], TITLE_ROWS), formats
+    )
+    monthly = _Writer(
+        book, _sheet(book, "Monthly", [30, 40, *[14] * len(month_headers)], TITLE_ROWS), formats
+    )
+    projects = _Writer(
+        book, _sheet(book, "Projects", [40, 40, 30, 16, 16, 16, 16], TITLE_ROWS), formats
+    )
+    summary.title(report, heading)
+    summary.header(["Category", "Programme delivery or admin", *FIGURE_HEADERS])
+    lines.title(report, f"{heading}: lines")
+    lines.header(["Category", "Project", "Programme delivery or admin", "Description",
+                  *FIGURE_HEADERS])  # fmt: skip
+    monthly.title(report, f"{heading}: monthly actuals and forecasts")
+    monthly.header(["Category", "Project", *month_headers])
+    projects.title(report, f"{heading}: project budgets")
+    projects.header(["Project", "Owners", "Category", "Annual budget", "Actual to date",
+                     "Forecast outturn", "Full-year variance £"])  # fmt: skip
+
+    totals = CategoryTotals(report.tolerance_percent, keep_lines=False)
+    actual_totals = [Decimal(0)] * len(report.months)
+    forecast_totals = [Decimal(0)] * len(report.months)
+    project_totals = [Decimal(0)] * 4
+    for line in report.lines:
+        totals.add(line)
+        # Lines: every line with its figures.
+        lines.text(0, line.category)
+        lines.text(1, line.project)
+        lines.text(2, line.kind_label)
+        lines.text(3, line.description)
+        lines.figures(4, line.variance, line.is_income)
+        lines.next()
+        # Monthly: lines by twelve months of actuals and forecasts.
+        monthly.text(0, line.category)
+        monthly.text(1, line.project)
+        _monthly(monthly, line, actual_totals, forecast_totals)
+        monthly.next()
+        # Projects: each project's budget with its owners.
+        if line.project:
+            variance = line.variance
+            projects.text(0, line.project)
+            projects.text(1, line.owners)
+            projects.text(2, line.category)
+            for index, amount in enumerate(
+                (
+                    variance.annual_budget,
+                    variance.actual_to_date,
+                    variance.forecast_outturn,
+                    variance.full_year_variance,
+                )
+            ):
+                projects.money(3 + index, amount)
+                project_totals[index] += amount
+            projects.next()
+
+    total = totals.total()
+    lines.text(0, "Total", bold=True)
+    lines.figures(4, total, False, bold=True)
+    monthly.text(0, "Total", bold=True)
+    for index in range(len(report.months)):
+        monthly.money(2 + 2 * index, actual_totals[index], bold=True)
+        monthly.money(3 + 2 * index, forecast_totals[index], bold=True)
+    projects.text(0, "Total", bold=True)
+    for index, amount in enumerate(project_totals):
+        projects.money(3 + index, amount, bold=True)
 
     # Summary: a row per category, then the total and programme delivery against admin.
-    sheet = _sheet(book, "Summary", [34, 24, *money_widths], TITLE_ROWS)
-    out = _Writer(book, sheet, formats)
-    out.title(report, heading)
-    out.header(["Category", "Programme delivery or admin", *FIGURE_HEADERS])
-    for category in report.categories:
-        out.text(0, category.name)
-        out.text(1, category.kind_label)
-        out.figures(2, category.variance, category.is_income)
-        out.next()
-    out.text(0, "Total", bold=True)
-    out.figures(2, report.total, False, bold=True)
-    out.next(2)
-    split = report.split
-    out.header(["Programme delivery against admin", "", "Budget", "Share of budget",
-                "Actual to date", "Share of spend"])  # fmt: skip
+    categories = totals.categories()
+    for category in categories:
+        summary.text(0, category.name)
+        summary.text(1, category.kind_label)
+        summary.figures(2, category.variance, category.is_income)
+        summary.next()
+    summary.text(0, "Total", bold=True)
+    summary.figures(2, total, False, bold=True)
+    summary.next(2)
+    split = programme_split(categories, total.annual_budget, report.grant_total)
+    summary.header(["Programme delivery against admin", "", "Budget", "Share of budget",
+                    "Actual to date", "Share of spend"])  # fmt: skip
     for name, budget, budget_share, spend, spend_share in (
         ("Programme delivery", split.programme_budget, split.programme_share_of_budget,
          split.programme_spend, split.programme_share_of_spend),
         ("Admin and running costs", split.admin_budget, split.admin_share_of_budget,
          split.admin_spend, split.admin_share_of_spend),
     ):  # fmt: skip
-        out.text(0, name)
-        out.money(2, budget)
-        out.percent(3, budget_share)
-        out.money(4, spend)
-        out.percent(5, spend_share)
-        out.next()
+        summary.text(0, name)
+        summary.money(2, budget)
+        summary.percent(3, budget_share)
+        summary.money(4, spend)
+        summary.percent(5, spend_share)
+        summary.next()
     if split.not_itemised:
-        out.text(0, "Admin includes grant-in-aid the lines do not itemise")
-        out.money(2, split.not_itemised)
-        out.next()
-
-    # Lines: every line with its figures.
-    sheet = _sheet(book, "Lines", [30, 40, 24, 40, *money_widths], TITLE_ROWS)
-    out = _Writer(book, sheet, formats)
-    out.title(report, f"{heading}: lines")
-    out.header(["Category", "Project", "Programme delivery or admin", "Description",
-                *FIGURE_HEADERS])  # fmt: skip
-    for line in report.lines:
-        out.text(0, line.category)
-        out.text(1, line.project)
-        out.text(2, line.kind_label)
-        out.text(3, line.description)
-        out.figures(4, line.variance, line.is_income)
-        out.next()
-    out.text(0, "Total", bold=True)
-    out.figures(4, report.total, False, bold=True)
-    out.next()
-
-    # Monthly: lines by twelve months of actuals and forecasts.
-    month_headers = []
-    for month in report.months:
-        month_headers += [f"{month:%b %Y} actual", f"{month:%b %Y} forecast"]
-    sheet = _sheet(book, "Monthly", [30, 40, *[14] * len(month_headers)], TITLE_ROWS)
-    out = _Writer(book, sheet, formats)
-    out.title(report, f"{heading}: monthly actuals and forecasts")
-    out.header(["Category", "Project", *month_headers])
-    actual_totals = [Decimal(0)] * len(report.months)
-    forecast_totals = [Decimal(0)] * len(report.months)
-    for line in report.lines:
-        out.text(0, line.category)
-        out.text(1, line.project)
-        _monthly(out, line, actual_totals, forecast_totals)
-        out.next()
-    out.text(0, "Total", bold=True)
-    for index in range(len(report.months)):
-        out.money(2 + 2 * index, actual_totals[index], bold=True)
-        out.money(3 + 2 * index, forecast_totals[index], bold=True)
-    out.next()
-
-    # Projects: each project's budget with its owners.
-    sheet = _sheet(book, "Projects", [40, 40, 30, 16, 16, 16, 16], TITLE_ROWS)
-    out = _Writer(book, sheet, formats)
-    out.title(report, f"{heading}: project budgets")
-    out.header(["Project", "Owners", "Category", "Annual budget", "Actual to date",
-                "Forecast outturn", "Full-year variance £"])  # fmt: skip
-    projects = report.project_lines
-    for line in projects:
-        out.text(0, line.project)
-        out.text(1, line.owners)
-        out.text(2, line.category)
-        out.money(3, line.variance.annual_budget)
-        out.money(4, line.variance.actual_to_date)
-        out.money(5, line.variance.forecast_outturn)
-        out.money(6, line.variance.full_year_variance)
-        out.next()
-    out.text(0, "Total", bold=True)
-    for column, attribute in enumerate(
-        ("annual_budget", "actual_to_date", "forecast_outturn", "full_year_variance"), start=3
-    ):
-        out.money(column, sum((getattr(line.variance, attribute) for line in projects),
-                              Decimal(0)), bold=True)  # fmt: skip
+        summary.text(0, "Admin includes grant-in-aid the lines do not itemise")
+        summary.money(2, split.not_itemised)
     book.close()
 
 
@@ -271,13 +285,13 @@ def _monthly(out, line: VarianceLine, actual_totals, forecast_totals):
             forecast_totals[index] += forecast
 
 
-def workbook_bytes(report: VarianceReport) -> bytes:
+def workbook_bytes(report: VarianceHeading) -> bytes:
     output = io.BytesIO()
     write_workbook(report, output)
     return output.getvalue()
 
 
-def lines_csv(report: VarianceReport) -> str:
+def lines_csv(report: VarianceHeading) -> str:
     """The lines with their figures as CSV (plain numbers in pounds; text formula-safe)."""
     output = io.StringIO()
     writer = csv.writer(output)

@@ -2,15 +2,16 @@
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Case, Value, When
 
 from budgets import calculations, choices
-from budgets.models import Budget, BudgetCategory, BudgetLine, GrantInAid, MonthlyFigure
-from plans.models import PlanYear, Role
+from budgets.models import Budget, BudgetLine, GrantInAid, MonthlyFigure
+from plans.models import PlanYear, Project
 
 PROGRAMME = choices.CategoryKind.PROGRAMME_DELIVERY
 
@@ -62,11 +63,12 @@ def budget_summary(*, plan_year: PlanYear) -> BudgetSummary | None:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class VarianceLine:
     """A budget line's figures: its variance and its twelve months of actuals and forecasts."""
 
     line_id: int
+    category_id: int
     category: str
     kind: str
     is_income: bool
@@ -88,7 +90,7 @@ class VarianceLine:
 
 @dataclass
 class VarianceCategory:
-    """A budget category's lines and their combined variance."""
+    """A budget category's combined variance, and its lines where they are kept."""
 
     name: str
     kind: str
@@ -139,20 +141,17 @@ class ProgrammeSplit:
 
 
 @dataclass
-class VarianceReport:
-    """A plan year's budget against its actuals and forecasts as at the end of one month."""
+class VarianceHeading:
+    """What a variance report knows before its lines: the budget, the month it is as at."""
 
     plan_year: PlanYear
     budget: Budget
     month: datetime.date
     months: list[datetime.date]
     months_with_actuals: list[datetime.date]
-    categories: list[VarianceCategory]
-    total: calculations.Variance
-    split: ProgrammeSplit
     grant_total: Decimal
     #: Whether any monthly figure was generated for the demo rather than entered or imported.
-    has_illustrative_figures: bool = False
+    has_illustrative_figures: bool
 
     @property
     def unit(self) -> str:
@@ -170,6 +169,24 @@ class VarianceReport:
     def months_elapsed(self) -> int:
         return self.months.index(self.month) + 1
 
+
+@dataclass
+class VarianceStream(VarianceHeading):
+    """A variance report whose lines come one at a time, in the report's order (category by
+    category), read from the database as they are needed: the workbook of 50,000 lines is
+    written without holding them all."""
+
+    lines: Iterator[VarianceLine]
+
+
+@dataclass
+class VarianceReport(VarianceHeading):
+    """A plan year's budget against its actuals and forecasts as at the end of one month."""
+
+    categories: list[VarianceCategory]
+    total: calculations.Variance
+    split: ProgrammeSplit
+
     @property
     def lines(self) -> list[VarianceLine]:
         return [line for category in self.categories for line in category.lines]
@@ -181,6 +198,50 @@ class VarianceReport:
     @property
     def beyond_tolerance(self) -> list[VarianceLine]:
         return [line for line in self.lines if line.variance.beyond_tolerance]
+
+
+class CategoryTotals:
+    """The combined variance of each category, added up line by line as the lines come (in
+    the report's order), keeping the lines themselves only if asked to."""
+
+    def __init__(self, tolerance_percent: Decimal, *, keep_lines: bool):
+        self.tolerance_percent = tolerance_percent
+        self.keep_lines = keep_lines
+        self._categories: dict[int, VarianceCategory] = {}
+        self._sums: dict[int, list[Decimal]] = {}
+
+    def add(self, line: VarianceLine) -> None:
+        variance = line.variance
+        sums = self._sums.get(line.category_id)
+        if sums is None:
+            sums = self._sums[line.category_id] = [calculations.ZERO] * 4
+            self._categories[line.category_id] = VarianceCategory(
+                name=line.category,
+                kind=line.kind,
+                is_income=line.is_income,
+                lines=[],
+                variance=variance,
+            )
+        sums[0] += variance.annual_budget
+        sums[1] += variance.budget_to_date
+        sums[2] += variance.actual_to_date
+        sums[3] += variance.forecast_outturn
+        if self.keep_lines:
+            self._categories[line.category_id].lines.append(line)
+
+    def categories(self) -> list[VarianceCategory]:
+        """Each category with its combined variance (the sums of its lines', percentages and
+        tolerance worked out from those sums, as calculations.combined_variance does)."""
+        for category_id, category in self._categories.items():
+            category.variance = calculations.variance_of_sums(
+                *self._sums[category_id], self.tolerance_percent
+            )
+        return list(self._categories.values())
+
+    def total(self) -> calculations.Variance:
+        return calculations.combined_variance(
+            (category.variance for category in self.categories()), self.tolerance_percent
+        )
 
 
 class UnknownMonth(ValueError):
@@ -202,123 +263,169 @@ def parse_report_month(text: str | None, plan_year: PlanYear) -> datetime.date |
     return month
 
 
-def _category_order(category: BudgetCategory) -> tuple:
-    return (
-        category.is_income,
-        category.kind != choices.CategoryKind.PROGRAMME_DELIVERY,
-        category.name,
-    )
+def line_order(prefix: str = "") -> list:
+    """The report's order of lines: programme delivery categories, then admin, then income;
+    by category name; within a category by position."""
+    return [
+        f"{prefix}category__is_income",
+        Case(When(**{f"{prefix}category__kind": PROGRAMME}, then=Value(0)), default=Value(1)),
+        f"{prefix}category__name",
+        f"{prefix}category_id",
+        f"{prefix}position",
+        f"{prefix}id",
+    ]
 
 
-def variance_report(*, plan_year: PlanYear, month: datetime.date | None = None) -> VarianceReport:
-    """The variance report of the plan year's budget as at `month` (by default the latest month
-    with actuals, else the first month of the year). Raises Budget.DoesNotExist when the year
-    has no budget. Five queries however many lines and months."""
+LINE_FIELDS = (
+    "id",
+    "category_id",
+    "category__name",
+    "category__kind",
+    "category__is_income",
+    "project_id",
+    "project__title",
+    "amount",
+    "description",
+)
+
+
+def variance_stream(*, plan_year: PlanYear, month: datetime.date | None = None) -> VarianceStream:
+    """The variance of the plan year's budget as at `month` (by default the latest month with
+    actuals, else the first month of the year), its lines to be read one at a time. Raises
+    Budget.DoesNotExist when the year has no budget. Seven queries however many lines and
+    months; the monthly figures are read in chunks as the lines are."""
     budget = Budget.objects.fetch_mode(models.FETCH_RAISE).get(plan_year=plan_year)
-    lines = list(
-        BudgetLine.objects.fetch_mode(models.FETCH_RAISE)
-        .filter(budget=budget)
-        .select_related("category", "project")
-        .prefetch_related(
-            Prefetch("project__owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE))
-        )
+    figures = MonthlyFigure.objects.filter(line__budget=budget)
+    months_with_actuals = list(
+        figures.filter(actual__isnull=False)
+        .order_by("month")
+        .values_list("month", flat=True)
+        .distinct()
     )
-    figures = MonthlyFigure.objects.filter(line__budget=budget).values_list(
-        "line_id", "month", "actual", "forecast", "profile", "is_illustrative"
-    )
-    grants = GrantInAid.objects.filter(plan_year=plan_year).values_list("amount", flat=True)
-    return build_variance_report(
-        plan_year=plan_year,
-        budget=budget,
-        lines=lines,
-        figures=figures.iterator(chunk_size=5000),
-        grant_total=calculations.total(grants),
-        month=month,
-    )
-
-
-def build_variance_report(
-    *,
-    plan_year: PlanYear,
-    budget: Budget,
-    lines: list[BudgetLine],
-    figures,
-    grant_total: Decimal,
-    month: datetime.date | None = None,
-) -> VarianceReport:
-    """The report from rows already read: the lines (with category, project and owners) and
-    each monthly figure as (line id, month, actual, forecast, profile, is illustrative)."""
     months = plan_year.months()
-    position = {first_day: index for index, first_day in enumerate(months)}
-    empty = [None] * len(months)
-    actuals = {line.pk: empty.copy() for line in lines}
-    forecasts = {line.pk: empty.copy() for line in lines}
-    profiles = {line.pk: empty.copy() for line in lines}
-    with_actuals = set()
-    illustrative = False
-    for line_id, first_day, actual, forecast, profile, is_illustrative in figures:
-        illustrative = illustrative or is_illustrative
-        index = position[first_day]
-        actuals[line_id][index] = actual
-        forecasts[line_id][index] = forecast
-        profiles[line_id][index] = profile
-        if actual is not None:
-            with_actuals.add(first_day)
-    months_with_actuals = sorted(with_actuals)
     if month is None:
         month = months_with_actuals[-1] if months_with_actuals else months[0]
-    elapsed = position[month] + 1
-    tolerance = budget.variance_tolerance_percent
-
-    by_category: dict[int, tuple[BudgetCategory, list[VarianceLine]]] = {}
-    for line in lines:
-        project = line.project
-        row = VarianceLine(
-            line_id=line.pk,
-            category=line.category.name,
-            kind=line.category.kind,
-            is_income=line.category.is_income,
-            project=project.title if project else "",
-            owners=" and ".join(role.title for role in project.owners.all()) if project else "",
-            description=line.description,
-            variance=calculations.line_variance(
-                annual=line.amount,
-                profile=profiles[line.pk],
-                actuals=actuals[line.pk],
-                forecasts=forecasts[line.pk],
-                months_elapsed=elapsed,
-                tolerance_percent=tolerance,
-            ),
-            actuals=actuals.pop(line.pk),
-            forecasts=forecasts.pop(line.pk),
-        )
-        by_category.setdefault(line.category_id, (line.category, []))[1].append(row)
-    categories = [
-        VarianceCategory(
-            name=category.name,
-            kind=category.kind,
-            is_income=category.is_income,
-            lines=rows,
-            variance=calculations.combined_variance((row.variance for row in rows), tolerance),
-        )
-        for category, rows in sorted(
-            by_category.values(), key=lambda pair: _category_order(pair[0])
-        )
-    ]
-    budget_total = calculations.combined_variance(
-        (category.variance for category in categories), tolerance
+    owners: dict[int, list[str]] = {}
+    for project_id, title in (
+        Project.owners.through.objects.filter(project__budget_lines__budget=budget)
+        .order_by("project_id", "role__title")
+        .values_list("project_id", "role__title")
+        .distinct()
+    ):
+        owners.setdefault(project_id, []).append(title)
+    lines = list(
+        BudgetLine.objects.filter(budget=budget).order_by(*line_order()).values_list(*LINE_FIELDS)
     )
-    return VarianceReport(
+    ordered_figures = (
+        figures.order_by(*line_order("line__"), "month")
+        .values_list("line_id", "month", "actual", "forecast", "profile")
+        .iterator(chunk_size=2000)
+    )
+    return VarianceStream(
         plan_year=plan_year,
         budget=budget,
         month=month,
         months=months,
         months_with_actuals=months_with_actuals,
+        grant_total=calculations.total(
+            GrantInAid.objects.filter(plan_year=plan_year).values_list("amount", flat=True)
+        ),
+        has_illustrative_figures=figures.filter(is_illustrative=True).exists(),
+        lines=variance_lines(
+            lines=lines,
+            owners=owners,
+            figures=ordered_figures,
+            months=months,
+            months_elapsed=months.index(month) + 1,
+            tolerance_percent=budget.variance_tolerance_percent,
+        ),
+    )
+
+
+def variance_lines(
+    *, lines, owners, figures, months, months_elapsed, tolerance_percent
+) -> Iterator[VarianceLine]:
+    """Each line's variance, from the lines (LINE_FIELDS tuples) and their monthly figures
+    ((line id, month, actual, forecast, profile), in the same order of lines), read together."""
+    position = {first_day: index for index, first_day in enumerate(months)}
+    figures = iter(figures)
+    pending = next(figures, None)
+    done = set()
+    for (
+        line_id,
+        category_id,
+        category,
+        kind,
+        is_income,
+        project_id,
+        project,
+        amount,
+        description,
+    ) in lines:
+        actuals = [None] * len(months)
+        forecasts = [None] * len(months)
+        profile = [None] * len(months)
+        while pending is not None and pending[0] == line_id:
+            _line_id, first_day, actual, forecast, month_profile = pending
+            index = position[first_day]
+            actuals[index], forecasts[index], profile[index] = actual, forecast, month_profile
+            pending = next(figures, None)
+        if pending is not None and pending[0] in done:
+            raise RuntimeError("Monthly figures were not read in the order of their lines.")
+        done.add(line_id)
+        yield VarianceLine(
+            line_id=line_id,
+            category_id=category_id,
+            category=category,
+            kind=kind,
+            is_income=is_income,
+            project=project or "",
+            owners=" and ".join(owners.get(project_id, ())) if project_id else "",
+            description=description,
+            variance=calculations.line_variance(
+                annual=amount,
+                profile=profile,
+                actuals=actuals,
+                forecasts=forecasts,
+                months_elapsed=months_elapsed,
+                tolerance_percent=tolerance_percent,
+            ),
+            actuals=actuals,
+            forecasts=forecasts,
+        )
+    if pending is not None:
+        raise RuntimeError("Monthly figures were not read in the order of their lines.")
+
+
+def variance_report(*, plan_year: PlanYear, month: datetime.date | None = None) -> VarianceReport:
+    """The variance report of the plan year's budget as at `month`, every line held (for the
+    page): see variance_stream."""
+    return report_from_stream(variance_stream(plan_year=plan_year, month=month))
+
+
+def heading_of(stream: VarianceHeading) -> dict:
+    return {
+        "plan_year": stream.plan_year,
+        "budget": stream.budget,
+        "month": stream.month,
+        "months": stream.months,
+        "months_with_actuals": stream.months_with_actuals,
+        "grant_total": stream.grant_total,
+        "has_illustrative_figures": stream.has_illustrative_figures,
+    }
+
+
+def report_from_stream(stream: VarianceStream) -> VarianceReport:
+    totals = CategoryTotals(stream.tolerance_percent, keep_lines=True)
+    for line in stream.lines:
+        totals.add(line)
+    categories = totals.categories()
+    total = totals.total()
+    return VarianceReport(
+        **heading_of(stream),
         categories=categories,
-        total=budget_total,
-        split=programme_split(categories, budget_total.annual_budget, grant_total),
-        grant_total=grant_total,
-        has_illustrative_figures=illustrative,
+        total=total,
+        split=programme_split(categories, total.annual_budget, stream.grant_total),
     )
 
 

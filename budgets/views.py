@@ -40,13 +40,14 @@ def may_roll_forward(user) -> bool:
     return user.has_perms(ROLL_FORWARD_PERMISSIONS)
 
 
-def _report(request, year, plan_year=None):
+def _report(request, year, plan_year=None, *, stream=False):
     if not request.user.has_perm(VIEW_PERMISSION):
         raise PermissionDenied
     plan_year = plan_year or get_object_or_404(PlanYear, year=year)
     try:
         month = selectors.parse_report_month(request.GET.get("month"), plan_year)
-        return selectors.variance_report(plan_year=plan_year, month=month)
+        read = selectors.variance_stream if stream else selectors.variance_report
+        return read(plan_year=plan_year, month=month)
     except selectors.UnknownMonth as error:
         raise Http404(str(error)) from error
     except Budget.DoesNotExist as error:
@@ -74,7 +75,7 @@ def variance(request, year):
 
 @require_safe
 def workbook(request, year):
-    report = _report(request, year)
+    report = _report(request, year, stream=True)
     response = HttpResponse(
         exports.workbook_bytes(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -86,7 +87,7 @@ def workbook(request, year):
 
 @require_safe
 def lines_csv(request, year):
-    report = _report(request, year)
+    report = _report(request, year, stream=True)
     # A byte order mark, so spreadsheet programs read the file as UTF-8 (the £ in the headers).
     response = HttpResponse("\ufeff" + exports.lines_csv(report), content_type="text/csv")
     name = f"budget-lines-{year}-{report.month:%Y-%m}.csv"
