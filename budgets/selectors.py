@@ -305,16 +305,23 @@ def variance_stream(*, plan_year: PlanYear, month: datetime.date | None = None) 
     months = plan_year.months()
     if month is None:
         month = months_with_actuals[-1] if months_with_actuals else months[0]
-    owners: dict[int, list[str]] = {}
+    owners: dict[int, str] = {}
+    titles: dict[str, str] = {}
     for project_id, title in (
         Project.owners.through.objects.filter(project__budget_lines__budget=budget)
         .order_by("project_id", "role__title")
         .values_list("project_id", "role__title")
         .distinct()
     ):
-        owners.setdefault(project_id, []).append(title)
-    lines = list(
-        BudgetLine.objects.filter(budget=budget).order_by(*line_order()).values_list(*LINE_FIELDS)
+        # One string per owner, however many projects they own; several owners joined by "and".
+        title = titles.setdefault(title, title)
+        owners[project_id] = f"{owners[project_id]} and {title}" if project_id in owners else title
+    # Both the lines and their monthly figures are read in chunks, side by side.
+    lines = (
+        BudgetLine.objects.filter(budget=budget)
+        .order_by(*line_order())
+        .values_list(*LINE_FIELDS)
+        .iterator(chunk_size=2000)
     )
     ordered_figures = (
         figures.order_by(*line_order("line__"), "month")
@@ -380,7 +387,7 @@ def variance_lines(
             kind=kind,
             is_income=is_income,
             project=project or "",
-            owners=" and ".join(owners.get(project_id, ())) if project_id else "",
+            owners=owners.get(project_id, "") if project_id else "",
             description=description,
             variance=calculations.line_variance(
                 annual=amount,
