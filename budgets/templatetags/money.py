@@ -6,7 +6,7 @@ from django import template
 
 from budgets import calculations
 from budgets.choices import PresentationUnit
-from core.numbers import format_money
+from core.numbers import format_money, format_percent
 
 register = template.Library()
 
@@ -36,3 +36,13 @@ def in_unit(amount: Decimal | None, unit: str) -> str:
 def unit_label(unit: str) -> str:
     """ "£" or "£'000"."""
     return PresentationUnit(unit).label
+
+
+@register.filter
+def variance_percent(percent: Decimal | None) -> str:
+    """A variance percentage as the amounts are shown: 7.5 -> "7.5%", -0.7 -> "(0.7%)",
+    13 -> "13.0%"; none (nothing budgeted) -> an en dash."""
+    if percent is None:
+        return "\N{EN DASH}"
+    text = format_percent(abs(percent), places=1)
+    return f"({text})" if percent < 0 else text
