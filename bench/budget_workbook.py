@@ -147,7 +147,10 @@ def measure(lines_count, database, folder):
     def get():
         response = client.get("/plans/2016-17/budget/workbook.xlsx?month=2016-09")
         assert response.status_code == 200, response.status_code
-        workbook.write_bytes(response.content)
+        with workbook.open("wb") as file:
+            for chunk in response.streaming_content:
+                file.write(chunk)
+        response.close()
 
     first = best_of(get)
     rss_download = peak_rss_mb()

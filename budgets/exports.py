@@ -285,12 +285,6 @@ def _monthly(out, line: VarianceLine, actual_totals, forecast_totals):
             forecast_totals[index] += forecast
 
 
-def workbook_bytes(report: VarianceHeading) -> bytes:
-    output = io.BytesIO()
-    write_workbook(report, output)
-    return output.getvalue()
-
-
 def lines_csv(report: VarianceHeading) -> str:
     """The lines with their figures as CSV (plain numbers in pounds; text formula-safe)."""
     output = io.StringIO()

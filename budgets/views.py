@@ -3,10 +3,11 @@ rolling a budget forward."""
 
 import csv
 import io
+import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -76,13 +77,21 @@ def variance(request, year):
 @require_safe
 def workbook(request, year):
     report = _report(request, year, stream=True)
-    response = HttpResponse(
-        exports.workbook_bytes(report),
+    # Written to an anonymous temporary file (gone once closed) and sent from it in chunks, so
+    # a large workbook is never held in memory whole.
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    try:
+        exports.write_workbook(report, output)
+    except BaseException:
+        output.close()
+        raise
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"budget-{year}-{report.month:%Y-%m}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    name = f"budget-{year}-{report.month:%Y-%m}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @require_safe

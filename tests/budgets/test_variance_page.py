@@ -176,7 +176,7 @@ def test_the_queries_do_not_grow_with_the_lines_or_months(director_client, actua
 
 
 def open_workbook(response):
-    return openpyxl.load_workbook(io.BytesIO(response.content))
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
 def test_the_workbook_has_its_sheets_title_plan_year_and_as_at_month(director_client, actuals):
