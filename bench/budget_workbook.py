@@ -3,6 +3,7 @@ lines with twelve monthly figures each.
 
 Usage (from the project folder, after `make setup`):
     DEBUG=on .venv/bin/python bench/budget_workbook.py [--lines 5000 50000]
+        [--postgres postgres://postgres@127.0.0.1:5432]
 
 For each size, two processes, so that the download's peak memory (maximum resident set size)
 is its own:
@@ -63,7 +64,14 @@ def best_of(function, repeats=REPEATS):
 
 
 def build(lines_count, database):
-    setup_django(f"sqlite:///{database}")
+    if database.startswith("postgres"):
+        import psycopg
+
+        server, name = database.rsplit("/", 1)
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    setup_django(database)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
@@ -133,7 +141,7 @@ def measure(lines_count, database, folder):
     """Download the workbook three times (peak memory is read after these, before anything
     else is loaded), then time download and XlsxWriter alone turn about, three times each, so
     both run under the same conditions on a shared machine; the best of each is kept."""
-    setup_django(f"sqlite:///{database}")
+    setup_django(database)
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -215,17 +223,20 @@ def write_alone(sheets, path):
     book.close()
 
 
-def child(step, lines_count, folder):
+def child(step, lines_count, folder, server):
     folder = Path(folder)
-    database = folder / f"budget-{lines_count}.sqlite3"
+    if server == "sqlite":
+        database = f"sqlite:///{folder / f'budget-{lines_count}.sqlite3'}"
+    else:
+        database = f"{server}/bench_budget_{lines_count}"
     if step == "build":
         return build(lines_count, database)
     return measure(lines_count, database, folder)
 
 
-def run(step, lines_count, folder):
+def run(step, lines_count, folder, server):
     output = subprocess.run(
-        [sys.executable, __file__, "--child", step, str(lines_count), str(folder)],
+        [sys.executable, __file__, "--child", step, str(lines_count), str(folder), server],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -238,11 +249,17 @@ def run(step, lines_count, folder):
 
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        _flag, step, lines_count, folder = sys.argv[1:]
-        print(json.dumps(child(step, int(lines_count), folder)))
+        _flag, step, lines_count, folder, server = sys.argv[1:]
+        print(json.dumps(child(step, int(lines_count), folder, server)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, nargs="*", default=[5000, 50000])
+    parser.add_argument(
+        "--postgres",
+        default="sqlite",
+        help="a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432, to run on a fresh "
+        "database there (bench_budget_<lines>, replaced) instead of SQLite",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="budget-bench-"))
     print(
@@ -251,8 +268,8 @@ def main():
     )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for lines_count in args.lines:
-        run("build", lines_count, folder)
-        got = run("measure", lines_count, folder)
+        run("build", lines_count, folder, args.postgres)
+        got = run("measure", lines_count, folder, args.postgres)
         ratio = got["download_seconds"] / got["alone_seconds"]
         print(
             f"| {lines_count:,} | {got['cells']:,} | {got['download_seconds']} | "
