@@ -290,11 +290,10 @@ def test_the_csv_of_the_lines_is_formula_safe_and_matches_the_page(director_clie
     )
 
 
-def test_only_people_who_read_budgets_see_the_page(signed_in_client, actuals):
-    # Staff read plans and indicators, not budgets (their group has no budget permission).
-    assert signed_in_client.get(VARIANCE_URL).status_code == 403
-    assert signed_in_client.get(WORKBOOK_URL).status_code == 403
-    assert "Budget 2016-17" not in signed_in_client.get("/").text
+def test_everyone_signed_in_reads_the_budget_as_on_the_plan_overview(signed_in_client, actuals):
+    assert signed_in_client.get(VARIANCE_URL).status_code == 200
+    assert signed_in_client.get(WORKBOOK_URL).status_code == 200
+    assert f'href="{VARIANCE_URL}">Budget 2016-17</a>' in signed_in_client.get("/").text
 
 
 def test_the_header_and_the_overview_link_to_the_variance_page_and_workbook(
