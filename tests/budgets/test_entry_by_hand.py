@@ -6,9 +6,26 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import MonthlyFigure
-from tests.test_admin import posted_form
 
 pytestmark = pytest.mark.django_db
+
+
+def posted_form(response):
+    """What a browser posts back from an admin change form as rendered: the main form and every
+    inline row (with their edit-conflict fingerprints), each field with its current value."""
+    rendered = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        rendered.append(inline.formset.management_form)
+        rendered.extend(inline.formset.forms)
+    data = {}
+    for form in rendered:
+        for field in form:
+            value = field.value()
+            if value is True:
+                data[field.html_name] = "on"
+            elif value is not None and value is not False:
+                data[field.html_name] = value
+    return data
 
 
 def test_corporate_services_enter_a_months_figures_and_profile_under_the_line(
