@@ -181,3 +181,27 @@ def test_programme_delivery_share_of_the_2012_13_budget():
     # £1,735,018 of £2,500,000 (the printed "70%", 69.4% exactly).
     assert calculations.share_percent(D(1735018), D(2500000)) == D("69.4")
     assert calculations.share_percent(D(1), D(0)) is None
+
+
+@pytest.mark.parametrize("months_elapsed", [1, 5, 12])
+@pytest.mark.parametrize(
+    "forecasts", [NONE12, [D("7")] * 12, [None, D("3")] * 6], ids=["none", "all", "some"]
+)
+def test_an_even_spread_gives_the_same_figures_as_its_twelve_month_profile(
+    months_elapsed, forecasts
+):
+    annual = D("100")  # 8.33, 8.34, 8.33...: the pennies that do not divide
+    actuals = [D("9")] * 12
+    variance = calculations.line_variance(
+        annual=annual,
+        profile=NONE12,
+        actuals=actuals,
+        forecasts=forecasts,
+        months_elapsed=months_elapsed,
+        tolerance_percent=D(5),
+    )
+    month_budgets = calculations.monthly_profile(annual, NONE12)
+    assert variance.budget_to_date == calculations.to_date(month_budgets, months_elapsed)
+    assert variance.forecast_outturn == calculations.forecast_outturn(
+        actuals, forecasts, month_budgets, months_elapsed
+    )
