@@ -49,7 +49,7 @@ class BudgetAdmin(YearLockedAdmin, RecordAdmin):
 
 class MonthlyFigureInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.MonthlyFigure
-    fields = ["month", "actual", "forecast", "is_illustrative"]
+    fields = ["month", "actual", "forecast", "profile", "is_illustrative"]
     extra = 0
 
     def get_queryset(self, request):

@@ -1,7 +1,8 @@
 """Budget arithmetic as pure functions over Decimals."""
 
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from budgets.choices import PresentationUnit
 
@@ -16,3 +17,193 @@ def in_presentation_unit(amount: Decimal, unit: str) -> Decimal:
 def total(amounts: Iterable[Decimal]) -> Decimal:
     """The sum of the amounts, income (negative) included; 0 for none."""
     return sum(amounts, Decimal(0))
+
+
+# ---------------------------------------------------------------------------------------------
+# Variance: budget profiled to date, actual to date, forecast outturn
+# ---------------------------------------------------------------------------------------------
+#
+# Conventions, the same on the page and in the workbook:
+# - A line's twelve months run April to March; "to date" means up to and including the month
+#   the report is "as at" (its 1-based position in the year, `months_elapsed`).
+# - Variance is actual minus budget: positive is an overspend (or, on an income line, which is
+#   negative, less income than budgeted), negative an underspend (more income).
+# - Amounts are rounded to the penny only where the budget is spread evenly; every other figure
+#   is a sum of what was entered, so totals are exact sums of the lines.
+
+MONTHS_IN_YEAR = 12
+PENNY = Decimal("0.01")
+TENTH = Decimal("0.1")
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+
+def _pennies(amount: Decimal) -> Decimal:
+    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def monthly_profile(annual: Decimal, profile: Sequence[Decimal | None]) -> list[Decimal]:
+    """The budget of each of the twelve months. A line with any month profiled follows its
+    profile (months without one are nothing); otherwise the annual budget is spread evenly, the
+    pennies that do not divide falling where the running total rounds up, so the twelve months
+    add up to the annual budget exactly."""
+    if any(month is not None for month in profile):
+        return [month if month is not None else ZERO for month in profile]
+    running = [_pennies(annual * month / MONTHS_IN_YEAR) for month in range(MONTHS_IN_YEAR + 1)]
+    return [running[month] - running[month - 1] for month in range(1, MONTHS_IN_YEAR + 1)]
+
+
+def to_date(amounts: Sequence[Decimal | None], months_elapsed: int) -> Decimal:
+    """The sum of the first `months_elapsed` months; a month with nothing entered is nothing."""
+    return total(amount for amount in amounts[:months_elapsed] if amount is not None)
+
+
+def variance(actual: Decimal, budget: Decimal) -> Decimal:
+    """Actual minus budget: positive is an overspend, negative an underspend."""
+    return actual - budget
+
+
+def variance_percent(variance_amount: Decimal, budget: Decimal) -> Decimal | None:
+    """The variance as a percentage of the budget it is measured against, to one decimal place;
+    None when that budget is nothing (no percentage of nothing)."""
+    if budget == 0:
+        return None
+    return (variance_amount / abs(budget) * HUNDRED).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def forecast_outturn(
+    actuals: Sequence[Decimal | None],
+    forecasts: Sequence[Decimal | None],
+    month_budgets: Sequence[Decimal],
+    months_elapsed: int,
+) -> Decimal:
+    """What the line is expected to come to for the year: the actuals to date, then each later
+    month's forecast, or its budget where no forecast was given (on budget until told
+    otherwise)."""
+    later = (
+        forecast if forecast is not None else budget
+        for forecast, budget in zip(
+            forecasts[months_elapsed:], month_budgets[months_elapsed:], strict=True
+        )
+    )
+    return to_date(actuals, months_elapsed) + total(later)
+
+
+class Tolerance:
+    """Whether a variance lies beyond the tolerance: words for the page and the workbook."""
+
+    OVER = "over"
+    UNDER = "under"
+
+
+def beyond_tolerance(
+    variance_amount: Decimal, budget_to_date: Decimal, tolerance_percent: Decimal
+) -> str | None:
+    """Tolerance.OVER or Tolerance.UNDER when the variance is more than `tolerance_percent` of
+    the budget profiled to date (strictly more: a variance exactly at the tolerance is within
+    it), else None. With nothing profiled to date any variance is beyond it."""
+    limit = abs(budget_to_date) * tolerance_percent / HUNDRED
+    if variance_amount > limit:
+        return Tolerance.OVER
+    if variance_amount < -limit:
+        return Tolerance.UNDER
+    return None
+
+
+def share_percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """`part` as a percentage of `whole`, to one decimal place; None for a whole of nothing."""
+    if whole == 0:
+        return None
+    return (part / whole * HUNDRED).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def not_itemised(lines_total: Decimal, grant_total: Decimal) -> Decimal:
+    """The grant-in-aid the lines do not itemise (nothing when the lines reach or pass it):
+    held as admin and running costs when splitting the budget, as 2012-13 prints its £765K."""
+    return max(grant_total - lines_total, ZERO)
+
+
+@dataclass(frozen=True)
+class Variance:
+    """One line's (or a total's) figures on the variance page and in the workbook, in pounds."""
+
+    annual_budget: Decimal
+    budget_to_date: Decimal
+    actual_to_date: Decimal
+    variance: Decimal
+    variance_percent: Decimal | None
+    forecast_outturn: Decimal
+    full_year_variance: Decimal
+    full_year_variance_percent: Decimal | None
+    beyond_tolerance: str | None
+
+
+def variance_of_sums(
+    annual: Decimal,
+    budget_to_date: Decimal,
+    actual_to_date: Decimal,
+    outturn: Decimal,
+    tolerance_percent: Decimal,
+) -> Variance:
+    """The variance of an annual budget, the budget to date, the actual to date and the
+    forecast outturn (a line's, or the sums of several lines')."""
+    to_date_variance = variance(actual_to_date, budget_to_date)
+    full_year = variance(outturn, annual)
+    return Variance(
+        annual_budget=annual,
+        budget_to_date=budget_to_date,
+        actual_to_date=actual_to_date,
+        variance=to_date_variance,
+        variance_percent=variance_percent(to_date_variance, budget_to_date),
+        forecast_outturn=outturn,
+        full_year_variance=full_year,
+        full_year_variance_percent=variance_percent(full_year, annual),
+        beyond_tolerance=beyond_tolerance(to_date_variance, budget_to_date, tolerance_percent),
+    )
+
+
+def line_variance(
+    *,
+    annual: Decimal,
+    profile: Sequence[Decimal | None],
+    actuals: Sequence[Decimal | None],
+    forecasts: Sequence[Decimal | None],
+    months_elapsed: int,
+    tolerance_percent: Decimal,
+) -> Variance:
+    """A budget line's variance as at the end of month `months_elapsed` of the year (1-12),
+    from its annual budget and its twelve months of profile, actuals and forecasts."""
+    if any(month is not None for month in profile):
+        month_budgets = monthly_profile(annual, profile)
+        budget_to_date = to_date(month_budgets, months_elapsed)
+        outturn = forecast_outturn(actuals, forecasts, month_budgets, months_elapsed)
+    else:
+        # Spread evenly: the same figures as monthly_profile's, worked out only where needed
+        # (the budget to date is the running total at the month; a later month's budget only
+        # where it has no forecast), which matters for a workbook of 50,000 lines.
+        budget_to_date = _pennies(annual * months_elapsed / MONTHS_IN_YEAR)
+        later = ZERO
+        for month in range(months_elapsed, MONTHS_IN_YEAR):
+            forecast = forecasts[month]
+            if forecast is None:
+                forecast = _pennies(annual * (month + 1) / MONTHS_IN_YEAR) - _pennies(
+                    annual * month / MONTHS_IN_YEAR
+                )
+            later += forecast
+        outturn = to_date(actuals, months_elapsed) + later
+    return variance_of_sums(
+        annual, budget_to_date, to_date(actuals, months_elapsed), outturn, tolerance_percent
+    )
+
+
+def combined_variance(parts: Iterable[Variance], tolerance_percent: Decimal) -> Variance:
+    """The variance of several lines together (a category, the whole budget): the amounts are
+    the sums of the parts', the percentages and tolerance worked out again from those sums."""
+    parts = list(parts)
+    return variance_of_sums(
+        total(part.annual_budget for part in parts),
+        total(part.budget_to_date for part in parts),
+        total(part.actual_to_date for part in parts),
+        total(part.forecast_outturn for part in parts),
+        tolerance_percent,
+    )

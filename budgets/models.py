@@ -3,6 +3,8 @@
 Amounts are held in pounds as Decimal; income is negative, as the documents print it in brackets.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -75,6 +77,20 @@ class Budget(models.Model):
         default=choices.PresentationUnit.POUNDS,
         help_text="How the budget is printed; amounts are held in pounds.",
     )
+    variance_tolerance_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(5),
+        validators=[MinValueValidator(0)],
+        help_text=(
+            "How far actual spend may differ from the budget profiled to date, as a percentage "
+            "of that profile, before the variance page calls it an over- or underspend."
+        ),
+    )
+    is_draft = models.BooleanField(
+        default=False,
+        help_text="A budget rolled forward from the year before and not yet agreed.",
+    )
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -82,7 +98,12 @@ class Budget(models.Model):
     class Meta:
         ordering = ["plan_year"]
         constraints = [
-            choices_constraint("presentation_unit", choices.PresentationUnit, "budget_valid_unit")
+            choices_constraint("presentation_unit", choices.PresentationUnit, "budget_valid_unit"),
+            models.CheckConstraint(
+                condition=Q(variance_tolerance_percent__gte=0),
+                name="budget_tolerance_not_negative",
+                violation_error_message="A variance tolerance cannot be negative.",
+            ),
         ]
 
     def __str__(self):
@@ -147,12 +168,24 @@ class BudgetLine(models.Model):
 
 
 class MonthlyFigure(models.Model):
-    """The actual and forecast spend on a budget line in one month."""
+    """The actual and forecast spend on a budget line in one month, and optionally the part of
+    the line's annual budget profiled to that month (without a profile a line's budget is
+    spread evenly over the twelve months)."""
 
     line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="monthly_figures")
     month = models.DateField(help_text="First day of the month.")
     actual = models.DecimalField(null=True, blank=True, **MONEY)
     forecast = models.DecimalField(null=True, blank=True, **MONEY)
+    profile = models.DecimalField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The part of the line's annual budget for this month. Once any month of a line has "
+            "one, the line follows its profile (months without one count as nothing); "
+            "otherwise the budget is spread evenly."
+        ),
+        **MONEY,
+    )
     is_illustrative = models.BooleanField(default=False)
 
     history = HistoricalRecords()
@@ -166,9 +199,11 @@ class MonthlyFigure(models.Model):
                 violation_error_message="This line already has figures for this month.",
             ),
             models.CheckConstraint(
-                condition=Q(actual__isnull=False) | Q(forecast__isnull=False),
+                condition=(
+                    Q(actual__isnull=False) | Q(forecast__isnull=False) | Q(profile__isnull=False)
+                ),
                 name="monthly_figure_has_a_figure",
-                violation_error_message="Give an actual, a forecast or both.",
+                violation_error_message="Give an actual, a forecast or a profile.",
             ),
         ]
 

@@ -1,13 +1,19 @@
 """Reads for budget pages, evaluated up front with FETCH_RAISE."""
 
+import datetime
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Case, Value, When
 
-from budgets import calculations
-from budgets.models import Budget, BudgetLine, GrantInAid
-from plans.models import PlanYear
+from budgets import calculations, choices
+from budgets.models import Budget, BudgetLine, GrantInAid, MonthlyFigure
+from plans.models import PlanYear, Project
+
+PROGRAMME = choices.CategoryKind.PROGRAMME_DELIVERY
 
 
 @dataclass
@@ -49,4 +55,398 @@ def budget_summary(*, plan_year: PlanYear) -> BudgetSummary | None:
         lines=lines,
         grants=grants,
         total=calculations.total(line.amount for line in lines),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The variance report: one object that the page, the workbook and the csv all render
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class VarianceLine:
+    """A budget line's figures: its variance and its twelve months of actuals and forecasts."""
+
+    line_id: int
+    category_id: int
+    category: str
+    kind: str
+    is_income: bool
+    project: str
+    owners: str
+    description: str
+    variance: calculations.Variance
+    actuals: list[Decimal | None]
+    forecasts: list[Decimal | None]
+
+    @property
+    def name(self) -> str:
+        return self.project or self.category
+
+    @property
+    def kind_label(self) -> str:
+        return "Income" if self.is_income else choices.CategoryKind(self.kind).label
+
+
+@dataclass
+class VarianceCategory:
+    """A budget category's combined variance, and its lines where they are kept."""
+
+    name: str
+    kind: str
+    is_income: bool
+    lines: list[VarianceLine]
+    variance: calculations.Variance
+
+    @property
+    def kind_label(self) -> str:
+        return "Income" if self.is_income else choices.CategoryKind(self.kind).label
+
+
+@dataclass
+class ProgrammeSplit:
+    """Programme delivery against admin and running costs, of the budget and of spend to date.
+    Grant-in-aid the lines do not itemise counts as admin (2012-13's printed £765K includes
+    £95,273 of communications and governance costs the table leaves out)."""
+
+    programme_budget: Decimal
+    admin_budget: Decimal
+    not_itemised: Decimal
+    programme_spend: Decimal
+    admin_spend: Decimal
+
+    @property
+    def total_budget(self) -> Decimal:
+        return self.programme_budget + self.admin_budget
+
+    @property
+    def total_spend(self) -> Decimal:
+        return self.programme_spend + self.admin_spend
+
+    @property
+    def programme_share_of_budget(self) -> Decimal | None:
+        return calculations.share_percent(self.programme_budget, self.total_budget)
+
+    @property
+    def admin_share_of_budget(self) -> Decimal | None:
+        return calculations.share_percent(self.admin_budget, self.total_budget)
+
+    @property
+    def programme_share_of_spend(self) -> Decimal | None:
+        return calculations.share_percent(self.programme_spend, self.total_spend)
+
+    @property
+    def admin_share_of_spend(self) -> Decimal | None:
+        return calculations.share_percent(self.admin_spend, self.total_spend)
+
+
+@dataclass
+class VarianceHeading:
+    """What a variance report knows before its lines: the budget, the month it is as at."""
+
+    plan_year: PlanYear
+    budget: Budget
+    month: datetime.date
+    months: list[datetime.date]
+    months_with_actuals: list[datetime.date]
+    grant_total: Decimal
+    #: Whether any monthly figure was generated for the demo rather than entered or imported.
+    has_illustrative_figures: bool
+
+    @property
+    def unit(self) -> str:
+        return self.budget.presentation_unit
+
+    @property
+    def unit_label(self) -> str:
+        return choices.PresentationUnit(self.unit).label
+
+    @property
+    def tolerance_percent(self) -> Decimal:
+        return self.budget.variance_tolerance_percent
+
+    @property
+    def months_elapsed(self) -> int:
+        return self.months.index(self.month) + 1
+
+
+@dataclass
+class VarianceStream(VarianceHeading):
+    """A variance report whose lines come one at a time, in the report's order (category by
+    category), read from the database as they are needed: the workbook of 50,000 lines is
+    written without holding them all."""
+
+    lines: Iterator[VarianceLine]
+
+
+@dataclass
+class VarianceReport(VarianceHeading):
+    """A plan year's budget against its actuals and forecasts as at the end of one month."""
+
+    categories: list[VarianceCategory]
+    total: calculations.Variance
+    split: ProgrammeSplit
+
+    @property
+    def lines(self) -> list[VarianceLine]:
+        return [line for category in self.categories for line in category.lines]
+
+    @property
+    def project_lines(self) -> list[VarianceLine]:
+        return [line for line in self.lines if line.project]
+
+    @property
+    def beyond_tolerance(self) -> list[VarianceLine]:
+        return [line for line in self.lines if line.variance.beyond_tolerance]
+
+
+class CategoryTotals:
+    """The combined variance of each category, added up line by line as the lines come (in
+    the report's order), keeping the lines themselves only if asked to."""
+
+    def __init__(self, tolerance_percent: Decimal, *, keep_lines: bool):
+        self.tolerance_percent = tolerance_percent
+        self.keep_lines = keep_lines
+        self._categories: dict[int, VarianceCategory] = {}
+        self._sums: dict[int, list[Decimal]] = {}
+
+    def add(self, line: VarianceLine) -> None:
+        variance = line.variance
+        sums = self._sums.get(line.category_id)
+        if sums is None:
+            sums = self._sums[line.category_id] = [calculations.ZERO] * 4
+            self._categories[line.category_id] = VarianceCategory(
+                name=line.category,
+                kind=line.kind,
+                is_income=line.is_income,
+                lines=[],
+                variance=variance,
+            )
+        sums[0] += variance.annual_budget
+        sums[1] += variance.budget_to_date
+        sums[2] += variance.actual_to_date
+        sums[3] += variance.forecast_outturn
+        if self.keep_lines:
+            self._categories[line.category_id].lines.append(line)
+
+    def categories(self) -> list[VarianceCategory]:
+        """Each category with its combined variance (the sums of its lines', percentages and
+        tolerance worked out from those sums, as calculations.combined_variance does)."""
+        for category_id, category in self._categories.items():
+            category.variance = calculations.variance_of_sums(
+                *self._sums[category_id], self.tolerance_percent
+            )
+        return list(self._categories.values())
+
+    def total(self) -> calculations.Variance:
+        return calculations.combined_variance(
+            (category.variance for category in self.categories()), self.tolerance_percent
+        )
+
+
+class UnknownMonth(ValueError):
+    """A month asked for that is not a month of the plan year."""
+
+
+def parse_report_month(text: str | None, plan_year: PlanYear) -> datetime.date | None:
+    """The month of `?month=2016-09` (the first of September 2016); None for no month; an
+    UnknownMonth for text that is not a month of the plan year."""
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    try:
+        month = datetime.date(int(match[1]), int(match[2]), 1)
+    except (TypeError, ValueError) as error:
+        raise UnknownMonth(f"{text!r} is not a month written like 2016-09.") from error
+    if month not in plan_year.months():
+        raise UnknownMonth(f"{month:%B %Y} is not a month of {plan_year.year}.")
+    return month
+
+
+def line_order(prefix: str = "") -> list:
+    """The report's order of lines: programme delivery categories, then admin, then income;
+    by category name; within a category by position."""
+    return [
+        f"{prefix}category__is_income",
+        Case(When(**{f"{prefix}category__kind": PROGRAMME}, then=Value(0)), default=Value(1)),
+        f"{prefix}category__name",
+        f"{prefix}category_id",
+        f"{prefix}position",
+        f"{prefix}id",
+    ]
+
+
+LINE_FIELDS = (
+    "id",
+    "category_id",
+    "category__name",
+    "category__kind",
+    "category__is_income",
+    "project_id",
+    "project__title",
+    "amount",
+    "description",
+)
+
+
+def variance_stream(*, plan_year: PlanYear, month: datetime.date | None = None) -> VarianceStream:
+    """The variance of the plan year's budget as at `month` (by default the latest month with
+    actuals, else the first month of the year), its lines to be read one at a time. Raises
+    Budget.DoesNotExist when the year has no budget. Seven queries however many lines and
+    months; the monthly figures are read in chunks as the lines are."""
+    budget = Budget.objects.fetch_mode(models.FETCH_RAISE).get(plan_year=plan_year)
+    figures = MonthlyFigure.objects.filter(line__budget=budget)
+    months_with_actuals = list(
+        figures.filter(actual__isnull=False)
+        .order_by("month")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    months = plan_year.months()
+    if month is None:
+        month = months_with_actuals[-1] if months_with_actuals else months[0]
+    owners: dict[int, str] = {}
+    titles: dict[str, str] = {}
+    for project_id, title in (
+        Project.owners.through.objects.filter(project__budget_lines__budget=budget)
+        .order_by("project_id", "role__title")
+        .values_list("project_id", "role__title")
+        .distinct()
+    ):
+        # One string per owner, however many projects they own; several owners joined by "and".
+        title = titles.setdefault(title, title)
+        owners[project_id] = f"{owners[project_id]} and {title}" if project_id in owners else title
+    # Both the lines and their monthly figures are read in chunks, side by side.
+    lines = (
+        BudgetLine.objects.filter(budget=budget)
+        .order_by(*line_order())
+        .values_list(*LINE_FIELDS)
+        .iterator(chunk_size=2000)
+    )
+    ordered_figures = (
+        figures.order_by(*line_order("line__"), "month")
+        .values_list("line_id", "month", "actual", "forecast", "profile")
+        .iterator(chunk_size=2000)
+    )
+    return VarianceStream(
+        plan_year=plan_year,
+        budget=budget,
+        month=month,
+        months=months,
+        months_with_actuals=months_with_actuals,
+        grant_total=calculations.total(
+            GrantInAid.objects.filter(plan_year=plan_year).values_list("amount", flat=True)
+        ),
+        has_illustrative_figures=figures.filter(is_illustrative=True).exists(),
+        lines=variance_lines(
+            lines=lines,
+            owners=owners,
+            figures=ordered_figures,
+            months=months,
+            months_elapsed=months.index(month) + 1,
+            tolerance_percent=budget.variance_tolerance_percent,
+        ),
+    )
+
+
+def variance_lines(
+    *, lines, owners, figures, months, months_elapsed, tolerance_percent
+) -> Iterator[VarianceLine]:
+    """Each line's variance, from the lines (LINE_FIELDS tuples) and their monthly figures
+    ((line id, month, actual, forecast, profile), in the same order of lines), read together."""
+    position = {first_day: index for index, first_day in enumerate(months)}
+    figures = iter(figures)
+    pending = next(figures, None)
+    done = set()
+    for (
+        line_id,
+        category_id,
+        category,
+        kind,
+        is_income,
+        project_id,
+        project,
+        amount,
+        description,
+    ) in lines:
+        actuals = [None] * len(months)
+        forecasts = [None] * len(months)
+        profile = [None] * len(months)
+        while pending is not None and pending[0] == line_id:
+            _line_id, first_day, actual, forecast, month_profile = pending
+            index = position[first_day]
+            actuals[index], forecasts[index], profile[index] = actual, forecast, month_profile
+            pending = next(figures, None)
+        if pending is not None and pending[0] in done:
+            raise RuntimeError("Monthly figures were not read in the order of their lines.")
+        done.add(line_id)
+        yield VarianceLine(
+            line_id=line_id,
+            category_id=category_id,
+            category=category,
+            kind=kind,
+            is_income=is_income,
+            project=project or "",
+            owners=owners.get(project_id, "") if project_id else "",
+            description=description,
+            variance=calculations.line_variance(
+                annual=amount,
+                profile=profile,
+                actuals=actuals,
+                forecasts=forecasts,
+                months_elapsed=months_elapsed,
+                tolerance_percent=tolerance_percent,
+            ),
+            actuals=actuals,
+            forecasts=forecasts,
+        )
+    if pending is not None:
+        raise RuntimeError("Monthly figures were not read in the order of their lines.")
+
+
+def variance_report(*, plan_year: PlanYear, month: datetime.date | None = None) -> VarianceReport:
+    """The variance report of the plan year's budget as at `month`, every line held (for the
+    page): see variance_stream."""
+    return report_from_stream(variance_stream(plan_year=plan_year, month=month))
+
+
+def heading_of(stream: VarianceHeading) -> dict:
+    return {
+        "plan_year": stream.plan_year,
+        "budget": stream.budget,
+        "month": stream.month,
+        "months": stream.months,
+        "months_with_actuals": stream.months_with_actuals,
+        "grant_total": stream.grant_total,
+        "has_illustrative_figures": stream.has_illustrative_figures,
+    }
+
+
+def report_from_stream(stream: VarianceStream) -> VarianceReport:
+    totals = CategoryTotals(stream.tolerance_percent, keep_lines=True)
+    for line in stream.lines:
+        totals.add(line)
+    categories = totals.categories()
+    total = totals.total()
+    return VarianceReport(
+        **heading_of(stream),
+        categories=categories,
+        total=total,
+        split=programme_split(categories, total.annual_budget, stream.grant_total),
+    )
+
+
+def programme_split(
+    categories: list[VarianceCategory], lines_total: Decimal, grant_total: Decimal
+) -> ProgrammeSplit:
+    """Programme delivery against admin and running costs (income left out of both)."""
+    programme = [c.variance for c in categories if not c.is_income and c.kind == PROGRAMME]
+    admin = [c.variance for c in categories if not c.is_income and c.kind != PROGRAMME]
+    not_itemised = calculations.not_itemised(lines_total, grant_total)
+    return ProgrammeSplit(
+        programme_budget=calculations.total(part.annual_budget for part in programme),
+        admin_budget=calculations.total(part.annual_budget for part in admin) + not_itemised,
+        not_itemised=not_itemised,
+        programme_spend=calculations.total(part.actual_to_date for part in programme),
+        admin_spend=calculations.total(part.actual_to_date for part in admin),
     )

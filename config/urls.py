@@ -20,6 +20,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("plans/", include("kpis.urls")),
     path("plans/", include("plans.risk_urls")),
+    path("plans/", include("budgets.urls")),
     # One sign-in page for everyone: the admin's own is replaced by the application's, keeping
     # the page to return to (?next=...).
     path(

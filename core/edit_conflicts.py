@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from core import history
-
 from core.forms import AdminFormFieldsMixin
 
 FINGERPRINT_FIELD = "record_version"

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from budgets.templatetags import money
 from budgets.templatetags.money import as_printed
 
 
@@ -18,3 +19,16 @@ from budgets.templatetags.money import as_printed
 )
 def test_amounts_are_shown_as_the_document_prints_them(amount, unit, printed):
     assert as_printed(amount, unit) == printed
+
+
+@pytest.mark.parametrize(
+    ("percent", "shown"),
+    [
+        (Decimal("7.5"), "7.5%"),
+        (Decimal("-0.7"), "(0.7%)"),
+        (Decimal("13"), "13.0%"),
+        (None, "\N{EN DASH}"),
+    ],
+)
+def test_a_variance_percentage_is_shown_like_the_amounts(percent, shown):
+    assert money.variance_percent(percent) == shown

@@ -1,0 +1,291 @@
+"""Budget pages: the variance report, the workbook and csv, the monthly actuals import and
+rolling a budget forward."""
+
+import csv
+import io
+import tempfile
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from budgets import exports, selectors, services
+from budgets.forms import ConfirmImportForm, MonthlyFiguresUploadForm
+from budgets.models import Budget
+from core.admin import NO_PREVIEW, read_upload, upload_limits
+from core.models import ImportPreview
+from core.permissions import may_change_in_year
+from core.spreadsheets import UnreadableSheet, read_sheet
+from plans.models import PlanYear
+
+IMPORT_PERMISSIONS = ("budgets.add_monthlyfigure", "budgets.change_monthlyfigure")
+ROLL_FORWARD_PERMISSIONS = ("budgets.add_budget", "budgets.add_budgetline")
+# Rows of a good sheet the preview lists (every problem of a bad one is listed).
+PREVIEW_ROWS = 500
+
+
+def _budget(year) -> Budget:
+    return get_object_or_404(Budget.objects.select_related("plan_year"), plan_year__year=year)
+
+
+def may_import(user, plan_year: PlanYear) -> bool:
+    """Corporate services and administrators, into an open year (administrators into any)."""
+    return user.has_perms(IMPORT_PERMISSIONS) and may_change_in_year(user, plan_year, "")
+
+
+def may_roll_forward(user) -> bool:
+    return user.has_perms(ROLL_FORWARD_PERMISSIONS)
+
+
+def _report(request, year, plan_year=None, *, stream=False):
+    # Every signed-in person reads the budget, as on the plan overview.
+    plan_year = plan_year or get_object_or_404(PlanYear, year=year)
+    try:
+        month = selectors.parse_report_month(request.GET.get("month"), plan_year)
+        read = selectors.variance_stream if stream else selectors.variance_report
+        return read(plan_year=plan_year, month=month)
+    except selectors.UnknownMonth as error:
+        raise Http404(str(error)) from error
+    except Budget.DoesNotExist as error:
+        raise Http404(f"{year} has no budget.") from error
+
+
+@require_safe
+def variance(request, year):
+    plan_year = get_object_or_404(PlanYear, year=year)
+    if not Budget.objects.filter(plan_year=plan_year).exists():
+        # The header links to the current plan year's page, which may have no budget yet.
+        return render(request, "budgets/no_budget.html", {"plan_year": plan_year})
+    report = _report(request, year, plan_year)
+    return render(
+        request,
+        "budgets/variance.html",
+        {
+            "report": report,
+            "plan_year": report.plan_year,
+            "may_import": may_import(request.user, report.plan_year),
+            "may_roll_forward": may_roll_forward(request.user),
+        },
+    )
+
+
+@require_safe
+def workbook(request, year):
+    report = _report(request, year, stream=True)
+    # Written to an anonymous temporary file (gone once closed) and sent from it in chunks, so
+    # a large workbook is never held in memory whole.
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    try:
+        exports.write_workbook(report, output)
+    except BaseException:
+        output.close()
+        raise
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"budget-{year}-{report.month:%Y-%m}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@require_safe
+def lines_csv(request, year):
+    report = _report(request, year, stream=True)
+    # A byte order mark, so spreadsheet programs read the file as UTF-8 (the £ in the headers).
+    response = HttpResponse("\ufeff" + exports.lines_csv(report), content_type="text/csv")
+    name = f"budget-lines-{year}-{report.month:%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _preview_model(budget: Budget) -> str:
+    # The preview is for this year's budget: confirming it at another year's address finds none.
+    return f"budgets.monthlyfigure:{budget.plan_year.year}"
+
+
+def _import_page(request, budget, form, *, plan=None, confirm_form=None, file_error=None):
+    problems = plan.problems if plan is not None else []
+    if file_error is None and form.errors.get("file"):
+        file_error = form.errors["file"][0]
+    return render(
+        request,
+        "budgets/import.html",
+        {
+            "budget": budget,
+            "plan_year": budget.plan_year,
+            "form": form,
+            "plan": plan,
+            "problems": problems,
+            "preview_rows": plan.rows[:PREVIEW_ROWS] if plan is not None else [],
+            "confirm_form": confirm_form,
+            "file_error": file_error,
+            "columns": [(name, services.COLUMN_HELP[name]) for name in services.COLUMNS],
+            "max_upload_mb": upload_limits()[0] // 1_000_000,
+            "max_rows": upload_limits()[2],
+        },
+    )
+
+
+def _check_import(request, year) -> Budget:
+    budget = _budget(year)
+    if not may_import(request.user, budget.plan_year):
+        raise PermissionDenied
+    return budget
+
+
+def import_upload(request, year):
+    """The upload form and, once a file is sent, its dry run: what each row will do, or every
+    problem with it. A sheet without problems is kept (core.ImportPreview) for the confirm."""
+    budget = _check_import(request, year)
+    if request.method != "POST":
+        return _import_page(request, budget, MonthlyFiguresUploadForm())
+    form = MonthlyFiguresUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, budget, form)
+    upload = form.cleaned_data["file"]
+    try:
+        data, sheet = read_upload(upload)
+    except UnreadableSheet as error:
+        form.add_error("file", str(error))
+        return _import_page(request, budget, form)
+    plan = services.monthly_figures_plan(budget=budget, dataset=sheet.dataset)
+    if not plan.is_valid:
+        form.add_error(
+            "file",
+            f"The file has {len(plan.problems)} problem{'s' if len(plan.problems) != 1 else ''}"
+            ", listed below. Nothing was imported. Correct the file and upload it again.",
+        )
+        return _import_page(request, budget, form, plan=plan)
+    ImportPreview.objects.expired().delete()
+    preview = ImportPreview.objects.create(
+        user=request.user,
+        model=_preview_model(budget),
+        file_name=upload.name[:255],
+        file_format=sheet.file_format,
+        data=data,
+    )
+    return _import_page(
+        request,
+        budget,
+        MonthlyFiguresUploadForm(),
+        plan=plan,
+        confirm_form=ConfirmImportForm(initial={"preview_key": preview.key}),
+    )
+
+
+@require_POST
+def import_confirm(request, year):
+    """Apply a previewed sheet, once: the preview is found by its key with the user and the
+    budget, claimed by deleting it, and the sheet is checked again against the budget as it
+    now is."""
+    budget = _check_import(request, year)
+    form = ConfirmImportForm(request.POST)
+    preview = None
+    if form.is_valid():
+        preview = ImportPreview.objects.filter(
+            key=form.cleaned_data["preview_key"], user=request.user, model=_preview_model(budget)
+        ).first()
+    if preview is None or not ImportPreview.objects.filter(pk=preview.pk).delete()[0]:
+        messages.error(request, NO_PREVIEW)
+        return redirect("budgets:import", year=year)
+    if preview.is_expired():
+        messages.error(
+            request,
+            "This preview has expired, so nothing was imported. Upload the file again to see a "
+            "new preview.",
+        )
+        return redirect("budgets:import", year=year)
+    _max_bytes, max_unpacked_bytes, max_rows = upload_limits()
+    try:
+        sheet = read_sheet(
+            bytes(preview.data),
+            max_rows=max_rows,
+            max_unpacked_bytes=max_unpacked_bytes,
+            file_format=preview.file_format,
+        )
+        outcome = services.monthly_figures_import(
+            budget=budget, dataset=sheet.dataset, user=request.user
+        )
+    except services.ImportRefused as refused:
+        return _import_page(
+            request,
+            budget,
+            MonthlyFiguresUploadForm(),
+            plan=refused.plan,
+            file_error=(
+                "The budget has changed since the preview, and the file now has problems, "
+                "listed below. Nothing was imported. Correct the file and upload it again."
+            ),
+        )
+    except UnreadableSheet as error:
+        return _import_page(
+            request, budget, MonthlyFiguresUploadForm(), file_error=f"Nothing was imported. {error}"
+        )
+    messages.success(request, _outcome_message(outcome, preview.file_name))
+    last = outcome.months[-1]
+    return redirect(f"{reverse('budgets:variance', args=[year])}?month={last:%Y-%m}")
+
+
+def _outcome_message(outcome: services.ImportOutcome, file_name: str) -> str:
+    months = ", ".join(services.month_label(month) for month in outcome.months)
+    text = (
+        f"Imported {file_name}: figures for {months}. {outcome.added} added, "
+        f"{outcome.replaced} replaced."
+    )
+    for replaced in outcome.replaced_months:
+        text += (
+            f" {services.month_label(replaced.month)}'s earlier figures "
+            f"({replaced.lines_with_figures} line{'s' if replaced.lines_with_figures != 1 else ''})"
+            " were replaced by this file's"
+            + (
+                f"; {replaced.lines_cleared} not in the file were cleared."
+                if replaced.lines_cleared
+                else "."
+            )
+        )
+    return text
+
+
+@require_safe
+def import_template(request, year):
+    """A CSV template: the header row, then each line of the budget for the year's first month
+    with its amounts to fill in."""
+    budget = _check_import(request, year)
+    output = io.StringIO()
+    csv.writer(output).writerows(
+        services.template_rows(budget=budget, month=budget.plan_year.months()[0])
+    )
+    response = HttpResponse("\ufeff" + output.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="monthly-actuals-template-{year}.csv"'
+    return response
+
+
+@require_POST
+def roll_forward(request, year):
+    budget = _budget(year)
+    if not may_roll_forward(request.user):
+        raise PermissionDenied
+    try:
+        result = services.budget_roll_forward(budget=budget, user=request.user)
+    except services.CannotRollForward as error:
+        messages.error(request, f"The budget was not rolled forward: {error}")
+        return redirect("budgets:variance", year=year)
+    next_year = result.budget.plan_year.year
+    text = (
+        f"The {year} budget was rolled forward to {next_year} as a draft: "
+        f"{result.lines} line{'s' if result.lines != 1 else ''}, without actuals."
+    )
+    if result.created_plan_year:
+        text += f" {next_year} was created as a draft plan year."
+    if result.left_behind:
+        text += (
+            f" Lines for projects {next_year} does not have were not carried forward: "
+            + "; ".join(result.left_behind)
+            + "."
+        )
+    messages.success(request, text)
+    return redirect("budgets:variance", year=next_year)

@@ -1,0 +1,345 @@
+"""The variance page, the budget workbook and the csv of the lines: one report, the same figures
+to the penny, and a number of queries that does not grow with the lines or months."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from budgets import choices, exports
+from budgets.models import Budget, BudgetLine, MonthlyFigure
+from tests.budgets.conftest import APRIL, MAY
+from tests.budgets.factories import BudgetCategoryFactory, BudgetLineFactory, GrantInAidFactory
+from tests.plans.factories import PlanYearFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+VARIANCE_URL = reverse("budgets:variance", args=["2016-17"])
+WORKBOOK_URL = reverse("budgets:workbook", args=["2016-17"])
+CSV_URL = reverse("budgets:lines-csv", args=["2016-17"])
+
+
+def line(budget, name, project=None):
+    lines = BudgetLine.objects.filter(budget=budget, category__name=name)
+    return lines.get(project__title=project) if project else lines.get(project=None)
+
+
+@pytest.fixture
+def actuals(budget):
+    """April and May actuals; Pay overspent beyond the 5% tolerance, income short."""
+    pay = line(budget, "Pay")
+    takeover = line(budget, "Project costs", "Takeover Day")
+    income = line(budget, "Income")
+    for month, pay_actual in ((APRIL, "100000"), (MAY, "115000.55")):
+        MonthlyFigure.objects.create(line=pay, month=month, actual=Decimal(pay_actual))
+        MonthlyFigure.objects.create(line=takeover, month=month, actual=Decimal("5000"))
+        MonthlyFigure.objects.create(line=income, month=month, actual=Decimal("-500"))
+    MonthlyFigure.objects.create(
+        line=pay, month=datetime.date(2016, 6, 1), forecast=Decimal("130000")
+    )
+    return budget
+
+
+def test_the_page_defaults_to_the_latest_month_with_actuals(director_client, actuals):
+    report = director_client.get(VARIANCE_URL).context["report"]
+    assert report.month == MAY
+    assert report.months_elapsed == 2
+
+
+def test_the_figures_of_each_line_and_the_totals_worked_by_hand(director_client, actuals):
+    report = director_client.get(VARIANCE_URL).context["report"]
+    pay = report.categories[1].lines[0]
+    assert pay.name == "Pay"
+    # 1,200,000 a year: 100,000 a month; to May 200,000; spent 215,000.55.
+    assert pay.variance.budget_to_date == Decimal("200000.00")
+    assert pay.variance.actual_to_date == Decimal("215000.55")
+    assert pay.variance.variance == Decimal("15000.55")
+    assert pay.variance.variance_percent == Decimal("7.5")
+    assert pay.variance.beyond_tolerance == "over"
+    # June forecast 130,000, then nine months at budget: 215,000.55 + 130,000 + 900,000.
+    assert pay.variance.forecast_outturn == Decimal("1245000.55")
+    # Project costs come first (programme delivery), then Pay, then income.
+    assert [category.name for category in report.categories] == [
+        "Project costs",
+        "Pay",
+        "Income",
+    ]
+    total = report.total
+    assert total.annual_budget == Decimal("1272000")
+    # Budget to date: 200,000 + 10,000 + 4,000 - 2,000.
+    assert total.budget_to_date == Decimal("212000.00")
+    assert total.actual_to_date == Decimal("215000.55") + Decimal("10000") - Decimal("1000")
+    income = report.categories[2]
+    assert income.variance.variance == Decimal("1000.00")  # 1,000 less income than 2,000
+    assert income.variance.beyond_tolerance == "over"
+
+
+def test_the_page_shows_amounts_in_the_printed_unit_income_in_brackets_and_status_in_words(
+    director_client, actuals
+):
+    page = director_client.get(VARIANCE_URL).text
+    assert "In pounds (£). Income is shown in brackets." in page
+    assert "£215,000.55" in page
+    assert "(£12,000)" in page  # the income line's annual budget
+    assert "Overspent" in page
+    assert "Income below budget" in page
+    assert "Pay: overspent by £15,000.55 (7.5% of the budget to date)" in page
+    assert "Within tolerance" in page
+
+
+def test_a_thousands_budget_is_shown_in_thousands_and_says_so(director_client, actuals):
+    Budget.objects.update(presentation_unit=choices.PresentationUnit.THOUSANDS)
+    page = director_client.get(VARIANCE_URL).text
+    assert "In thousands of pounds (£'000), as the budget is printed." in page
+    assert "Annual budget (£&#x27;000)" in page
+    assert ">1,200<" in page
+    assert ">(12)<" in page
+
+
+def test_a_month_can_be_chosen_and_a_month_outside_the_year_is_not_found(director_client, actuals):
+    report = director_client.get(VARIANCE_URL, {"month": "2016-04"}).context["report"]
+    assert report.total.actual_to_date == Decimal("104500")
+    assert director_client.get(VARIANCE_URL, {"month": "2017-04"}).status_code == 404
+    assert director_client.get(VARIANCE_URL, {"month": "April"}).status_code == 404
+
+
+def test_a_monthly_profile_replaces_the_even_spread(director_client, actuals):
+    pay = line(actuals, "Pay")
+    MonthlyFigure.objects.filter(line=pay, month=APRIL).update(profile=Decimal("150000"))
+    MonthlyFigure.objects.filter(line=pay, month=MAY).update(profile=Decimal("90000"))
+    report = director_client.get(VARIANCE_URL).context["report"]
+    assert report.categories[1].lines[0].variance.budget_to_date == Decimal("240000")
+    assert report.categories[1].lines[0].variance.beyond_tolerance == "under"
+
+
+def test_the_tolerance_is_set_per_plan_year(director_client, actuals):
+    Budget.objects.update(variance_tolerance_percent=Decimal("10"))
+    report = director_client.get(VARIANCE_URL).context["report"]
+    assert report.categories[1].lines[0].variance.beyond_tolerance is None
+    assert "10% of the budget profiled to date" in director_client.get(VARIANCE_URL).text
+
+
+def test_programme_delivery_against_admin_counts_unitemised_grant_as_admin(
+    director_client, actuals
+):
+    GrantInAidFactory(plan_year=actuals.plan_year, amount=Decimal("1300000"))
+    split = director_client.get(VARIANCE_URL).context["report"].split
+    assert split.programme_budget == Decimal("84000")
+    # Pay 1,200,000 and the 28,000 of grant the lines (1,272,000 net) do not itemise.
+    assert split.admin_budget == Decimal("1228000")
+    assert split.programme_share_of_budget == Decimal("6.4")  # 84,000 of 1,312,000
+    assert split.programme_spend == Decimal("10000")
+    assert split.admin_spend == Decimal("215000.55")
+    assert split.programme_share_of_spend == Decimal("4.4")
+
+
+def test_a_year_without_a_budget_says_so(director_client, db):
+    PlanYearFactory(year="2017-18")
+    response = director_client.get(reverse("budgets:variance", args=["2017-18"]))
+    assert "2017-18 has no budget yet." in response.text
+    assert director_client.get(reverse("budgets:workbook", args=["2017-18"])).status_code == 404
+
+
+def _grow(budget, lines, months):
+    """Add `lines` project lines, each with figures for the first `months` months."""
+    category = BudgetCategoryFactory(
+        name="Project costs", kind=choices.CategoryKind.PROGRAMME_DELIVERY
+    )
+    owners = list(budget.plan_year.projects.first().owners.all())
+    for number in range(lines):
+        project = ProjectFactory(plan_year=budget.plan_year, title=f"Extra project {number}")
+        project.owners.set(owners)
+        extra = BudgetLineFactory(
+            budget=budget, category=category, project=project, amount=Decimal(1200)
+        )
+        for month in budget.plan_year.months()[:months]:
+            MonthlyFigure.objects.create(line=extra, month=month, actual=Decimal(90))
+
+
+@pytest.mark.parametrize("url", [VARIANCE_URL, WORKBOOK_URL, CSV_URL])
+def test_the_queries_do_not_grow_with_the_lines_or_months(director_client, actuals, url):
+    director_client.get(url)  # the session and permissions, once
+    with CaptureQueriesContext(connection) as small:
+        assert director_client.get(url).status_code == 200
+    _grow(actuals, lines=6, months=5)
+    with CaptureQueriesContext(connection) as large:
+        assert director_client.get(url).status_code == 200
+    assert len(large) == len(small), [query["sql"] for query in large]
+
+
+# -- The workbook -------------------------------------------------------------------------------
+
+
+def open_workbook(response):
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_workbook_has_its_sheets_title_plan_year_and_as_at_month(director_client, actuals):
+    response = director_client.get(WORKBOOK_URL)
+    assert response["Content-Disposition"] == 'attachment; filename="budget-2016-17-2016-05.xlsx"'
+    book = open_workbook(response)
+    assert book.sheetnames == ["Summary", "Lines", "Monthly", "Projects"]
+    summary = book["Summary"]
+    assert summary["A1"].value == "Budget 2016-17: Business Plan 2016-17"
+    assert (summary["A2"].value, summary["B2"].value) == ("Plan year", "2016-17")
+    assert (summary["A3"].value, summary["B3"].value) == ("As at", "End of May 2016 (2 months)")
+    assert summary.freeze_panes == "A7"
+    assert summary.column_dimensions["A"].width > 20
+
+
+def rows_below_header(sheet, header_row=6):
+    return [[cell.value for cell in row] for row in sheet.iter_rows(min_row=header_row + 1) if row]
+
+
+def test_the_summary_totals_match_the_page_to_the_penny_without_recalculation(
+    director_client, actuals
+):
+    report = director_client.get(VARIANCE_URL).context["report"]
+    summary = open_workbook(director_client.get(WORKBOOK_URL))["Summary"]
+    header = [cell.value for cell in summary[6]]
+    assert header[:4] == [
+        "Category",
+        "Programme delivery or admin",
+        "Annual budget",
+        "Budget to date",
+    ]
+    rows = rows_below_header(summary)
+    assert [row[0] for row in rows[:4]] == ["Project costs", "Pay", "Income", "Total"]
+    total = rows[3]
+    # Values, not formulas: right when opened without recalculation.
+    assert Decimal(str(total[2])) == report.total.annual_budget
+    assert Decimal(str(total[3])) == report.total.budget_to_date
+    assert Decimal(str(total[4])) == report.total.actual_to_date
+    assert Decimal(str(total[5])) == report.total.variance
+    assert Decimal(str(total[7])) == report.total.forecast_outturn
+    assert Decimal(str(total[8])) == report.total.full_year_variance
+    pay = rows[1]
+    assert Decimal(str(pay[4])) == Decimal("215000.55")
+    assert pay[6] == pytest.approx(0.075)
+    assert pay[9] == "Overspent"
+    assert rows[2][9] == "Income below budget"
+
+
+def test_the_workbook_formats_pounds_with_negatives_in_brackets(director_client, actuals):
+    summary = open_workbook(director_client.get(WORKBOOK_URL))["Summary"]
+    income_budget = summary["C9"]
+    assert income_budget.value == -12000
+    assert income_budget.number_format == exports.MONEY_FORMAT
+    assert "(£" in income_budget.number_format
+    assert summary["G8"].number_format == exports.PERCENT_FORMAT
+    assert summary["C10"].font.bold  # the totals row
+
+
+def test_the_lines_monthly_and_projects_sheets(director_client, actuals):
+    book = open_workbook(director_client.get(WORKBOOK_URL))
+    lines = rows_below_header(book["Lines"])
+    assert [row[0] for row in lines] == [
+        "Project costs",
+        "Project costs",
+        "Pay",
+        "Income",
+        "Total",
+    ]
+    monthly = book["Monthly"]
+    assert [cell.value for cell in monthly[6]][:6] == [
+        "Category",
+        "Project",
+        "Apr 2016 actual",
+        "Apr 2016 forecast",
+        "May 2016 actual",
+        "May 2016 forecast",
+    ]
+    assert monthly.max_column == 2 + 24
+    pay = rows_below_header(monthly)[2]
+    assert pay[:7] == ["Pay", None, 100000, None, pytest.approx(115000.55), None, None]
+    assert pay[7] == 130000  # June forecast
+    total = rows_below_header(monthly)[-1]
+    assert total[0] == "Total"
+    assert total[2] == 100000 + 5000 - 500
+    projects = rows_below_header(book["Projects"])
+    assert projects[0][:4] == ["Takeover Day", "Director of Policy", "Project costs", 60000]
+    assert projects[-1][0] == "Total"
+    assert projects[-1][3] == 84000
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(director_client, actuals):
+    book = open_workbook(director_client.get(WORKBOOK_URL))
+    cell = next(
+        row[1]
+        for row in book["Lines"].iter_rows(min_row=7)
+        if row[1].value and row[1].value.startswith("=")
+    )
+    assert cell.value == "=Growing Up Digital"
+    assert cell.data_type == "s"
+    assert cell.quotePrefix
+    assert book["Projects"]["A8"].data_type == "s"
+
+
+def test_the_csv_of_the_lines_is_formula_safe_and_matches_the_page(director_client, actuals):
+    response = director_client.get(CSV_URL)
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("category,project,kind,description,annual_budget,budget_to_date")
+    assert "Project costs,'=Growing Up Digital,Programme delivery" in lines[2]
+    assert lines[3].startswith(
+        "Pay,,Admin / running costs,,1200000.00,200000.00,215000.55,15000.55,7.5"
+    )
+
+
+def test_everyone_signed_in_reads_the_budget_as_on_the_plan_overview(signed_in_client, actuals):
+    assert signed_in_client.get(VARIANCE_URL).status_code == 200
+    assert signed_in_client.get(WORKBOOK_URL).status_code == 200
+    assert f'href="{VARIANCE_URL}">Budget</a>' in signed_in_client.get("/").text
+
+
+def test_the_header_and_the_overview_link_to_the_variance_page_and_workbook(
+    director_client, actuals
+):
+    overview = director_client.get(reverse("plan-overview", args=["2016-17"])).text
+    assert f'href="{VARIANCE_URL}"' in overview
+    assert f'href="{WORKBOOK_URL}"' in overview
+
+
+# -- Roll forward ------------------------------------------------------------------------------
+
+
+def test_rolling_forward_copies_categories_and_lines_without_actuals_as_a_draft(
+    finance_client, actuals
+):
+    ProjectFactory(plan_year__year="2017-18", title="Takeover Day")
+    response = finance_client.post(reverse("budgets:roll-forward", args=["2016-17"]))
+    assert response.status_code == 302
+    draft = Budget.objects.get(plan_year__year="2017-18")
+    assert draft.is_draft
+    assert sorted(
+        (line.category.name, line.project.title if line.project else "", line.amount)
+        for line in draft.lines.all()
+    ) == [
+        ("Income", "", Decimal("-12000.00")),
+        ("Pay", "", Decimal("1200000.00")),
+        ("Project costs", "Takeover Day", Decimal("60000.00")),
+    ]
+    assert not MonthlyFigure.objects.filter(line__budget=draft).exists()
+    page = finance_client.get(response.url).text
+    assert "rolled forward to 2017-18 as a draft: 3 lines, without actuals." in page
+    assert "were not carried forward: Project costs: =Growing Up Digital." in page
+    again = finance_client.post(reverse("budgets:roll-forward", args=["2016-17"]))
+    assert "2017-18 already has a budget." in finance_client.get(again.url).text
+
+
+def test_rolling_forward_creates_the_next_plan_year_as_a_draft_when_there_is_none(
+    finance_client, actuals
+):
+    finance_client.post(reverse("budgets:roll-forward", args=["2016-17"]))
+    draft = Budget.objects.get(plan_year__year="2017-18")
+    assert draft.plan_year.status == "draft"
+    assert draft.lines.count() == 2
+
+
+def test_directors_cannot_roll_a_budget_forward(director_client, actuals):
+    response = director_client.post(reverse("budgets:roll-forward", args=["2016-17"]))
+    assert response.status_code == 403
