@@ -29,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_YEAR = "2012-13"
+BUDGET_YEAR = "2016-17"
 REQUEST_TIMEOUT_SECONDS = 30
 START_TIMEOUT_SECONDS = 60
 
@@ -190,8 +191,19 @@ def smoke(folder: Path):
         indicator = browser.get_ok(
             first_link(overview, rf"/plans/{PLAN_YEAR}/indicators/[^\"/]+/", "indicator")
         )
+        # Each role's own pages: staff's My work, the directors' dashboard and risk register,
+        # corporate services' budget variance page and workbook (2016-17 has monthly actuals).
+        my_work = browser.get_ok("/my-work/")
+        dashboard = browser.get_ok(f"/plans/{PLAN_YEAR}/indicators/")
+        browser.get_ok(f"/plans/{PLAN_YEAR}/indicators.xlsx")
+        risks = browser.get_ok(f"/plans/{PLAN_YEAR}/risks/")
+        heat_map = browser.get_ok(f"/plans/{PLAN_YEAR}/risks/heat-map/")
+        recommendations = browser.get_ok(f"/plans/{PLAN_YEAR}/recommendations/")
+        budget = browser.get_ok(f"/plans/{BUDGET_YEAR}/budget/")
+        browser.get_ok(f"/plans/{BUDGET_YEAR}/budget/workbook.xlsx")
         admin = browser.get_ok("/admin/")
-        check_static_files(browser, [home, overview, project, indicator, admin])
+        pages = [home, overview, project, indicator, my_work, dashboard, risks, heat_map]
+        check_static_files(browser, [*pages, recommendations, budget, admin])
     except Exception:
         print("-- gunicorn's log:", log_path.read_text(), sep="\n", file=sys.stderr)
         raise
