@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from plans import selectors as plan_selectors
@@ -9,6 +10,50 @@ def organisation(request):
     return {"organisation_name": settings.ORGANISATION_NAME}
 
 
+def _current_plan_year(request):
+    """The current plan year, looked up once per request however many times it is used."""
+    if not hasattr(request, "_current_plan_year"):
+        request._current_plan_year = plan_selectors.current_plan_year()
+    return request._current_plan_year
+
+
 def current_plan_year(request):
     """The plan year the header's links open on, looked up only when a page uses it."""
-    return {"current_plan_year": SimpleLazyObject(plan_selectors.current_plan_year)}
+    return {"current_plan_year": SimpleLazyObject(lambda: _current_plan_year(request))}
+
+
+#: The header section each part of the site belongs to, by URL namespace or name.
+SECTIONS = {"my-work": "my-work", "kpis": "indicators", "budgets": "budget", "risks": "risks"}
+
+
+def _section(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.namespace == "admin":
+        return "admin"
+    return SECTIONS.get(match.namespace) or SECTIONS.get(match.url_name) or "plans"
+
+
+def navigation(request):
+    """The header's links, the one for the part of the site the person is in marked as such
+    (GOV.UK service navigation). Built only when a page shows the header."""
+
+    def items() -> list[dict]:
+        year = _current_plan_year(request)
+        links = [("plans", "Plans", reverse("home")), ("my-work", "My work", reverse("my-work"))]
+        if year is not None:
+            links += [
+                ("indicators", "Indicators", reverse("kpis:dashboard", args=[year.year])),
+                ("budget", "Budget", reverse("budgets:variance", args=[year.year])),
+                ("risks", "Risks", reverse("risks:register", args=[year.year])),
+            ]
+        if request.user.is_staff:
+            links.append(("admin", "Enter and update", reverse("admin:index")))
+        section = _section(request)
+        return [
+            {"label": label, "href": href, "active": key == section, "page": href == request.path}
+            for key, label, href in links
+        ]
+
+    return {"navigation_items": items}

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.organisation",
                 "config.context_processors.current_plan_year",
+                "config.context_processors.navigation",
                 "config.sign_in.session_timeout",
             ],
         },
