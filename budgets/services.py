@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from budgets.models import Budget, BudgetLine, MonthlyFigure
 from core.numbers import MONEY_HINT, UnreadableNumber, format_money, parse_number
-from core.spreadsheets import column_letter, escape_formula, unescape_formula
+from core.spreadsheets import column_letter, escape_formula, sheet_row_numbers, unescape_formula
 from plans import periods
 from plans.choices import PlanStatus
 from plans.models import PlanYear, Project
@@ -211,7 +211,8 @@ def _line_key(category: str, project: str) -> tuple[str, str]:
 
 def monthly_figures_plan(*, budget: Budget, dataset) -> ImportPlan:
     """Read a sheet of monthly actuals and forecasts (a tablib Dataset, header row first)
-    against the budget: every good row's effect, every bad row's problem. Writes nothing."""
+    against the budget: every good row's effect, every bad row's problem, each by its row in
+    the person's sheet. Writes nothing."""
     plan = ImportPlan(budget=budget)
     plan_year = budget.plan_year
     headers = [_shown(header) for header in dataset.headers or []]
@@ -251,7 +252,8 @@ def monthly_figures_plan(*, budget: Budget, dataset) -> ImportPlan:
     categories = {line.category.name.casefold() for line in lines}
     seen: dict[tuple[int, datetime.date], int] = {}
     good = []
-    for number, row in enumerate(dataset, start=2):
+    # Rows by their number in the person's sheet, past any blank rows read_sheet left out.
+    for number, row in zip(sheet_row_numbers(dataset), dataset, strict=True):
         row_ok = True
         category = _shown(cell(row, "category"))
         project = _shown(cell(row, "project"))

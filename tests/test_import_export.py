@@ -152,7 +152,7 @@ def xlsx_sheet(response):
 
 
 def problems(response):
-    """Every problem the preview reports, as (line number, field, message)."""
+    """Every problem the preview reports, as (row number in the sheet, field, message)."""
     result = response.context["result"]
     found = []
     for row in result.invalid_rows:
@@ -488,7 +488,7 @@ def test_an_unknown_indicator_is_refused_and_the_good_row_is_not_saved(admin_cli
 
     assert_refused(preview)
     assert problems(preview) == [
-        (2, "indicator", "No indicator called 'KPI99' in plan year '2010-11'.")
+        (3, "indicator", "No indicator called 'KPI99' in plan year '2010-11'.")
     ]
     assert "No indicator called &#x27;KPI99&#x27; in plan year &#x27;2010-11&#x27;." in text(
         preview
@@ -510,7 +510,7 @@ def test_an_unknown_project_is_refused(admin_client_for, plan):
 
     assert_refused(preview)
     assert problems(preview) == [
-        (2, "project", "No project called 'No such project' in plan year '2010-11'.")
+        (3, "project", "No project called 'No such project' in plan year '2010-11'.")
     ]
     assert Milestone.objects.count() == 0
 
@@ -526,8 +526,9 @@ def test_a_non_number_amount_is_refused_naming_the_line_and_column(admin_client_
     preview = upload(client, BudgetLine, rows)
 
     assert_refused(preview)
-    assert problems(preview) == [(2, "amount", "Enter a number.")]
-    assert "Enter a number." in text(preview)
+    message = "'about 2k' is not a number. Enter an amount in pounds, like £1,473,000 or 1473000."
+    assert problems(preview) == [(3, "amount", message)]
+    assert "about 2k&#x27; is not a number. Enter an amount in pounds" in text(preview)
     assert BudgetLine.objects.count() == 0
 
 
@@ -538,7 +539,7 @@ def test_an_unknown_category_is_refused_naming_the_line_and_column(admin_client_
     preview = upload(client, BudgetLine, rows)
 
     assert_refused(preview)
-    assert problems(preview) == [(1, "category", "No budget category called 'Catering'.")]
+    assert problems(preview) == [(2, "category", "No budget category called 'Catering'.")]
     assert BudgetLine.objects.count() == 0
 
 
@@ -551,7 +552,7 @@ def test_an_invalid_choice_is_refused_naming_the_line_and_column(admin_client_fo
     preview = upload(client, Indicator, [INDICATOR_HEADERS, row])
 
     assert_refused(preview)
-    assert problems(preview) == [(1, "direction", "Value 'sideways' is not a valid choice.")]
+    assert problems(preview) == [(2, "direction", "Value 'sideways' is not a valid choice.")]
     assert "Value &#x27;sideways&#x27; is not a valid choice." in text(preview)
     assert Indicator.objects.count() == before
 
@@ -564,7 +565,7 @@ def test_an_unknown_owner_is_refused_rather_than_dropped(admin_client_for, plan)
     preview = upload(client, Indicator, [INDICATOR_HEADERS, row])
 
     assert_refused(preview)
-    assert problems(preview) == [(1, "owners", "No role called 'Head of Nothing'.")]
+    assert problems(preview) == [(2, "owners", "No role called 'Head of Nothing'.")]
 
 
 def test_a_ratio_measurement_without_its_numerator_is_refused(admin_client_for, plan):
@@ -575,7 +576,7 @@ def test_a_ratio_measurement_without_its_numerator_is_refused(admin_client_for, 
 
     assert_refused(preview)
     assert problems(preview) == [
-        (1, "numerator", "This indicator is a ratio: give a numerator and denominator.")
+        (2, "numerator", "This indicator is a ratio: give a numerator and denominator.")
     ]
     assert "This indicator is a ratio: give a numerator and denominator." in text(preview)
     assert Measurement.objects.count() == 0
@@ -602,7 +603,7 @@ def test_a_sheet_that_went_bad_after_its_preview_saves_nothing_on_confirm(admin_
     page = text(done)
     assert "Import finished" not in page
     assert "Nothing was imported" in page
-    assert "Line 2" in page
+    assert "Row 3" in page
     assert "project" in page
 
 
@@ -1106,7 +1107,7 @@ def test_the_same_record_twice_in_one_sheet_is_refused_naming_both_rows(admin_cl
 
     assert_refused(preview)
     assert problems(preview) == [
-        (3, None, "Rows 1 and 3 are the same milestone. Keep one of them.")
+        (4, None, "Rows 2 and 4 are the same milestone. Keep one of them.")
     ]
     assert Milestone.objects.count() == 1
     existing.refresh_from_db()
@@ -1124,7 +1125,7 @@ def test_a_new_measurement_twice_in_one_sheet_is_refused(admin_client_for, plan)
     preview = upload(client, Measurement, rows)
 
     assert_refused(preview)
-    assert (2, None, "Rows 1 and 2 are the same measurement. Keep one of them.") in problems(
+    assert (3, None, "Rows 2 and 3 are the same measurement. Keep one of them.") in problems(
         preview
     )
     assert Measurement.objects.count() == 0
@@ -1264,7 +1265,7 @@ def test_an_import_refuses_rows_whose_record_changed_since_the_export(admin_clie
     assert_refused(preview)
     assert problems(preview) == [
         (
-            1,
+            2,
             None,
             f"This milestone was changed by Jane Smith on {when.day} {when:%B %Y at %H:%M}, "
             "after this sheet was exported. Export it again to see that change, then make "
