@@ -178,7 +178,8 @@ def read_csv(data, max_rows):
                 if len(row) > MAX_COLUMNS:
                     raise too_many_columns(len(row))
                 dataset.headers = row
-            elif row:
+            elif any(cell != "" for cell in row):
+                # A row of empty cells (",,,,", as Excel saves a blank row) is blank too.
                 if len(row) > dataset.width:
                     raise UnreadableSheet(
                         f"Row {number} has {len(row)} cells but the header row has "
@@ -392,8 +393,12 @@ class DecimalWidget(widgets.DecimalWidget):
                 return Decimal(str(value))
             except ArithmeticError as error:
                 raise ValueError(f"{value!r} is not a number. {self.hint}.") from error
+        text = str(value).strip()
+        # A percent sign is a measure's ("70.9%"), never an amount of money's.
+        if self.hint == MONEY_HINT and "%" in text:
+            raise ValueError(f"{text!r} is not an amount. {self.hint}.")
         try:
-            return parse_number(str(value), hint=self.hint)
+            return parse_number(text, hint=self.hint)
         except UnreadableNumber as error:
             raise ValueError(str(error)) from error
 

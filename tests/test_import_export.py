@@ -30,6 +30,7 @@ from django.utils.html import escape
 from import_export.formats.base_formats import CSV, XLSX
 
 from budgets.models import BudgetLine
+from core.admin import describe_import_problems
 from core.models import ImportPreview
 from kpis import choices as kpi_choices
 from kpis.models import Indicator, Measurement
@@ -530,6 +531,106 @@ def test_a_non_number_amount_is_refused_naming_the_line_and_column(admin_client_
     assert problems(preview) == [(3, "amount", message)]
     assert "about 2k&#x27; is not a number. Enter an amount in pounds" in text(preview)
     assert BudgetLine.objects.count() == 0
+
+
+BUDGET_LINE_HEADERS_IN_WORDS = [
+    "ID",
+    "Plan year",
+    "Category",
+    "Project",
+    "Amount (£)",
+    "Description",
+    "Notes",
+]
+
+
+@pytest.mark.parametrize("format_class", [CSV, XLSX])
+def test_a_bad_row_below_blank_rows_is_named_by_its_row_and_column_in_the_sheet(
+    admin_client_for, plan, format_class
+):
+    client = admin_client_for("Corporate services")
+    rows = [
+        BUDGET_LINE_HEADERS_IN_WORDS,
+        ["", "2010-11", "Pay", "", "1473000", "Staff costs", ""],
+        [],
+        [],
+        [],
+        [],
+        ["", "2010-11", "Governance", "", "about 2k", "", ""],
+    ]
+
+    preview = upload(client, BudgetLine, rows, format_class)
+
+    assert_refused(preview)
+    message = "'about 2k' is not a number. Enter an amount in pounds, like £1,473,000 or 1473000."
+    assert describe_import_problems(preview.context["result"]) == [
+        f'Row 7, column E ("Amount (£)"): {message}'
+    ]
+    assert escape('Row 7, column E ("Amount (£)")') in text(preview)
+    assert BudgetLine.objects.count() == 0
+
+
+@pytest.mark.parametrize("format_class", [CSV, XLSX])
+def test_the_same_record_twice_below_blank_rows_names_both_rows_as_the_sheet_shows_them(
+    admin_client_for, plan, format_class
+):
+    client = admin_client_for("Directors")
+    rows = [
+        MEASUREMENT_HEADERS,
+        [],
+        ["2010-11", "KPI1", "2010-04-01", "4100", "", "", ""],
+        [],
+        ["2010-11", "KPI1", "2010-04-01", "4200", "", "", ""],
+    ]
+
+    preview = upload(client, Measurement, rows, format_class)
+
+    assert (5, None, "Rows 3 and 5 are the same measurement. Keep one of them.") in problems(
+        preview
+    )
+
+
+def test_amounts_are_imported_as_people_write_them_in_a_spreadsheet(admin_client_for, plan):
+    client = admin_client_for("Corporate services")
+    rows = [
+        BUDGET_LINE_HEADERS_IN_WORDS,
+        ["", "2010-11", "Pay", "", "£1,473,000", "Staff costs", ""],
+        ["", "2010-11", "Income", "", "(£93,000)", "Income from the Big Lottery", ""],
+        ["", "2010-11", "Governance", "", "1,250.50", "", ""],
+    ]
+
+    preview = upload(client, BudgetLine, rows, XLSX)
+    assert_preview_only(preview)
+    confirm(client, BudgetLine, preview)
+
+    amounts = {line.category.name: line.amount for line in BudgetLine.objects.all()}
+    assert amounts == {
+        "Pay": Decimal("1473000"),
+        "Income": Decimal("-93000"),
+        "Governance": Decimal("1250.50"),
+    }
+
+
+def test_measurement_values_and_targets_are_imported_as_people_write_them(admin_client_for, plan):
+    client = admin_client_for("Directors")
+    rows = [MEASUREMENT_HEADERS, ["2010-11", "KPI1", "2010-04-01", "4,543", "", "", ""]]
+
+    preview = upload(client, Measurement, rows)
+    assert_preview_only(preview)
+    confirm(client, Measurement, preview)
+
+    assert Measurement.objects.get().value == Decimal("4543")
+
+
+def test_a_measurement_value_that_is_no_number_says_what_to_type(admin_client_for, plan):
+    client = admin_client_for("Directors")
+    rows = [MEASUREMENT_HEADERS, ["2010-11", "KPI1", "2010-04-01", "lots", "", "", ""]]
+
+    preview = upload(client, Measurement, rows)
+
+    assert (2, "value", "'lots' is not a number. Enter a number, like 4,543 or 4543.5.") in (
+        problems(preview)
+    )
 
 
 def test_an_unknown_category_is_refused_naming_the_line_and_column(admin_client_for, plan):

@@ -244,6 +244,81 @@ def test_every_bad_row_of_a_file_is_reported_not_only_the_first(finance_client, 
     ]
 
 
+def workbook_file(rows):
+    """An xlsx upload of rows; an empty row is left blank, as a person leaves one in Excel."""
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output)
+    sheet = book.add_worksheet("Actuals")
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, row)
+    book.close()
+    return SimpleUploadedFile("actuals.xlsx", output.getvalue())
+
+
+BLANK_ROWS_BEFORE_A_BAD_ROW = [
+    ["category", "project", "month", "actual", "forecast"],
+    ["Pay", "", "2016-04", "98000", ""],
+    [],
+    [],
+    ["", "", "", "", ""],
+    [],
+    ["Income", "", "2016-04", "about 2k", ""],
+]
+ROW_7_ACTUAL = (
+    "Row 7, column D (\"actual\"): 'about 2k' is not a number. Enter an amount in pounds, "
+    "like £1,473,000 or 1473000."
+)
+
+
+def test_a_bad_row_below_blank_rows_of_a_csv_file_is_named_by_its_row_in_the_sheet(
+    finance_client, budget
+):
+    text = "\n".join(",".join(row) for row in BLANK_ROWS_BEFORE_A_BAD_ROW) + "\n"
+
+    response = upload(finance_client, text)
+
+    assert problems(response) == [ROW_7_ACTUAL]
+    assert "Row 7, column D" in response.text
+
+
+def test_a_bad_row_below_blank_rows_of_a_workbook_is_named_by_its_row_in_the_sheet(
+    finance_client, budget
+):
+    response = finance_client.post(IMPORT_URL, {"file": workbook_file(BLANK_ROWS_BEFORE_A_BAD_ROW)})
+
+    assert problems(response) == [ROW_7_ACTUAL]
+
+
+def test_a_good_row_below_blank_rows_is_previewed_by_its_row_in_the_sheet(finance_client, budget):
+    rows = [*BLANK_ROWS_BEFORE_A_BAD_ROW[:-1], ["Income", "", "2016-04", "(£93,000)", ""]]
+
+    response = finance_client.post(IMPORT_URL, {"file": workbook_file(rows)})
+
+    assert problems(response) == []
+    assert [row.row for row in response.context["preview_rows"]] == [2, 7]
+
+
+@pytest.mark.parametrize(
+    ("cell", "amount"),
+    [
+        ("£1,473,000", Decimal("1473000")),
+        ("1,473,000", Decimal("1473000")),
+        ("1473000", Decimal("1473000")),
+        ("(£93,000)", Decimal("-93000")),
+        ("-93000", Decimal("-93000")),
+    ],
+)
+def test_an_amount_is_read_as_people_write_it_in_a_workbook_cell(
+    finance_client, budget, cell, amount
+):
+    rows = [["category", "project", "month", "actual", "forecast"], ["Pay", "", "2016-04", cell]]
+
+    response = finance_client.post(IMPORT_URL, {"file": workbook_file(rows)})
+
+    assert problems(response) == []
+    assert response.context["preview_rows"][0].actual == amount
+
+
 def test_a_workbook_as_a_finance_system_exports_it_is_read_with_its_date_cells(
     finance_client, budget
 ):
