@@ -16,6 +16,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgets.models import Budget, BudgetLine, MonthlyFigure
+from core.exports import MONEY_MARK
 from core.numbers import MONEY_HINT, UnreadableNumber, format_money, parse_number
 from core.spreadsheets import column_letter, escape_formula, sheet_row_numbers, unescape_formula
 from plans import periods
@@ -205,6 +206,12 @@ class ImportPlan:
         return sorted({row.month for row in self.rows})
 
 
+def _column_key(header: str) -> str:
+    """The column a header names: "actual", "Actual" and the template's "Actual (£)" are the
+    same column."""
+    return header.casefold().removesuffix(MONEY_MARK).strip()
+
+
 def _line_key(category: str, project: str) -> tuple[str, str]:
     return (category.strip().casefold(), project.strip().casefold())
 
@@ -216,7 +223,7 @@ def monthly_figures_plan(*, budget: Budget, dataset) -> ImportPlan:
     plan = ImportPlan(budget=budget)
     plan_year = budget.plan_year
     headers = [_shown(header) for header in dataset.headers or []]
-    position = {header.casefold(): index for index, header in enumerate(headers)}
+    position = {_column_key(header): index for index, header in enumerate(headers)}
     missing = [name for name in REQUIRED_COLUMNS if name not in position]
     if missing:
         found = ", ".join(header for header in headers if header) or "no headers"

@@ -6,6 +6,7 @@ import io
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 import tablib
 import xlsxwriter
@@ -413,6 +414,61 @@ def test_the_template_lists_the_budgets_lines_formula_safe(finance_client, budge
         "Project costs,Takeover Day,2016-04,,",
         "Project costs,'=Growing Up Digital,2016-04,,",
         "Income,,2016-04,,",
+    ]
+
+
+def test_the_workbook_template_has_headers_in_words_a_frozen_header_and_the_lines(
+    finance_client, budget
+):
+    response = finance_client.get(reverse("budgets:import-template-xlsx", args=["2016-17"]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "monthly-actuals-template-2016-17.xlsx" in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    assert book.active == sheet
+    assert sheet.freeze_panes == "A2"
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["Category", "Project", "Month", "Actual (£)", "Forecast (£)"],
+        ["Pay", None, "2016-04", None, None],
+        ["Project costs", "Takeover Day", "2016-04", None, None],
+        ["Project costs", "=Growing Up Digital", "2016-04", None, None],
+        ["Income", None, "2016-04", None, None],
+    ]
+    # Text that looks like a formula is text, with Excel's quote prefix, never a formula.
+    assert sheet["B4"].data_type == "s"
+    assert sheet["B4"].quotePrefix
+    assert sheet.column_dimensions["D"].number_format.startswith("£")
+    assert [row[0].value for row in book.worksheets[1].iter_rows()][:2] == ["Column", "Category"]
+
+
+def test_the_import_page_links_both_templates(finance_client, budget):
+    response = finance_client.get(IMPORT_URL)
+
+    assert reverse("budgets:import-template-xlsx", args=["2016-17"]) in response.text
+    assert reverse("budgets:import-template", args=["2016-17"]) in response.text
+
+
+def test_the_workbook_template_imports_back_once_filled_in(finance_client, budget):
+    template = finance_client.get(reverse("budgets:import-template-xlsx", args=["2016-17"]))
+    book = openpyxl.load_workbook(io.BytesIO(template.content))
+    sheet = book.worksheets[0]
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, 4, "£1,250" if row < 5 else "(£93,000)")
+    filled = io.BytesIO()
+    book.save(filled)
+
+    response = finance_client.post(
+        IMPORT_URL, {"file": SimpleUploadedFile("filled.xlsx", filled.getvalue())}
+    )
+
+    assert problems(response) == []
+    assert [(row.line_name, row.actual) for row in response.context["preview_rows"]] == [
+        ("Pay", Decimal("1250")),
+        ("Project costs: Takeover Day", Decimal("1250")),
+        ("Project costs: =Growing Up Digital", Decimal("1250")),
+        ("Income", Decimal("-93000")),
     ]
 
 
