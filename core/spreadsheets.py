@@ -543,7 +543,11 @@ class FormulaSafeResource(resources.ModelResource):
     def widget_kwargs_for_field(cls, field_name, django_field):
         kwargs = super().widget_kwargs_for_field(field_name, django_field)
         # A money column's bad cell says to type pounds ("like £1,473,000").
-        if isinstance(django_field, DecimalField) and django_field.decimal_places == 2:
+        if (
+            isinstance(django_field, DecimalField)
+            and django_field.decimal_places == 2
+            and not field_name.endswith("percent")
+        ):
             kwargs.setdefault("hint", MONEY_HINT)
         return kwargs
 

@@ -622,6 +622,27 @@ def test_measurement_values_and_targets_are_imported_as_people_write_them(admin_
     assert Measurement.objects.get().value == Decimal("4543")
 
 
+def test_indicator_targets_are_imported_as_people_write_them(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    row = [
+        "2010-11", "KPI1", plan.kpi1.title, "key", "", "Director of Policy", "count", "higher",
+        "total", "monthly", "52,500", "4,100.5", "12.5%", "60,000", "2013", "", "", "",
+    ]  # fmt: skip
+
+    preview = upload(client, Indicator, [INDICATOR_HEADERS, row], XLSX)
+    assert_preview_only(preview)
+    confirm(client, Indicator, preview)
+
+    plan.kpi1.refresh_from_db()
+    targets = (
+        plan.kpi1.annual_target,
+        plan.kpi1.baseline,
+        plan.kpi1.target_change_percent,
+        plan.kpi1.later_target,
+    )
+    assert targets == (Decimal("52500"), Decimal("4100.5"), Decimal("12.5"), Decimal("60000"))
+
+
 def test_a_measurement_value_that_is_no_number_says_what_to_type(admin_client_for, plan):
     client = admin_client_for("Directors")
     rows = [MEASUREMENT_HEADERS, ["2010-11", "KPI1", "2010-04-01", "lots", "", "", ""]]
