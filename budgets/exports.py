@@ -22,7 +22,8 @@ from budgets.selectors import (
     VarianceLine,
     programme_split,
 )
-from core.spreadsheets import FORMULA_TRIGGERS, escape_formula
+from core.exports import MONEY_MARK
+from core.spreadsheets import FORMULA_TRIGGERS, escape_formula, unescape_formula
 
 MONEY_FORMAT = '£#,##0.00;(£#,##0.00);"£0.00"'
 PERCENT_FORMAT = "0.0%;(0.0%);0.0%"
@@ -309,3 +310,53 @@ def lines_csv(report: VarianceHeading) -> str:
             ]
         )
     return output.getvalue()
+
+
+#: The import template's headers in words; the import reads them back to its columns.
+TEMPLATE_HEADERS = {
+    "category": "Category",
+    "project": "Project",
+    "month": "Month",
+    "actual": f"Actual {MONEY_MARK}",
+    "forecast": f"Forecast {MONEY_MARK}",
+}
+TEMPLATE_WIDTHS = {"category": 28, "project": 40, "month": 12, "actual": 16, "forecast": 16}
+
+
+def write_import_template(rows, column_help, output) -> None:
+    """The monthly actuals template as a workbook: `rows` (budgets.services.template_rows:
+    the column names, then each line) under a frozen header row in words, the amount columns
+    formatted as money for what is typed in them, and a second sheet saying what each column
+    holds. The import reads the first sheet, as it was when saved."""
+    columns = rows[0]
+    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    formats = _formats(book)
+    sheet = book.add_worksheet("Monthly actuals")
+    for column, name in enumerate(columns):
+        money = formats["money"] if name in ("actual", "forecast") else None
+        sheet.set_column(column, column, TEMPLATE_WIDTHS.get(name, 16), money)
+        sheet.write_string(0, column, TEMPLATE_HEADERS.get(name, name), formats["header"])
+    sheet.freeze_panes(1, 0)
+    for number, row in enumerate(rows[1:], 1):
+        for column, value in enumerate(row):
+            # Written as text, never as a formula: the csv template's apostrophe becomes
+            # Excel's quote prefix, as in the budget workbook.
+            value = unescape_formula(value)
+            if value:
+                quoted = formats["quoted"] if value.startswith(FORMULA_TRIGGERS) else None
+                sheet.write_string(number, column, value, quoted)
+    guide = book.add_worksheet("How to fill it in")
+    guide.set_column(0, 0, 16)
+    guide.set_column(1, 1, 90)
+    guide.write_string(0, 0, "Column", formats["header"])
+    guide.write_string(0, 1, "What it holds", formats["header"])
+    for number, name in enumerate(columns, 1):
+        guide.write_string(number, 0, TEMPLATE_HEADERS.get(name, name))
+        guide.write_string(number, 1, column_help.get(name, ""))
+    guide.write_string(
+        len(columns) + 2,
+        0,
+        "Amounts are in pounds: 1473000, 1,473,000 or £1,473,000; income as a negative "
+        "amount, -93000 or (£93,000). Import the first sheet, saved as .xlsx or CSV UTF-8.",
+    )
+    book.close()

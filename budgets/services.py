@@ -16,8 +16,9 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgets.models import Budget, BudgetLine, MonthlyFigure
+from core.exports import MONEY_MARK
 from core.numbers import MONEY_HINT, UnreadableNumber, format_money, parse_number
-from core.spreadsheets import column_letter, escape_formula, unescape_formula
+from core.spreadsheets import column_letter, escape_formula, sheet_row_numbers, unescape_formula
 from plans import periods
 from plans.choices import PlanStatus
 from plans.models import PlanYear, Project
@@ -205,17 +206,24 @@ class ImportPlan:
         return sorted({row.month for row in self.rows})
 
 
+def _column_key(header: str) -> str:
+    """The column a header names: "actual", "Actual" and the template's "Actual (£)" are the
+    same column."""
+    return header.casefold().removesuffix(MONEY_MARK).strip()
+
+
 def _line_key(category: str, project: str) -> tuple[str, str]:
     return (category.strip().casefold(), project.strip().casefold())
 
 
 def monthly_figures_plan(*, budget: Budget, dataset) -> ImportPlan:
     """Read a sheet of monthly actuals and forecasts (a tablib Dataset, header row first)
-    against the budget: every good row's effect, every bad row's problem. Writes nothing."""
+    against the budget: every good row's effect, every bad row's problem, each by its row in
+    the person's sheet. Writes nothing."""
     plan = ImportPlan(budget=budget)
     plan_year = budget.plan_year
     headers = [_shown(header) for header in dataset.headers or []]
-    position = {header.casefold(): index for index, header in enumerate(headers)}
+    position = {_column_key(header): index for index, header in enumerate(headers)}
     missing = [name for name in REQUIRED_COLUMNS if name not in position]
     if missing:
         found = ", ".join(header for header in headers if header) or "no headers"
@@ -251,7 +259,8 @@ def monthly_figures_plan(*, budget: Budget, dataset) -> ImportPlan:
     categories = {line.category.name.casefold() for line in lines}
     seen: dict[tuple[int, datetime.date], int] = {}
     good = []
-    for number, row in enumerate(dataset, start=2):
+    # Rows by their number in the person's sheet, past any blank rows read_sheet left out.
+    for number, row in zip(sheet_row_numbers(dataset), dataset, strict=True):
         row_ok = True
         category = _shown(cell(row, "category"))
         project = _shown(cell(row, "project"))

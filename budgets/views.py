@@ -264,6 +264,25 @@ def import_template(request, year):
     return response
 
 
+@require_safe
+def import_template_xlsx(request, year):
+    """The template as an Excel workbook: headers in words under a frozen header row, each
+    line of the budget for the year's first month, and a sheet saying what each column holds."""
+    budget = _check_import(request, year)
+    output = io.BytesIO()
+    exports.write_import_template(
+        services.template_rows(budget=budget, month=budget.plan_year.months()[0]),
+        services.COLUMN_HELP,
+        output,
+    )
+    response = HttpResponse(
+        output.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="monthly-actuals-template-{year}.xlsx"'
+    return response
+
+
 @require_POST
 def roll_forward(request, year):
     budget = _budget(year)

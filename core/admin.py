@@ -67,18 +67,33 @@ def read_upload(import_file):
 
 
 def describe_import_problems(result, limit=10):
-    """The problems of an import result, one "Line N: field: message" per problem."""
+    """The problems of an import result, one "Row N, column D ("Amount (£)"): message" per
+    problem, rows and columns as the person's spreadsheet program shows them."""
     lines = []
     for row in result.invalid_rows:
-        for field, messages_ in row.error_dict.items():
-            label = "" if field == "__all__" else f"{field}: "
-            lines.extend(f"Line {row.number}: {label}{message}" for message in messages_)
+        for where, messages_ in problem_places(result, row):
+            lines.extend(f"{where}: {message}" for message in messages_)
     for number, errors in result.row_errors():
-        lines.extend(f"Line {number}: {error.error}" for error in errors)
+        lines.extend(f"Row {number}: {error.error}" for error in errors)
     lines.extend(str(error.error) for error in result.base_errors)
     if len(lines) > limit:
         lines = [*lines[:limit], f"and {len(lines) - limit} more."]
     return lines
+
+
+def problem_places(result, row):
+    """An invalid row's problems as (where, messages): "Row 7, column D ("Amount (£)")" for
+    a column of the sheet, "Row 7, project" for a field the sheet has no column for, "Row 7"
+    for the row as a whole."""
+    places = getattr(result, "column_places", {})
+    found = []
+    for field, messages_ in row.error_dict.items():
+        if field == "__all__":
+            where = f"Row {row.number}"
+        else:
+            where = f"Row {row.number}, {places.get(field, field)}"
+        found.append((where, list(messages_)))
+    return found
 
 
 #: Characters of a long text (a TextField) a change list shows; the change form has it all.
@@ -140,8 +155,8 @@ def readable_columns(model, list_display):
 
 @dataclass(frozen=True)
 class PreviewRow:
-    """A row of an uploaded sheet as its preview lists it: its line (counted as the errors
-    count them), the record, and the columns it changes (all it sets, for a new record)."""
+    """A row of an uploaded sheet as its preview lists it: its row in the sheet (as the errors
+    name it), the record, and the columns it changes (all it sets, for a new record)."""
 
     number: int
     record: str
@@ -165,7 +180,9 @@ class ImportPreviewPage:
 def preview_import(result, limit=PREVIEW_ROWS):
     """The preview of an import's dry-run result (see core.spreadsheets.SideBySideDiff)."""
     new_rows, changed_rows = [], []
-    for number, row in enumerate(result.rows, 1):
+    sheet_rows = getattr(result, "sheet_rows", None) or []
+    for position, row in enumerate(result.rows):
+        number = sheet_rows[position] if position < len(sheet_rows) else position + 2
         values = row.diff or []
         if row.import_type == RowResult.IMPORT_TYPE_NEW:
             set_values = [value for value in values if value.after not in (None, "")]
@@ -319,6 +336,8 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
             )
             context["result"] = result
             context["preview"] = preview_import(result)
+            for row in result.invalid_rows:
+                row.problem_places = problem_places(result, row)
             if not result.has_errors() and not result.has_validation_errors():
                 import_file.preview = self.keep_preview(request, import_form, data, sheet)
                 context["confirm_form"] = self.create_confirm_form(request, import_form)

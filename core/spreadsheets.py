@@ -19,7 +19,7 @@ from import_export import fields, resources, widgets
 
 from core import history
 from core.exports import MONEY_MARK
-from core.numbers import format_number
+from core.numbers import MONEY_HINT, NUMBER_HINT, UnreadableNumber, format_number, parse_number
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,26 @@ class Sheet:
 
     file_format: str
     dataset: tablib.Dataset
+
+    @property
+    def row_numbers(self):
+        """Each data row's number in the spreadsheet program (see sheet_row_numbers)."""
+        return sheet_row_numbers(self.dataset)
+
+
+#: The attribute of a dataset read by read_sheet that holds each data row's row number in the
+#: sheet: blank rows are left out of the dataset, so its position is not the row people see.
+SHEET_ROWS = "sheet_rows"
+
+
+def sheet_row_numbers(dataset):
+    """Each data row's number as the person's spreadsheet program shows it (the header row is
+    row 1): as read_sheet recorded it, past the blank rows it left out; for a dataset made
+    otherwise, its position below the header row."""
+    numbers = getattr(dataset, SHEET_ROWS, None)
+    if numbers is not None and len(numbers) == len(dataset):
+        return list(numbers)
+    return list(range(2, len(dataset) + 2))
 
 
 def column_letter(number):
@@ -148,22 +168,28 @@ def read_csv(data, max_rows):
         if rows > max_rows:
             raise too_many_rows(rows, max_rows)
     dataset = tablib.Dataset()
+    numbers = []
     try:
-        # newline="" keeps a carriage return inside a cell as it was.
-        for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
+        # newline="" keeps a carriage return inside a cell as it was. A blank line is a row
+        # (as a spreadsheet program shows it), and a cell with line breaks is one.
+        reader = csv.reader(io.StringIO(text, newline=""))
+        for number, row in enumerate(reader, 1):
             if number == 1:
                 if len(row) > MAX_COLUMNS:
                     raise too_many_columns(len(row))
                 dataset.headers = row
-            elif row:
+            elif any(cell != "" for cell in row):
+                # A row of empty cells (",,,,", as Excel saves a blank row) is blank too.
                 if len(row) > dataset.width:
                     raise UnreadableSheet(
                         f"Row {number} has {len(row)} cells but the header row has "
                         f"{dataset.width}. Remove the extra cells or give them a header."
                     )
                 dataset.append(row + [""] * (dataset.width - len(row)))
+                numbers.append(number)
     except csv.Error as error:
         raise UnreadableSheet(NOT_A_SHEET) from error
+    setattr(dataset, SHEET_ROWS, numbers)
     return dataset
 
 
@@ -273,6 +299,7 @@ def parse_workbook(data, max_rows, has_formulas):
         formulas = book.active.iter_rows(max_col=MAX_COLUMNS)
     dataset = tablib.Dataset()
     headers = []
+    numbers = []
     for number, row in enumerate(rows, 1):
         formula_row = next(formulas, ()) if formulas is not None else ()
         for cell, formula_cell in zip(row, formula_row, strict=False):
@@ -302,6 +329,8 @@ def parse_workbook(data, max_rows, has_formulas):
             )
         if any(value is not None for value in row_values):
             dataset.append(row_values[:width] + [None] * (width - len(row_values)))
+            numbers.append(number)
+    setattr(dataset, SHEET_ROWS, numbers)
     return dataset
 
 
@@ -344,7 +373,36 @@ def _reporting_bad_numbers(widget_class):
     return Widget
 
 
-DecimalWidget = _reporting_bad_numbers(widgets.DecimalWidget)
+class DecimalWidget(widgets.DecimalWidget):
+    """A decimal column read as people write amounts in a spreadsheet (core.numbers):
+    "£1,473,000", "1,473,000" and "1473000" are the same amount, "(£93,000)" is income, -93000.
+    Anything else is a ValueError saying what to type, which the import reports against its
+    row and column. A number cell (an exported sheet's) is read exactly as before."""
+
+    def __init__(self, *args, hint=NUMBER_HINT, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hint = hint
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        if isinstance(value, bool):
+            raise ValueError(f"{value!r} is not a number. {self.hint}.")
+        if isinstance(value, int | float | Decimal):
+            try:
+                return Decimal(str(value))
+            except ArithmeticError as error:
+                raise ValueError(f"{value!r} is not a number. {self.hint}.") from error
+        text = str(value).strip()
+        # A percent sign is a measure's ("70.9%"), never an amount of money's.
+        if self.hint == MONEY_HINT and "%" in text:
+            raise ValueError(f"{text!r} is not an amount. {self.hint}.")
+        try:
+            return parse_number(text, hint=self.hint)
+        except UnreadableNumber as error:
+            raise ValueError(str(error)) from error
+
+
 IntegerWidget = _reporting_bad_numbers(widgets.IntegerWidget)
 
 
@@ -480,6 +538,59 @@ class FormulaSafeResource(resources.ModelResource):
                 readonly=True,
                 widget=IntegerWidget(),
             )
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        # A money column's bad cell says to type pounds ("like £1,473,000").
+        if (
+            isinstance(django_field, DecimalField)
+            and django_field.decimal_places == 2
+            and not field_name.endswith("percent")
+        ):
+            kwargs.setdefault("hint", MONEY_HINT)
+        return kwargs
+
+    # -- Rows and columns as the person's spreadsheet program shows them ----------------------
+
+    def sheet_row(self, position):
+        """The sheet row of the dataset's `position`-th data row (1-based), past blank rows."""
+        rows = getattr(self, "sheet_rows", None) or []
+        return rows[position - 1] if 0 < position <= len(rows) else position + 1
+
+    def import_data_inner(self, dataset, *args, **kwargs):
+        # django-import-export numbers rows 1, 2, ... from the first data row, and read_sheet
+        # leaves out blank rows: every number in the result is made the sheet's row instead
+        # (the header row is row 1), and each column is named by its letter and header.
+        self.sheet_rows = sheet_row_numbers(dataset)
+        self.sheet_headers = list(dataset.headers or [])
+        result = super().import_data_inner(dataset, *args, **kwargs)
+        for row in [*result.invalid_rows, *result.error_rows]:
+            row.number = self.sheet_row(row.number)
+        result.sheet_rows = self.sheet_rows
+        result.column_places = self.column_places(dataset.headers or [])
+        return result
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if kwargs.get("row_number") is not None:
+            kwargs["row_number"] = self.sheet_row(kwargs["row_number"])
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def column_places(self, headers):
+        """Where each imported field's column is, by its attribute and its column name:
+        'column D ("Amount (£)")', as the sheet's own header row names it."""
+        places = {}
+        for field in self.fields.values():
+            if field.column_name not in headers:
+                continue
+            index = headers.index(field.column_name)
+            shown = self.sheet_headers[index] if index < len(self.sheet_headers) else None
+            named = f' ("{shown}")' if shown not in (None, "") else ""
+            place = f"column {column_letter(index + 1)}{named}"
+            places.setdefault(str(field.column_name), place)
+            if field.attribute:
+                places.setdefault(field.attribute, place)
+        return places
 
     def with_export_relations(self, queryset):
         queryset = queryset.select_related(*self.export_select_related).prefetch_related(

@@ -499,7 +499,7 @@ def preview_import(client, model, sheet):
 
 
 def preview_problems(response):
-    """Each problem of a preview as "Line N: column: message"."""
+    """Each problem of a preview as "Row N, column X ("header"): message"."""
     return describe_import_problems(response.context["result"], limit=100)
 
 
@@ -530,8 +530,9 @@ def test_an_importer_who_is_no_administrator_changes_only_their_projects_in_open
 
     assert response.status_code == 200
     assert preview_problems(response) == [
-        f"Line 2: project: {NOT_YOUR_PROJECT_MESSAGE.format(project=world.projects['other'])}",
-        "Line 3: project: 2023-24 is closed: its records can no longer be changed.",
+        f'Row 3, column C ("project"): '
+        f"{NOT_YOUR_PROJECT_MESSAGE.format(project=world.projects['other'])}",
+        'Row 4, column C ("project"): 2023-24 is closed: its records can no longer be changed.',
     ]
     assert "Confirm import" not in response.content.decode()
     assert not Milestone.objects.filter(title="Imported title").exists()
@@ -549,7 +550,8 @@ def test_an_import_cannot_move_a_milestone_to_someone_elses_project(client, matr
     response = preview_import(client, Milestone, sheet)
 
     assert preview_problems(response) == [
-        f"Line 1: project: {NOT_YOUR_PROJECT_MESSAGE.format(project=world.projects['other'])}"
+        f'Row 2, column C ("project"): '
+        f"{NOT_YOUR_PROJECT_MESSAGE.format(project=world.projects['other'])}"
     ]
 
 
@@ -900,7 +902,7 @@ def test_an_import_by_a_director_refuses_a_closed_years_actuals(director, years)
     result = MeasurementResource().import_data(dataset, dry_run=True, user=director)
 
     assert describe_import_problems(result) == [
-        "Line 1: indicator: 2023-24 is closed: its records can no longer be changed."
+        'Row 2, column B ("indicator"): 2023-24 is closed: its records can no longer be changed.'
     ]
     assert not Measurement.objects.exists()
 

@@ -30,6 +30,7 @@ from django.utils.html import escape
 from import_export.formats.base_formats import CSV, XLSX
 
 from budgets.models import BudgetLine
+from core.admin import describe_import_problems
 from core.models import ImportPreview
 from kpis import choices as kpi_choices
 from kpis.models import Indicator, Measurement
@@ -152,7 +153,7 @@ def xlsx_sheet(response):
 
 
 def problems(response):
-    """Every problem the preview reports, as (line number, field, message)."""
+    """Every problem the preview reports, as (row number in the sheet, field, message)."""
     result = response.context["result"]
     found = []
     for row in result.invalid_rows:
@@ -488,7 +489,7 @@ def test_an_unknown_indicator_is_refused_and_the_good_row_is_not_saved(admin_cli
 
     assert_refused(preview)
     assert problems(preview) == [
-        (2, "indicator", "No indicator called 'KPI99' in plan year '2010-11'.")
+        (3, "indicator", "No indicator called 'KPI99' in plan year '2010-11'.")
     ]
     assert "No indicator called &#x27;KPI99&#x27; in plan year &#x27;2010-11&#x27;." in text(
         preview
@@ -510,7 +511,7 @@ def test_an_unknown_project_is_refused(admin_client_for, plan):
 
     assert_refused(preview)
     assert problems(preview) == [
-        (2, "project", "No project called 'No such project' in plan year '2010-11'.")
+        (3, "project", "No project called 'No such project' in plan year '2010-11'.")
     ]
     assert Milestone.objects.count() == 0
 
@@ -526,9 +527,131 @@ def test_a_non_number_amount_is_refused_naming_the_line_and_column(admin_client_
     preview = upload(client, BudgetLine, rows)
 
     assert_refused(preview)
-    assert problems(preview) == [(2, "amount", "Enter a number.")]
-    assert "Enter a number." in text(preview)
+    message = "'about 2k' is not a number. Enter an amount in pounds, like £1,473,000 or 1473000."
+    assert problems(preview) == [(3, "amount", message)]
+    assert "about 2k&#x27; is not a number. Enter an amount in pounds" in text(preview)
     assert BudgetLine.objects.count() == 0
+
+
+BUDGET_LINE_HEADERS_IN_WORDS = [
+    "ID",
+    "Plan year",
+    "Category",
+    "Project",
+    "Amount (£)",
+    "Description",
+    "Notes",
+]
+
+
+@pytest.mark.parametrize("format_class", [CSV, XLSX])
+def test_a_bad_row_below_blank_rows_is_named_by_its_row_and_column_in_the_sheet(
+    admin_client_for, plan, format_class
+):
+    client = admin_client_for("Corporate services")
+    rows = [
+        BUDGET_LINE_HEADERS_IN_WORDS,
+        ["", "2010-11", "Pay", "", "1473000", "Staff costs", ""],
+        [],
+        [],
+        [],
+        [],
+        ["", "2010-11", "Governance", "", "about 2k", "", ""],
+    ]
+
+    preview = upload(client, BudgetLine, rows, format_class)
+
+    assert_refused(preview)
+    message = "'about 2k' is not a number. Enter an amount in pounds, like £1,473,000 or 1473000."
+    assert describe_import_problems(preview.context["result"]) == [
+        f'Row 7, column E ("Amount (£)"): {message}'
+    ]
+    assert escape('Row 7, column E ("Amount (£)")') in text(preview)
+    assert BudgetLine.objects.count() == 0
+
+
+@pytest.mark.parametrize("format_class", [CSV, XLSX])
+def test_the_same_record_twice_below_blank_rows_names_both_rows_as_the_sheet_shows_them(
+    admin_client_for, plan, format_class
+):
+    client = admin_client_for("Directors")
+    rows = [
+        MEASUREMENT_HEADERS,
+        [],
+        ["2010-11", "KPI1", "2010-04-01", "4100", "", "", ""],
+        [],
+        ["2010-11", "KPI1", "2010-04-01", "4200", "", "", ""],
+    ]
+
+    preview = upload(client, Measurement, rows, format_class)
+
+    assert (5, None, "Rows 3 and 5 are the same measurement. Keep one of them.") in problems(
+        preview
+    )
+
+
+def test_amounts_are_imported_as_people_write_them_in_a_spreadsheet(admin_client_for, plan):
+    client = admin_client_for("Corporate services")
+    rows = [
+        BUDGET_LINE_HEADERS_IN_WORDS,
+        ["", "2010-11", "Pay", "", "£1,473,000", "Staff costs", ""],
+        ["", "2010-11", "Income", "", "(£93,000)", "Income from the Big Lottery", ""],
+        ["", "2010-11", "Governance", "", "1,250.50", "", ""],
+    ]
+
+    preview = upload(client, BudgetLine, rows, XLSX)
+    assert_preview_only(preview)
+    confirm(client, BudgetLine, preview)
+
+    amounts = {line.category.name: line.amount for line in BudgetLine.objects.all()}
+    assert amounts == {
+        "Pay": Decimal("1473000"),
+        "Income": Decimal("-93000"),
+        "Governance": Decimal("1250.50"),
+    }
+
+
+def test_measurement_values_and_targets_are_imported_as_people_write_them(admin_client_for, plan):
+    client = admin_client_for("Directors")
+    rows = [MEASUREMENT_HEADERS, ["2010-11", "KPI1", "2010-04-01", "4,543", "", "", ""]]
+
+    preview = upload(client, Measurement, rows)
+    assert_preview_only(preview)
+    confirm(client, Measurement, preview)
+
+    assert Measurement.objects.get().value == Decimal("4543")
+
+
+def test_indicator_targets_are_imported_as_people_write_them(admin_client_for, plan):
+    client = admin_client_for("Administrators")
+    row = [
+        "2010-11", "KPI1", plan.kpi1.title, "key", "", "Director of Policy", "count", "higher",
+        "total", "monthly", "52,500", "4,100.5", "12.5%", "60,000", "2013", "", "", "",
+    ]  # fmt: skip
+
+    preview = upload(client, Indicator, [INDICATOR_HEADERS, row], XLSX)
+    assert_preview_only(preview)
+    confirm(client, Indicator, preview)
+
+    plan.kpi1.refresh_from_db()
+    targets = (
+        plan.kpi1.annual_target,
+        plan.kpi1.baseline,
+        plan.kpi1.target_change_percent,
+        plan.kpi1.later_target,
+    )
+    assert targets == (Decimal("52500"), Decimal("4100.5"), Decimal("12.5"), Decimal("60000"))
+
+
+def test_a_measurement_value_that_is_no_number_says_what_to_type(admin_client_for, plan):
+    client = admin_client_for("Directors")
+    rows = [MEASUREMENT_HEADERS, ["2010-11", "KPI1", "2010-04-01", "lots", "", "", ""]]
+
+    preview = upload(client, Measurement, rows)
+
+    assert (2, "value", "'lots' is not a number. Enter a number, like 4,543 or 4543.5.") in (
+        problems(preview)
+    )
 
 
 def test_an_unknown_category_is_refused_naming_the_line_and_column(admin_client_for, plan):
@@ -538,7 +661,7 @@ def test_an_unknown_category_is_refused_naming_the_line_and_column(admin_client_
     preview = upload(client, BudgetLine, rows)
 
     assert_refused(preview)
-    assert problems(preview) == [(1, "category", "No budget category called 'Catering'.")]
+    assert problems(preview) == [(2, "category", "No budget category called 'Catering'.")]
     assert BudgetLine.objects.count() == 0
 
 
@@ -551,7 +674,7 @@ def test_an_invalid_choice_is_refused_naming_the_line_and_column(admin_client_fo
     preview = upload(client, Indicator, [INDICATOR_HEADERS, row])
 
     assert_refused(preview)
-    assert problems(preview) == [(1, "direction", "Value 'sideways' is not a valid choice.")]
+    assert problems(preview) == [(2, "direction", "Value 'sideways' is not a valid choice.")]
     assert "Value &#x27;sideways&#x27; is not a valid choice." in text(preview)
     assert Indicator.objects.count() == before
 
@@ -564,7 +687,7 @@ def test_an_unknown_owner_is_refused_rather_than_dropped(admin_client_for, plan)
     preview = upload(client, Indicator, [INDICATOR_HEADERS, row])
 
     assert_refused(preview)
-    assert problems(preview) == [(1, "owners", "No role called 'Head of Nothing'.")]
+    assert problems(preview) == [(2, "owners", "No role called 'Head of Nothing'.")]
 
 
 def test_a_ratio_measurement_without_its_numerator_is_refused(admin_client_for, plan):
@@ -575,7 +698,7 @@ def test_a_ratio_measurement_without_its_numerator_is_refused(admin_client_for, 
 
     assert_refused(preview)
     assert problems(preview) == [
-        (1, "numerator", "This indicator is a ratio: give a numerator and denominator.")
+        (2, "numerator", "This indicator is a ratio: give a numerator and denominator.")
     ]
     assert "This indicator is a ratio: give a numerator and denominator." in text(preview)
     assert Measurement.objects.count() == 0
@@ -602,7 +725,7 @@ def test_a_sheet_that_went_bad_after_its_preview_saves_nothing_on_confirm(admin_
     page = text(done)
     assert "Import finished" not in page
     assert "Nothing was imported" in page
-    assert "Line 2" in page
+    assert "Row 3" in page
     assert "project" in page
 
 
@@ -1106,7 +1229,7 @@ def test_the_same_record_twice_in_one_sheet_is_refused_naming_both_rows(admin_cl
 
     assert_refused(preview)
     assert problems(preview) == [
-        (3, None, "Rows 1 and 3 are the same milestone. Keep one of them.")
+        (4, None, "Rows 2 and 4 are the same milestone. Keep one of them.")
     ]
     assert Milestone.objects.count() == 1
     existing.refresh_from_db()
@@ -1124,7 +1247,7 @@ def test_a_new_measurement_twice_in_one_sheet_is_refused(admin_client_for, plan)
     preview = upload(client, Measurement, rows)
 
     assert_refused(preview)
-    assert (2, None, "Rows 1 and 2 are the same measurement. Keep one of them.") in problems(
+    assert (3, None, "Rows 2 and 3 are the same measurement. Keep one of them.") in problems(
         preview
     )
     assert Measurement.objects.count() == 0
@@ -1264,7 +1387,7 @@ def test_an_import_refuses_rows_whose_record_changed_since_the_export(admin_clie
     assert_refused(preview)
     assert problems(preview) == [
         (
-            1,
+            2,
             None,
             f"This milestone was changed by Jane Smith on {when.day} {when:%B %Y at %H:%M}, "
             "after this sheet was exported. Export it again to see that change, then make "

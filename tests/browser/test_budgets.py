@@ -34,7 +34,9 @@ def test_finance_imports_a_month_fixes_a_bad_row_and_downloads_the_workbook(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Import monthly actuals and forecasts"
     )
-    expect(page.get_by_role("link", name=re.compile("Download the template"))).to_be_visible()
+    for kind in ("an Excel workbook", "a CSV file"):
+        template = page.get_by_role("link", name=re.compile(f"Download the template as {kind}"))
+        expect(template).to_be_visible()
     assert_accessible(page)
 
     # A file with one bad row: nothing is imported, and the row, column and reason are shown.

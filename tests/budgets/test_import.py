@@ -6,6 +6,7 @@ import io
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 import tablib
 import xlsxwriter
@@ -244,6 +245,81 @@ def test_every_bad_row_of_a_file_is_reported_not_only_the_first(finance_client, 
     ]
 
 
+def workbook_file(rows):
+    """An xlsx upload of rows; an empty row is left blank, as a person leaves one in Excel."""
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output)
+    sheet = book.add_worksheet("Actuals")
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, row)
+    book.close()
+    return SimpleUploadedFile("actuals.xlsx", output.getvalue())
+
+
+BLANK_ROWS_BEFORE_A_BAD_ROW = [
+    ["category", "project", "month", "actual", "forecast"],
+    ["Pay", "", "2016-04", "98000", ""],
+    [],
+    [],
+    ["", "", "", "", ""],
+    [],
+    ["Income", "", "2016-04", "about 2k", ""],
+]
+ROW_7_ACTUAL = (
+    "Row 7, column D (\"actual\"): 'about 2k' is not a number. Enter an amount in pounds, "
+    "like £1,473,000 or 1473000."
+)
+
+
+def test_a_bad_row_below_blank_rows_of_a_csv_file_is_named_by_its_row_in_the_sheet(
+    finance_client, budget
+):
+    text = "\n".join(",".join(row) for row in BLANK_ROWS_BEFORE_A_BAD_ROW) + "\n"
+
+    response = upload(finance_client, text)
+
+    assert problems(response) == [ROW_7_ACTUAL]
+    assert "Row 7, column D" in response.text
+
+
+def test_a_bad_row_below_blank_rows_of_a_workbook_is_named_by_its_row_in_the_sheet(
+    finance_client, budget
+):
+    response = finance_client.post(IMPORT_URL, {"file": workbook_file(BLANK_ROWS_BEFORE_A_BAD_ROW)})
+
+    assert problems(response) == [ROW_7_ACTUAL]
+
+
+def test_a_good_row_below_blank_rows_is_previewed_by_its_row_in_the_sheet(finance_client, budget):
+    rows = [*BLANK_ROWS_BEFORE_A_BAD_ROW[:-1], ["Income", "", "2016-04", "(£93,000)", ""]]
+
+    response = finance_client.post(IMPORT_URL, {"file": workbook_file(rows)})
+
+    assert problems(response) == []
+    assert [row.row for row in response.context["preview_rows"]] == [2, 7]
+
+
+@pytest.mark.parametrize(
+    ("cell", "amount"),
+    [
+        ("£1,473,000", Decimal("1473000")),
+        ("1,473,000", Decimal("1473000")),
+        ("1473000", Decimal("1473000")),
+        ("(£93,000)", Decimal("-93000")),
+        ("-93000", Decimal("-93000")),
+    ],
+)
+def test_an_amount_is_read_as_people_write_it_in_a_workbook_cell(
+    finance_client, budget, cell, amount
+):
+    rows = [["category", "project", "month", "actual", "forecast"], ["Pay", "", "2016-04", cell]]
+
+    response = finance_client.post(IMPORT_URL, {"file": workbook_file(rows)})
+
+    assert problems(response) == []
+    assert response.context["preview_rows"][0].actual == amount
+
+
 def test_a_workbook_as_a_finance_system_exports_it_is_read_with_its_date_cells(
     finance_client, budget
 ):
@@ -338,6 +414,61 @@ def test_the_template_lists_the_budgets_lines_formula_safe(finance_client, budge
         "Project costs,Takeover Day,2016-04,,",
         "Project costs,'=Growing Up Digital,2016-04,,",
         "Income,,2016-04,,",
+    ]
+
+
+def test_the_workbook_template_has_headers_in_words_a_frozen_header_and_the_lines(
+    finance_client, budget
+):
+    response = finance_client.get(reverse("budgets:import-template-xlsx", args=["2016-17"]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "monthly-actuals-template-2016-17.xlsx" in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    assert book.active == sheet
+    assert sheet.freeze_panes == "A2"
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["Category", "Project", "Month", "Actual (£)", "Forecast (£)"],
+        ["Pay", None, "2016-04", None, None],
+        ["Project costs", "Takeover Day", "2016-04", None, None],
+        ["Project costs", "=Growing Up Digital", "2016-04", None, None],
+        ["Income", None, "2016-04", None, None],
+    ]
+    # Text that looks like a formula is text, with Excel's quote prefix, never a formula.
+    assert sheet["B4"].data_type == "s"
+    assert sheet["B4"].quotePrefix
+    assert sheet.column_dimensions["D"].number_format.startswith("£")
+    assert [row[0].value for row in book.worksheets[1].iter_rows()][:2] == ["Column", "Category"]
+
+
+def test_the_import_page_links_both_templates(finance_client, budget):
+    response = finance_client.get(IMPORT_URL)
+
+    assert reverse("budgets:import-template-xlsx", args=["2016-17"]) in response.text
+    assert reverse("budgets:import-template", args=["2016-17"]) in response.text
+
+
+def test_the_workbook_template_imports_back_once_filled_in(finance_client, budget):
+    template = finance_client.get(reverse("budgets:import-template-xlsx", args=["2016-17"]))
+    book = openpyxl.load_workbook(io.BytesIO(template.content))
+    sheet = book.worksheets[0]
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, 4, "£1,250" if row < 5 else "(£93,000)")
+    filled = io.BytesIO()
+    book.save(filled)
+
+    response = finance_client.post(
+        IMPORT_URL, {"file": SimpleUploadedFile("filled.xlsx", filled.getvalue())}
+    )
+
+    assert problems(response) == []
+    assert [(row.line_name, row.actual) for row in response.context["preview_rows"]] == [
+        ("Pay", Decimal("1250")),
+        ("Project costs: Takeover Day", Decimal("1250")),
+        ("Project costs: =Growing Up Digital", Decimal("1250")),
+        ("Income", Decimal("-93000")),
     ]
 
 

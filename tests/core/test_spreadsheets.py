@@ -2,18 +2,23 @@
 
 import io
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
+import tablib
 
+from core.numbers import MONEY_HINT
 from core.spreadsheets import (
     NOT_A_SHEET,
+    DecimalWidget,
     UnreadableSheet,
     column_letter,
     column_number,
     describe_cell,
     looks_binary,
     read_sheet,
+    sheet_row_numbers,
     sniff_format,
 )
 
@@ -192,3 +197,58 @@ def test_a_damaged_workbook_is_not_a_sheet():
 
     assert refusal(cut) == NOT_A_SHEET
     assert refusal(b"PK\x03\x04" + b"x" * 100) == NOT_A_SHEET
+
+
+def test_each_csv_row_keeps_its_row_number_in_the_sheet_past_blank_rows():
+    data = b'ref,value\r\nKPI1,1\r\n\r\n,\r\n"KPI\n2",2\r\n\r\n\r\nKPI3,3\r\n'
+
+    sheet = read_sheet(data, **LIMITS)
+
+    # A blank line and a row of empty cells (Excel's blank row) are left out; a cell with a line
+    # break is one row, as a spreadsheet program shows it.
+    assert list(sheet.dataset) == [("KPI1", "1"), ("KPI\n2", "2"), ("KPI3", "3")]
+    assert sheet.row_numbers == [2, 5, 8]
+
+
+def test_each_workbook_row_keeps_its_row_number_in_the_sheet_past_blank_rows():
+    data = workbook([["ref", "value"], ["KPI1", 1], [], [None, None], ["KPI2", 2], [], ["KPI3", 3]])
+
+    sheet = read_sheet(data, **LIMITS)
+
+    assert list(sheet.dataset) == [("KPI1", 1), ("KPI2", 2), ("KPI3", 3)]
+    assert sheet.row_numbers == [2, 5, 7]
+
+
+def test_a_dataset_not_read_from_a_sheet_numbers_its_rows_below_the_header():
+    assert sheet_row_numbers(tablib.Dataset(["a"], ["b"], headers=["ref"])) == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("cell", "amount"),
+    [
+        ("£1,473,000", Decimal("1473000")),
+        ("1,473,000", Decimal("1473000")),
+        ("1473000.00", Decimal("1473000.00")),
+        ("(£93,000)", Decimal("-93000")),
+        ("-93000.00", Decimal("-93000.00")),
+        (" £12.50 ", Decimal("12.50")),
+        (1473000, Decimal("1473000")),
+        (4100.5, Decimal("4100.5")),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_an_amount_cell_is_read_as_people_write_it(cell, amount):
+    assert DecimalWidget(hint=MONEY_HINT).clean(cell) == amount
+
+
+@pytest.mark.parametrize("cell", ["about 2k", "1,47,3000", "(£93,000", "50%", "1e3", True])
+def test_an_amount_cell_that_is_no_amount_is_refused_saying_what_to_type(cell):
+    with pytest.raises(ValueError, match="Enter an amount in pounds, like £1,473,000 or 1473000"):
+        DecimalWidget(hint=MONEY_HINT).clean(cell)
+
+
+def test_a_measure_cell_may_be_a_percentage_and_is_refused_with_the_number_hint():
+    assert DecimalWidget().clean("70.9%") == Decimal("70.9")
+    with pytest.raises(ValueError, match=r"Enter a number, like 4,543 or 4543\.5"):
+        DecimalWidget().clean("lots")
