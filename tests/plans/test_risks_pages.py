@@ -19,6 +19,7 @@ from tests.plans.factories import (
     RoleFactory,
     UserFactory,
 )
+from tests.test_admin_exports import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -378,6 +379,102 @@ def test_who_may_review_which_risk(client, people, person):
         assert review.status_code == (200 if may else 403), (person, name)
         assert page.status_code == 200
         assert ("Record a review" in page.content.decode()) is may, (person, name)
+
+
+# Who may add risks in the entry screens at all (the model permission "add risk").
+ADDS_RISKS = {"administrator", "director", "project owner"}
+RISK_ADMIN = "/admin/plans/risk/"
+
+
+def shaped_like(data, risk):
+    """Admin form data given the tier, plan year, project and owner of `risk`."""
+    risk.refresh_from_db()
+    return {
+        **data,
+        "plan_year": risk.plan_year_id,
+        "tier": risk.tier,
+        "project": risk.project_id or "",
+        "owner": risk.owner_id or "",
+    }
+
+
+def risk_shape(risk):
+    risk.refresh_from_db()
+    return (risk.plan_year_id, risk.tier, risk.project_id, risk.owner_id)
+
+
+@pytest.mark.parametrize("person", MATRIX)
+def test_who_may_add_which_risk_in_the_entry_screens(client, people, person):
+    users, risks = people
+    client.force_login(users[person])
+    form = client.get(f"{RISK_ADMIN}add/")
+    if person not in ADDS_RISKS:
+        assert form.status_code == 403
+        return
+    blank = change_form_data(form)
+    for name, risk in risks.items():
+        data = shaped_like(blank, risk) | {
+            "title": f"New like {name}",
+            "inherent_likelihood": 3,
+            "inherent_impact": 3,
+            "residual_likelihood": 2,
+            "residual_impact": 2,
+            "status": "open",
+        }
+        response = client.post(f"{RISK_ADMIN}add/", data)
+        added = Risk.objects.filter(title=f"New like {name}").exists()
+        assert added is (name in MATRIX[person]), (person, name)
+        if not added:
+            assert response.status_code == 200
+
+
+@pytest.mark.parametrize("person", MATRIX)
+def test_who_may_change_a_risk_into_which_risk_in_the_entry_screens(client, people, person):
+    """A risk the person may edit is saved as another risk's tier, project and owner only if
+    they may edit that other risk too: nobody moves a risk to where they could not edit it."""
+    users, risks = people
+    client.force_login(users[person])
+    for name, risk in risks.items():
+        url = f"{RISK_ADMIN}{risk.pk}/change/"
+        if name not in MATRIX[person]:
+            assert client.post(url, {}).status_code == 403, (person, name)
+            continue
+        original = risk_shape(risk)
+        for target_name, target in risks.items():
+            data = shaped_like(change_form_data(client.get(url)), target)
+            client.post(url, data)
+            moved = risk_shape(risk) == risk_shape(target)
+            assert moved is (target_name in MATRIX[person]), (person, name, target_name)
+            _plan_year_id, tier, project_id, owner_id = original
+            Risk.objects.filter(pk=risk.pk).update(
+                tier=tier, project_id=project_id, owner_id=owner_id
+            )
+
+
+def test_the_entry_screen_names_the_rule_when_it_refuses_a_risk(client, people):
+    users, risks = people
+    client.force_login(users["risk owner"])
+    risk = risks["operational, owned"]
+    url = f"{RISK_ADMIN}{risk.pk}/change/"
+    data = change_form_data(client.get(url)) | {"owner": ""}
+    response = client.post(url, data)
+    content = response.content.decode()
+    assert "This risk, as entered, is not one you may edit, so it was not saved." in content
+    assert "the holders of a risk&#x27;s owner role, the people working on its project" in content
+    assert Risk.objects.get(pk=risk.pk).owner_id is not None
+
+
+def test_the_entry_screen_offers_only_the_tiers_and_projects_the_person_could_edit(
+    client, people, plan_year
+):
+    users, risks = people
+    client.force_login(users["director"])
+    form = client.get(f"{RISK_ADMIN}add/").context["adminform"].form
+    assert [value for value, _ in form.fields["tier"].choices if value] == ["strategic"]
+    assert not form.fields["project"].queryset.exists()
+    client.force_login(users["project owner"])
+    form = client.get(f"{RISK_ADMIN}add/").context["adminform"].form
+    assert list(form.fields["project"].queryset) == [risks["project"].project]
 
 
 @pytest.mark.parametrize("person", ["director", "project member", "risk owner"])
