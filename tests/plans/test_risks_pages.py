@@ -228,7 +228,9 @@ def review_data(risk, **changes):
         "residual_likelihood": risk.residual_likelihood,
         "residual_impact": risk.residual_impact,
         "target_score": risk.target_score or "",
-        "review_on": "30/6/2017",
+        "review_on_day": "30",
+        "review_on_month": "6",
+        "review_on_year": "2017",
         "status": risk.status,
         "note": "",
     }
@@ -293,6 +295,61 @@ def test_a_review_that_changes_a_score_needs_a_note(client, member, plan_year):
     assert "a note is required when they do" in content
     assert 'href="#id_note"' in content
     assert Risk.objects.get(pk=risk.pk).residual_impact == 4
+
+
+def test_the_review_date_is_asked_as_day_month_and_year_under_one_legend(client, member, plan_year):
+    risk = project_risk(plan_year, review_on=datetime.date(2017, 3, 31))
+    risk.project.members.add(member)
+    client.force_login(member)
+    content = client.get(f"{risk.get_absolute_url()}review/").content.decode()
+    legend = '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">'
+    assert content.count(f"{legend}Next review date</legend>") == 1
+    for part, value in [("day", "31"), ("month", "3"), ("year", "2017")]:
+        box = f'id="id_review_on_{part}" name="review_on_{part}" type="text" inputmode="numeric"'
+        assert f'{box} value="{value}"' in content
+    assert 'name="review_on"' not in content
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("30", "", "2017", "Next review date must include a month."),
+        ("", "", "2017", "Next review date must include a day and month."),
+        ("31", "6", "2017", "Next review date must be a real date."),
+        ("30", "6", "17", "The year of next review date must include 4 numbers."),
+    ],
+)
+def test_a_review_date_that_is_not_a_real_date_is_refused_as_gov_uk_says(
+    client, member, plan_year, day, month, year, message
+):
+    risk = project_risk(plan_year)
+    risk.project.members.add(member)
+    client.force_login(member)
+    version = open_form(client, risk)
+    data = review_data(risk, record_version=version)
+    data |= {"review_on_day": day, "review_on_month": month, "review_on_year": year}
+    response = client.post(f"{risk.get_absolute_url()}review/", data)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f'<a href="#id_review_on_day">{message}</a>' in content
+    hidden = '<span class="govuk-visually-hidden">Error:</span>'
+    assert (
+        f'<p id="id_review_on-error" class="govuk-error-message">{hidden} {message}</p>' in content
+    )
+    assert 'class="govuk-form-group govuk-form-group--error"' in content
+    assert f'name="review_on_year" type="text" inputmode="numeric" value="{year}"' in content
+    assert Risk.objects.get(pk=risk.pk).last_reviewed_by is None
+
+
+def test_a_review_may_leave_the_review_date_empty(client, member, plan_year):
+    risk = project_risk(plan_year, review_on=datetime.date(2017, 3, 31))
+    risk.project.members.add(member)
+    client.force_login(member)
+    version = open_form(client, risk)
+    data = review_data(risk, record_version=version)
+    data |= {"review_on_day": "", "review_on_month": "", "review_on_year": ""}
+    assert client.post(f"{risk.get_absolute_url()}review/", data).status_code == 302
+    assert Risk.objects.get(pk=risk.pk).review_on is None
 
 
 def test_a_review_without_score_changes_needs_no_note(client, member, plan_year):
