@@ -358,7 +358,10 @@ class RiskAdmin(YearLockedAdmin, SpreadsheetAdmin):
         return field
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        # Subclassing a model form makes its fields afresh: the choices are adjusted after.
+        form = editing_rule_form(
+            super().get_form(request, obj, change=change, **kwargs), request.user
+        )
         fields = form.base_fields
         if obj is not None and obj.pk is not None:
             # The risk as it stands stays a choice, even where the person could not pick it.
@@ -371,7 +374,7 @@ class RiskAdmin(YearLockedAdmin, SpreadsheetAdmin):
                 fields["project"].queryset = models.Project.objects.filter(
                     Q(pk__in=fields["project"].queryset.values("pk")) | Q(pk=obj.project_id)
                 )
-        return editing_rule_form(form, request.user)
+        return form
 
 
 def risk_editing_rights(request):

@@ -521,6 +521,17 @@ def test_the_entry_screen_names_the_rule_when_it_refuses_a_risk(client, people):
     assert Risk.objects.get(pk=risk.pk).owner_id is not None
 
 
+def test_a_risk_owner_saves_their_project_risk_though_not_working_on_its_project(client, people):
+    users, risks = people
+    risk = risks["other project"]
+    Risk.objects.filter(pk=risk.pk).update(owner=risks["operational, owned"].owner)
+    client.force_login(users["risk owner"])
+    url = f"{RISK_ADMIN}{risk.pk}/change/"
+    data = change_form_data(client.get(url)) | {"title": "Renamed by its owner"}
+    assert client.post(url, data).status_code == 302
+    assert Risk.objects.get(pk=risk.pk).title == "Renamed by its owner"
+
+
 def test_the_entry_screen_offers_only_the_tiers_and_projects_the_person_could_edit(
     client, people, plan_year
 ):
