@@ -51,6 +51,10 @@ class DateInput(forms.Widget):
     def value_omitted_from_data(self, data, files, name):
         return not any(f"{name}_{part}" in data for part in DATE_PARTS)
 
+    def id_for_label(self, id_):
+        # A label or an error summary link goes to the first box, the day.
+        return f"{id_}_day" if id_ else id_
+
     def format_value(self, value):
         if isinstance(value, datetime.date):
             return (str(value.day), str(value.month), str(value.year))
@@ -84,6 +88,22 @@ class DateField(forms.Field):
             return datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
         except ValueError as error:
             raise ValidationError(f"{name} must be a real date.", code="invalid") from error
+
+
+def date_input_parts(bound) -> list[dict]:
+    """The day, month and year boxes of a bound DateField as the page draws them
+    (templates/plans/includes/form_field.html)."""
+    values = bound.field.widget.format_value(bound.value())
+    return [
+        {
+            "label": part.capitalize(),
+            "name": f"{bound.html_name}_{part}",
+            "id": f"{bound.auto_id}_{part}",
+            "value": value,
+            "width": 4 if part == "year" else 2,
+        }
+        for part, value in zip(DATE_PARTS, values, strict=True)
+    ]
 
 
 def milestone_formfield(model_field, **kwargs):
@@ -140,23 +160,11 @@ class MilestoneForm(forms.ModelForm):
 
     def date_parts(self) -> dict[str, list[dict]]:
         """For each date field, its day, month and year boxes as the page draws them."""
-        dates = {}
-        for name, field in self.fields.items():
-            if not isinstance(field, DateField):
-                continue
-            bound = self[name]
-            values = field.widget.format_value(bound.value())
-            dates[name] = [
-                {
-                    "label": part.capitalize(),
-                    "name": f"{bound.html_name}_{part}",
-                    "id": f"{bound.auto_id}_{part}",
-                    "value": value,
-                    "width": 4 if part == "year" else 2,
-                }
-                for part, value in zip(DATE_PARTS, values, strict=True)
-            ]
-        return dates
+        return {
+            name: date_input_parts(self[name])
+            for name, field in self.fields.items()
+            if isinstance(field, DateField)
+        }
 
     def fields_for_page(self) -> list[dict]:
         """Each field with the kind of GOV.UK component that draws it and, for a date, its

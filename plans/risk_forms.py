@@ -4,6 +4,7 @@ fields (see templates/plans/risks/field.html)."""
 from django import forms
 
 from plans import choices, risks
+from plans.forms import DateField, DateInput, date_input_parts
 from plans.models import Recommendation, Risk
 from plans.risk_selectors import POSITIONS, RESIDUAL, RiskFilters
 
@@ -33,7 +34,7 @@ class GovukFormMixin:
     def govuk_widgets(self):
         for name, bound in ((name, self[name]) for name in self.fields):
             widget = self.fields[name].widget
-            if isinstance(widget, forms.HiddenInput | forms.CheckboxSelectMultiple):
+            if isinstance(widget, forms.HiddenInput | forms.CheckboxSelectMultiple | DateInput):
                 continue
             base = (
                 "govuk-select"
@@ -124,13 +125,9 @@ class RiskReviewForm(GovukFormMixin, forms.ModelForm):
         label="Residual likelihood", coerce=int, choices=LIKELIHOODS
     )
     residual_impact = forms.TypedChoiceField(label="Residual impact", coerce=int, choices=IMPACTS)
-    review_on = forms.DateField(
-        label="Next review date",
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text=DATE_HINT,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input--width-10"}),
-        error_messages={"invalid": "Enter the next review date as a date, like 31/3/2017."},
+    # The GOV.UK date input, as on the milestone form: day, month and year boxes.
+    review_on = DateField(
+        label="Next review date", required=False, help_text="For example, 31 3 2017"
     )
     target_score = forms.TypedChoiceField(
         label="Target score",
@@ -151,6 +148,18 @@ class RiskReviewForm(GovukFormMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    # As the page lays them out, so the error summary lists errors in the page's order.
+    field_order = [
+        *SCORE_FIELDS[:2],
+        "current_controls",
+        *SCORE_FIELDS[2:],
+        "target_score",
+        "note",
+        "actions_done",
+        "review_on",
+        "status",
+    ]
 
     class Meta:
         model = Risk
@@ -173,6 +182,11 @@ class RiskReviewForm(GovukFormMixin, forms.ModelForm):
             for action in open_actions
         ]
         self.govuk_widgets()
+
+    def review_on_item(self) -> dict:
+        """The review date as templates/plans/includes/form_field.html draws a date."""
+        bound = self["review_on"]
+        return {"field": bound, "kind": "date", "parts": date_input_parts(bound)}
 
     def scores_changed(self) -> bool:
         return any(name in self.changed_data for name in [*SCORE_FIELDS, "target_score"])

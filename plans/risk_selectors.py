@@ -107,19 +107,19 @@ def filter_choices(*, plan_year: PlanYear) -> FilterChoices:
     )
 
 
-def _risks(plan_year: PlanYear):
-    actions = MitigatingAction.objects.fetch_mode(models.FETCH_RAISE).select_related("owner")
-    return (
+def _risks(plan_year: PlanYear, *, with_actions: bool = True):
+    queryset = (
         Risk.objects.fetch_mode(models.FETCH_RAISE)
         .filter(plan_year=plan_year)
         .select_related("owner", "project", "last_reviewed_by")
-        .prefetch_related(Prefetch("actions", queryset=actions))
-        .annotate(
-            inherent_value=F("inherent_likelihood") * F("inherent_impact"),
-            residual_value=F("residual_likelihood") * F("residual_impact"),
-        )
-        .order_by("-residual_value", "-inherent_value", "title", "pk")
     )
+    if with_actions:
+        actions = MitigatingAction.objects.fetch_mode(models.FETCH_RAISE).select_related("owner")
+        queryset = queryset.prefetch_related(Prefetch("actions", queryset=actions))
+    return queryset.annotate(
+        inherent_value=F("inherent_likelihood") * F("inherent_impact"),
+        residual_value=F("residual_likelihood") * F("residual_impact"),
+    ).order_by("-residual_value", "-inherent_value", "title", "pk")
 
 
 def _filtered(queryset, filters: RiskFilters, *, cell: bool = True):
@@ -144,7 +144,7 @@ def _filtered(queryset, filters: RiskFilters, *, cell: bool = True):
     return queryset
 
 
-def _rows(risk_list, plan_year, user, today) -> list[RiskRow]:
+def _rows(risk_list, plan_year, user, today, *, with_actions: bool = True) -> list[RiskRow]:
     rights = editing_rights(user, plan_year)
     rows = []
     for risk in risk_list:
@@ -173,7 +173,7 @@ def _rows(risk_list, plan_year, user, today) -> list[RiskRow]:
                             is_done=action.is_done, due_on=action.due_on, today=today
                         ),
                     )
-                    for action in risk.actions.all()
+                    for action in (risk.actions.all() if with_actions else ())
                 ],
                 escalated=risks.is_escalated(
                     tier=risk.tier,
@@ -307,6 +307,17 @@ def risk_detail(*, year: str, pk: int, user, today=None) -> RiskRow:
     plan_year = plan_year_for_pages(year=year)
     risk = get_object_or_404(_risks(plan_year).select_related("plan_year"), pk=pk)
     return _rows([risk], plan_year, user, today)[0]
+
+
+def project_risks(*, project: Project, user, today=None) -> list[RiskRow]:
+    """The risks of a project (whose plan year is loaded), highest residual score first, as the
+    register shows them but without their actions (the project page lists none): in a fixed
+    number of queries however many there are."""
+    risk_list = list(_risks(project.plan_year, with_actions=False).filter(project=project))
+    if not risk_list:
+        return []
+    today = today or timezone.localdate()
+    return _rows(risk_list, project.plan_year, user, today, with_actions=False)
 
 
 def risk_history(*, risk: Risk, limit: int = HISTORY_SHOWN) -> History:

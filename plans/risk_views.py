@@ -12,7 +12,7 @@ from core.permissions import is_closed
 from plans import choices, risk_selectors
 from plans.models import Risk
 from plans.risk_forms import RecommendationResponseForm, RiskFilterForm, RiskReviewForm
-from plans.risk_permissions import may_edit_risk, projects_for_responses
+from plans.risk_permissions import may_edit_risk, projects_for_responses, why_not
 from plans.risk_services import recommendation_response_record, risk_review_record
 
 
@@ -84,7 +84,7 @@ def risk_review(request, year, pk):
         Risk.objects.select_related("plan_year", "project", "owner"), plan_year__year=year, pk=pk
     )
     if not may_edit_risk(request.user, risk):
-        return _forbidden(request, _why_not(risk), risk.get_absolute_url(), "the risk")
+        return _forbidden(request, why_not(risk.plan_year), risk.get_absolute_url(), "the risk")
     open_actions = list(risk.actions.filter(is_done=False).order_by("due_on", "pk"))
     form_class = edit_conflict_form(RiskReviewForm, risk, record_fingerprint(risk))
     if request.method == "POST":
@@ -121,15 +121,6 @@ def _forbidden(request, reason, back_url, back_label):
         "plans/risks/forbidden.html",
         {"reason": reason, "back_url": back_url, "back_label": back_label},
         status=403,
-    )
-
-
-def _why_not(risk) -> str:
-    if is_closed(risk.plan_year):
-        return f"{risk.plan_year.year} is closed: its risks can no longer be changed."
-    return (
-        "Only the holders of a risk's owner role, the people working on its project and, for "
-        "strategic risks, directors can review it."
     )
 
 

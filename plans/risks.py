@@ -132,6 +132,23 @@ class EditingRights:
             or (tier == "strategic" and self.is_director)
         )
 
+    def tiers_offered(self) -> set[str]:
+        """The tiers of the risks this person could edit, for the choices a form offers: a
+        holder of a role may own a risk of any tier; otherwise directors have strategic risks
+        and the people working on a project its project risks."""
+        if self.is_administrator:
+            return {"strategic", "operational", "project"}
+        if self.year_is_closed or not self.may_change_risks:
+            return set()
+        if self.role_ids:
+            return {"strategic", "operational", "project"}
+        tiers = set()
+        if self.is_director:
+            tiers.add("strategic")
+        if self.project_ids:
+            tiers.add("project")
+        return tiers
+
 
 # The heat map: a 5 x 5 grid, likelihood up the side (5 at the top), impact along the bottom.
 CELL = 80

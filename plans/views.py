@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import permissions
 from core.edit_conflicts import EditConflictError, record_fingerprint
-from plans import selectors, services
+from plans import risk_selectors, selectors, services
 from plans.forms import milestone_form_class
 from plans.models import Milestone
 
@@ -25,6 +25,7 @@ def project_detail(request, year, pk):
             "project": project,
             "history": selectors.project_history(project=project),
             "milestones": selectors.project_milestones(project=project, user=request.user),
+            "risks": risk_selectors.project_risks(project=project, user=request.user),
         },
     )
 

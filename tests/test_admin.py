@@ -412,17 +412,30 @@ def test_the_project_autocomplete_offers_only_projects_that_may_be_updated(clien
     assert offered == {world.projects[name].pk for name in MAY_CHANGE[role]}
 
 
+def project_autocomplete(client, model_name):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "plans", "model_name": model_name, "field_name": "project", "term": ""},
+    )
+    return {int(result["id"]) for result in response.json()["results"]}
+
+
 def test_the_project_autocomplete_of_other_forms_offers_only_open_years(client, matrix):
     world = matrix("Directors")
     client.force_login(world.user)
 
-    response = client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": "plans", "model_name": "risk", "field_name": "project", "term": ""},
-    )
+    offered = project_autocomplete(client, "recommendation")
 
-    offered = {int(result["id"]) for result in response.json()["results"]}
     assert offered == {world.projects["own"].pk, world.projects["other"].pk}
+
+
+def test_the_project_autocomplete_of_the_risk_form_offers_the_projects_worked_on(client, matrix):
+    # A project risk is edited by the people working on its project: the risk form offers
+    # only their projects, and of open years only.
+    world = matrix("Directors")
+    client.force_login(world.user)
+
+    assert project_autocomplete(client, "risk") == {world.projects["own"].pk}
 
 
 @pytest.mark.parametrize("obj", OBJECTS)

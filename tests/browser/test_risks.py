@@ -27,17 +27,27 @@ def test_staff_review_a_project_risk_and_see_it_in_the_history(
     assert_accessible(page)
     page.get_by_role("link", name="Record a review").click()
 
-    # Changing a score without saying why is refused, with the error linked to the note.
+    # Changing a score without saying why is refused, with the error linked to the note; a
+    # review date without its month is refused too, linked to the date's first box.
     page.get_by_label("Residual likelihood").select_option("1")
+    review_date = page.get_by_role("group", name="Next review date")
+    review_date.get_by_label("Month").fill("")
     page.get_by_role("button", name="Save review").click()
     expect(page).to_have_title(re.compile(r"^Error: Review"))
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
-    expect(summary.get_by_role("link")).to_have_text(re.compile("a note is required"))
+    expect(summary.get_by_role("link")).to_have_text(
+        [re.compile("a note is required"), "Next review date must include a month."]
+    )
     screenshot(page, "risk-review-error")
     assert_accessible(page)
+    summary.get_by_role("link", name="Next review date must include a month.").click()
+    expect(review_date.get_by_label("Day")).to_be_focused()
 
     page.get_by_label("Review note").fill("Evidence requests sent early; informants confirmed.")
+    review_date.get_by_label("Day").fill("30")
+    review_date.get_by_label("Month").fill("6")
+    review_date.get_by_label("Year").fill("2017")
     page.get_by_role("button", name="Save review").click()
     expect(page.get_by_text(re.compile("Your review of .* is recorded"))).to_be_visible()
     page.get_by_text("History of this risk and its actions", exact=True).click()
@@ -120,3 +130,21 @@ def test_an_administrator_records_a_response_and_sees_the_error_state_first(
     page.get_by_role("button", name="Save response").click()
     expect(page.get_by_text("The response is recorded.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_project_page_lists_its_risks(page, server_url, sign_in, assert_accessible, screenshot):
+    from plans.models import Risk
+
+    risk = (
+        Risk.objects.select_related("project__plan_year")
+        .filter(plan_year__year="2016-17", title="Evidence gathering slips")
+        .first()
+    )
+    sign_in(page, server_url, "staff")
+    page.goto(f"{server_url}{risk.project.get_absolute_url()}")
+    risks = page.get_by_role("table", name=re.compile("Risks of this project"))
+    expect(risks.get_by_role("link", name="Evidence gathering slips", exact=True)).to_have_count(1)
+    screenshot(page, "project-risks")
+    assert_accessible(page)
+    risks.get_by_role("link", name="Evidence gathering slips", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Evidence gathering slips")

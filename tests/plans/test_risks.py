@@ -170,3 +170,25 @@ NO_PERMISSION = risks.EditingRights(role_ids=frozenset({7}), project_ids=frozens
 )
 def test_who_may_edit_a_risk(rights, tier, owner_id, project_id, may_edit):
     assert rights.may_edit(tier=tier, owner_id=owner_id, project_id=project_id) is may_edit
+
+
+MEMBER = risks.EditingRights(may_change_risks=True, project_ids=frozenset({3}))
+DIRECTOR_ON_A_PROJECT = risks.EditingRights(
+    may_change_risks=True, is_director=True, project_ids=frozenset({3})
+)
+
+
+@pytest.mark.parametrize(
+    ("rights", "tiers"),
+    [
+        (ADMIN, {"strategic", "operational", "project"}),
+        (STAFF, {"strategic", "operational", "project"}),
+        (MEMBER, {"project"}),
+        (DIRECTOR, {"strategic"}),
+        (DIRECTOR_ON_A_PROJECT, {"strategic", "project"}),
+        (CLOSED, set()),
+        (NO_PERMISSION, set()),
+    ],
+)
+def test_a_form_offers_only_the_tiers_of_risks_the_person_could_edit(rights, tiers):
+    assert rights.tiers_offered() == tiers

@@ -19,6 +19,7 @@ from tests.plans.factories import (
     RoleFactory,
     UserFactory,
 )
+from tests.test_admin_exports import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +228,9 @@ def review_data(risk, **changes):
         "residual_likelihood": risk.residual_likelihood,
         "residual_impact": risk.residual_impact,
         "target_score": risk.target_score or "",
-        "review_on": "30/6/2017",
+        "review_on_day": "30",
+        "review_on_month": "6",
+        "review_on_year": "2017",
         "status": risk.status,
         "note": "",
     }
@@ -292,6 +295,61 @@ def test_a_review_that_changes_a_score_needs_a_note(client, member, plan_year):
     assert "a note is required when they do" in content
     assert 'href="#id_note"' in content
     assert Risk.objects.get(pk=risk.pk).residual_impact == 4
+
+
+def test_the_review_date_is_asked_as_day_month_and_year_under_one_legend(client, member, plan_year):
+    risk = project_risk(plan_year, review_on=datetime.date(2017, 3, 31))
+    risk.project.members.add(member)
+    client.force_login(member)
+    content = client.get(f"{risk.get_absolute_url()}review/").content.decode()
+    legend = '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">'
+    assert content.count(f"{legend}Next review date</legend>") == 1
+    for part, value in [("day", "31"), ("month", "3"), ("year", "2017")]:
+        box = f'id="id_review_on_{part}" name="review_on_{part}" type="text" inputmode="numeric"'
+        assert f'{box} value="{value}"' in content
+    assert 'name="review_on"' not in content
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("30", "", "2017", "Next review date must include a month."),
+        ("", "", "2017", "Next review date must include a day and month."),
+        ("31", "6", "2017", "Next review date must be a real date."),
+        ("30", "6", "17", "The year of next review date must include 4 numbers."),
+    ],
+)
+def test_a_review_date_that_is_not_a_real_date_is_refused_as_gov_uk_says(
+    client, member, plan_year, day, month, year, message
+):
+    risk = project_risk(plan_year)
+    risk.project.members.add(member)
+    client.force_login(member)
+    version = open_form(client, risk)
+    data = review_data(risk, record_version=version)
+    data |= {"review_on_day": day, "review_on_month": month, "review_on_year": year}
+    response = client.post(f"{risk.get_absolute_url()}review/", data)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f'<a href="#id_review_on_day">{message}</a>' in content
+    hidden = '<span class="govuk-visually-hidden">Error:</span>'
+    assert (
+        f'<p id="id_review_on-error" class="govuk-error-message">{hidden} {message}</p>' in content
+    )
+    assert 'class="govuk-form-group govuk-form-group--error"' in content
+    assert f'name="review_on_year" type="text" inputmode="numeric" value="{year}"' in content
+    assert Risk.objects.get(pk=risk.pk).last_reviewed_by is None
+
+
+def test_a_review_may_leave_the_review_date_empty(client, member, plan_year):
+    risk = project_risk(plan_year, review_on=datetime.date(2017, 3, 31))
+    risk.project.members.add(member)
+    client.force_login(member)
+    version = open_form(client, risk)
+    data = review_data(risk, record_version=version)
+    data |= {"review_on_day": "", "review_on_month": "", "review_on_year": ""}
+    assert client.post(f"{risk.get_absolute_url()}review/", data).status_code == 302
+    assert Risk.objects.get(pk=risk.pk).review_on is None
 
 
 def test_a_review_without_score_changes_needs_no_note(client, member, plan_year):
@@ -378,6 +436,113 @@ def test_who_may_review_which_risk(client, people, person):
         assert review.status_code == (200 if may else 403), (person, name)
         assert page.status_code == 200
         assert ("Record a review" in page.content.decode()) is may, (person, name)
+
+
+# Who may add risks in the entry screens at all (the model permission "add risk").
+ADDS_RISKS = {"administrator", "director", "project owner"}
+RISK_ADMIN = "/admin/plans/risk/"
+
+
+def shaped_like(data, risk):
+    """Admin form data given the tier, plan year, project and owner of `risk`."""
+    risk.refresh_from_db()
+    return {
+        **data,
+        "plan_year": risk.plan_year_id,
+        "tier": risk.tier,
+        "project": risk.project_id or "",
+        "owner": risk.owner_id or "",
+    }
+
+
+def risk_shape(risk):
+    risk.refresh_from_db()
+    return (risk.plan_year_id, risk.tier, risk.project_id, risk.owner_id)
+
+
+@pytest.mark.parametrize("person", MATRIX)
+def test_who_may_add_which_risk_in_the_entry_screens(client, people, person):
+    users, risks = people
+    client.force_login(users[person])
+    form = client.get(f"{RISK_ADMIN}add/")
+    if person not in ADDS_RISKS:
+        assert form.status_code == 403
+        return
+    blank = change_form_data(form)
+    for name, risk in risks.items():
+        data = shaped_like(blank, risk) | {
+            "title": f"New like {name}",
+            "inherent_likelihood": 3,
+            "inherent_impact": 3,
+            "residual_likelihood": 2,
+            "residual_impact": 2,
+            "status": "open",
+        }
+        response = client.post(f"{RISK_ADMIN}add/", data)
+        added = Risk.objects.filter(title=f"New like {name}").exists()
+        assert added is (name in MATRIX[person]), (person, name)
+        if not added:
+            assert response.status_code == 200
+
+
+@pytest.mark.parametrize("person", MATRIX)
+def test_who_may_change_a_risk_into_which_risk_in_the_entry_screens(client, people, person):
+    """A risk the person may edit is saved as another risk's tier, project and owner only if
+    they may edit that other risk too: nobody moves a risk to where they could not edit it."""
+    users, risks = people
+    client.force_login(users[person])
+    for name, risk in risks.items():
+        url = f"{RISK_ADMIN}{risk.pk}/change/"
+        if name not in MATRIX[person]:
+            assert client.post(url, {}).status_code == 403, (person, name)
+            continue
+        original = risk_shape(risk)
+        for target_name, target in risks.items():
+            data = shaped_like(change_form_data(client.get(url)), target)
+            client.post(url, data)
+            moved = risk_shape(risk) == risk_shape(target)
+            assert moved is (target_name in MATRIX[person]), (person, name, target_name)
+            _plan_year_id, tier, project_id, owner_id = original
+            Risk.objects.filter(pk=risk.pk).update(
+                tier=tier, project_id=project_id, owner_id=owner_id
+            )
+
+
+def test_the_entry_screen_names_the_rule_when_it_refuses_a_risk(client, people):
+    users, risks = people
+    client.force_login(users["risk owner"])
+    risk = risks["operational, owned"]
+    url = f"{RISK_ADMIN}{risk.pk}/change/"
+    data = change_form_data(client.get(url)) | {"owner": ""}
+    response = client.post(url, data)
+    content = response.content.decode()
+    assert "This risk, as entered, is not one you may edit, so it was not saved." in content
+    assert "the holders of a risk&#x27;s owner role, the people working on its project" in content
+    assert Risk.objects.get(pk=risk.pk).owner_id is not None
+
+
+def test_a_risk_owner_saves_their_project_risk_though_not_working_on_its_project(client, people):
+    users, risks = people
+    risk = risks["other project"]
+    Risk.objects.filter(pk=risk.pk).update(owner=risks["operational, owned"].owner)
+    client.force_login(users["risk owner"])
+    url = f"{RISK_ADMIN}{risk.pk}/change/"
+    data = change_form_data(client.get(url)) | {"title": "Renamed by its owner"}
+    assert client.post(url, data).status_code == 302
+    assert Risk.objects.get(pk=risk.pk).title == "Renamed by its owner"
+
+
+def test_the_entry_screen_offers_only_the_tiers_and_projects_the_person_could_edit(
+    client, people, plan_year
+):
+    users, risks = people
+    client.force_login(users["director"])
+    form = client.get(f"{RISK_ADMIN}add/").context["adminform"].form
+    assert [value for value, _ in form.fields["tier"].choices if value] == ["strategic"]
+    assert not form.fields["project"].queryset.exists()
+    client.force_login(users["project owner"])
+    form = client.get(f"{RISK_ADMIN}add/").context["adminform"].form
+    assert list(form.fields["project"].queryset) == [risks["project"].project]
 
 
 @pytest.mark.parametrize("person", ["director", "project member", "risk owner"])
