@@ -87,7 +87,8 @@ def save_form(writer: str, role, form_class) -> str:
         with transaction.atomic():
             form = form_class(data, instance=role)
             if not form.is_valid():
-                return "conflict" if EDIT_CONFLICT_MESSAGE in form.non_field_errors() else "invalid"
+                refused = any(EDIT_CONFLICT_MESSAGE in error for error in form.non_field_errors())
+                return "conflict" if refused else "invalid"
             form.save()
         return "saved"
     except Exception as error:  # the outcome reported is the point
