@@ -102,8 +102,9 @@ def test_a_score_out_of_range_is_refused_naming_the_line_and_column(signed_in, p
     ]
     response = upload(client, Risk, rows)
     assert_refused(response)
+    # Row 2 of the sheet: the header is row 1.
     assert any(
-        line == 1 and field == "inherent_likelihood" for line, field, _message in problems(response)
+        line == 2 and field == "inherent_likelihood" for line, field, _message in problems(response)
     )
 
 
