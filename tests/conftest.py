@@ -1,7 +1,123 @@
+"""Fixtures and settings every test shares.
+
+- Password hashing is deliberately slow (about a second a hash on these machines); tests check
+  which password a user has, not how hard it is to crack, so they all use the fast MD5 hasher.
+- The database as the migrations leave it, and the demo plans loaded once per test process, are
+  kept as snapshots (tests/snapshots.py): a test that reads the demo, or a browser test that
+  changes it, gets a copy in milliseconds instead of a load that takes seconds.
+- `--database-dependent-only` runs just the tests whose outcome can depend on the database
+  engine, for a second run of the suite on another database (see `pytest_collection_modifyitems`).
+"""
+
+from dataclasses import dataclass
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
 
 from tests.plans.factories import UserFactory
+from tests.snapshots import Snapshot
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A test that asks for any of these reads or writes the test database.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-dependent-only",
+        action="store_true",
+        help=(
+            "Run only the tests that use the test database and could give another result on "
+            "another engine; leave out those that need no database and the browser tests "
+            "(run them once, on the first database)."
+        ),
+    )
+
+
+def uses_the_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --database-dependent-only, deselect the tests another engine cannot change: those
+    that touch no database (pure calculations, subprocess checks with a database of their own)
+    and the browser tests, which check what a page shows and how accessible it is; the views
+    behind them run on every engine through the client tests."""
+    if not config.getoption("--database-dependent-only"):
+        return
+    kept, deselected = [], []
+    for item in items:
+        if uses_the_database(item) and not item.get_closest_marker("browser"):
+            kept.append(item)
+        else:
+            deselected.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, created and migrated; gives a snapshot of what the migrations left
+    (the groups, permissions and content types), to restore after a test that commits."""
+    with django_db_blocker.unblock():
+        migrated = Snapshot.take(connection)
+    return migrated
+
+
+@pytest.fixture(scope="session")
+def migrated_database(django_db_setup) -> Snapshot:
+    return django_db_setup
+
+
+@dataclass(frozen=True)
+class LoadedDemo:
+    snapshot: Snapshot
+    output: str  # what load_demo printed
+
+
+def run_load_demo(*args) -> str:
+    """Run `manage.py load_demo` and return what it printed (tests run with DEBUG off, which
+    load_demo refuses without --allow-production)."""
+    out = StringIO()
+    call_command("load_demo", "--allow-production", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def demo_database(migrated_database, django_db_blocker) -> LoadedDemo:
+    """The demo plans and users as `load_demo` writes them into a migrated database, loaded
+    once per test process and kept as a snapshot; the database is left as migrated."""
+    assert not connection.in_atomic_block, "the demo loads before any test transaction opens"
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        patch.delenv("DEMO_PASSWORD", raising=False)
+        migrated_database.restore(connection)
+        try:
+            output = run_load_demo()
+            return LoadedDemo(Snapshot.take(connection), output)
+        finally:
+            migrated_database.restore(connection)
+
+
+@pytest.fixture
+def demo(demo_database, db):
+    """The demo data, written into the test's transaction (rolled back after it), so a test may
+    change it without affecting the next one; gives what load_demo printed."""
+    demo_database.snapshot.restore(connection)
+    return demo_database.output
 
 
 @pytest.fixture

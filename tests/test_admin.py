@@ -236,11 +236,6 @@ MAY_DELETE = {
 MAY_IMPORT = {"Administrators", "superuser"}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def matrix(db, user_in_group):
     """For a role, a signed-in person and the three milestones: on a project of theirs in an open

@@ -21,11 +21,6 @@ from tests.test_import_export import confirm, csv_upload, export, format_index, 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def finance(client, user_in_group):
     client.force_login(user_in_group("Corporate services"))

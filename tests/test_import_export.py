@@ -225,12 +225,6 @@ def plan(db):
     )
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Every test signs a user in; a deliberately slow hasher would dominate their run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin_client_for(client, user_in_group):
     def sign_in(group_name):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.db import connection
 
 # Playwright's sync API runs an event loop in the main thread; Django would otherwise refuse the
 # database queries the tests and fixtures make from that thread.
@@ -34,28 +34,20 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 DEMO_PASSWORD = "demo"
 
 
+def pytest_collection_modifyitems(items):
+    """Every browser test reads the test database through the served site, committed, so each
+    is a transactional database test: the test database is created for it, and it runs after
+    the tests that roll back."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
 def _missing(reason):
     """Skip, or fail when the environment says the browser tests must run."""
     if os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(reason, pytrace=False)
     pytest.skip(reason)
-
-
-def _keep_serialized_test_data(earlier_connections):
-    """Give the database connections used from now on the test database's serialized contents.
-
-    Playwright's sync API leaves an asyncio event loop running in the main thread, and from then
-    on Django hands that thread other connection objects (it keeps connections per async context).
-    If the test database was created before the browser started (other tests ran first), the copy
-    of its migrated contents (the groups the data migration creates) sits on the earlier objects,
-    so serialized rollback would silently restore nothing and load_demo would find no groups.
-    """
-    from django.db import connections
-
-    for alias, earlier in earlier_connections.items():
-        contents = getattr(earlier, "_test_serialized_contents", None)
-        if contents is not None and connections[alias] is not earlier:
-            connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture(scope="session")
@@ -68,10 +60,29 @@ def browser():
 
     earlier_connections = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
-        _keep_serialized_test_data(earlier_connections)
+        # Playwright's sync API leaves an event loop running in this thread, and Django keeps
+        # connections per async context: from here on this thread would be handed new
+        # connection objects, made from the settings as they were before the test database
+        # existed. The tests and the served site keep using the ones that reach it.
+        for alias, earlier in earlier_connections.items():
+            connections[alias] = earlier
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def served_site(browser, django_db_setup, django_db_blocker):
+    """One live server for the session, serving the test database (an in-memory SQLite
+    database is shared with the server through the connection the tests use)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()  # allows the host "localhost"
+    yield server
+    server._live_server_modified_settings.disable()
+    server.stop()
 
 
 # Runs in every page before its own scripts (through the DevTools protocol, which the page's
@@ -144,20 +155,26 @@ def page(new_context):
 
 
 @pytest.fixture
-def demo_data(transactional_db, django_db_serialized_rollback):
-    """The real demo plans and users (admin, director, staff, finance; password 'demo').
+def demo_data(browser, served_site, demo_database, django_db_blocker):
+    """The real demo plans and users (admin, director, staff, finance; password 'demo'),
+    committed for the served site to read; emptied after the test, as for every transactional
+    test.
 
-    The live server needs transactional_db, which empties the tables after each test; serialized
-    rollback restores what the migrations created (the groups load_demo puts users in).
+    Each test starts from the same copy, whatever the test before it changed; the copy is
+    written back in milliseconds (tests/snapshots.py) where loading the demo takes seconds.
     """
-    call_command("load_demo", allow_production=True, verbosity=0)
+    with django_db_blocker.unblock():
+        demo_database.snapshot.restore(connection)
+    yield
+    # No page of this test may still be asking the server for anything when the tables empty.
+    for context in browser.contexts:
+        context.close()
 
 
 @pytest.fixture
-def server_url(browser, live_server, demo_data):
-    """The live server's address, with the demo data loaded (after Chromium is known to start,
-    so a missing browser skips before the few seconds of loading)."""
-    return live_server.url
+def server_url(served_site, demo_data):
+    """The served site's address, with the demo data loaded."""
+    return served_site.url
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ from budgets.models import MonthlyFigure
 from core.services import ChangeCount
 from demo import illustrative_budgets
 from plans.models import PlanYear
-from tests.demo.conftest import demo, demo_module, fast_password_hasher  # noqa: F401
 
 
-def test_the_2012_13_page_shows_programme_delivery_as_printed(demo, client, user_in_group):  # noqa: F811
+def test_the_2012_13_page_shows_programme_delivery_as_printed(demo, client, user_in_group):
     report = selectors.variance_report(plan_year=PlanYear.objects.get(year="2012-13"))
     split = report.split
     assert split.programme_budget == Decimal("1735018")
@@ -27,7 +26,7 @@ def test_the_2012_13_page_shows_programme_delivery_as_printed(demo, client, user
     assert "Programme delivery is 69.4% of the budget (£1,735,018 of £2,500,000)" in page
 
 
-def test_every_demo_year_has_illustrative_figures_and_says_so(demo, client, user_in_group):  # noqa: F811
+def test_every_demo_year_has_illustrative_figures_and_says_so(demo, client, user_in_group):
     figures = MonthlyFigure.objects.filter(line__budget__plan_year__year__in=["2010-11", "2016-17"])
     assert figures.exists()
     assert not figures.filter(is_illustrative=False).exists()
@@ -36,7 +35,7 @@ def test_every_demo_year_has_illustrative_figures_and_says_so(demo, client, user
     assert "illustrative figures generated for the demo" in page
 
 
-def test_an_open_year_has_actuals_to_september_and_forecasts_after(demo):  # noqa: F811
+def test_an_open_year_has_actuals_to_september_and_forecasts_after(demo):
     report = selectors.variance_report(plan_year=PlanYear.objects.get(year="2016-17"))
     assert report.month == datetime.date(2016, 9, 1)
     line = report.lines[0]
@@ -49,7 +48,7 @@ def test_an_open_year_has_actuals_to_september_and_forecasts_after(demo):  # noq
     assert report.beyond_tolerance or closed.beyond_tolerance
 
 
-def test_the_illustrative_figures_are_the_same_on_every_load(demo):  # noqa: F811
+def test_the_illustrative_figures_are_the_same_on_every_load(demo):
     changes = ChangeCount()
     illustrative_budgets.generate(changes, ["2010-11", "2012-13", "2016-17"])
     assert changes.changed == 0

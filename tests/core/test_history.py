@@ -34,7 +34,7 @@ from plans.models import (
     Theme,
 )
 from tests.budgets import factories as budget_factories
-from tests.demo.conftest import run_load_demo
+from tests.conftest import run_load_demo
 from tests.kpis import factories as kpi_factories
 from tests.plans import factories as plan_factories
 
@@ -591,10 +591,7 @@ def history_rows() -> int:
     )
 
 
-@pytest.mark.django_db
-def test_loading_the_demo_again_adds_no_history(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    run_load_demo()
+def test_loading_the_demo_again_adds_no_history(demo):
     after_first = history_rows()
     plan_year = PlanYear.objects.get(year="2012-13")
     entries = history.record_histories(PlanYear, pks=[plan_year.pk])[plan_year.pk].entries

@@ -44,11 +44,6 @@ def test_an_anonymous_visitor_is_no_administrator():
     assert not permissions.is_administrator(AnonymousUser())
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- With a database --------------------------------------------------------------------------
 
 

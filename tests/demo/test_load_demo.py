@@ -17,7 +17,7 @@ import demo.loader
 from budgets.models import Budget, BudgetCategory, BudgetLine, GrantInAid
 from kpis.models import Indicator, Measurement
 from plans.models import Milestone, PlanYear, Project, Role, Strategy
-from tests.demo.conftest import loaded_demo, run_load_demo
+from tests.conftest import run_load_demo
 
 User = get_user_model()
 
@@ -195,17 +195,10 @@ def test_an_existing_account_with_a_demo_name_keeps_its_password_and_flags(db):
 # --- A database holding the demo ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="class")
-def demo_class(django_db_setup, django_db_blocker):
-    """The demo data, loaded once for the class; returns the command's output."""
-    with loaded_demo(django_db_blocker) as output:
-        yield output
-
-
 @pytest.fixture
-def loaded(demo_class, db):
+def loaded(demo):
     """The loaded demo, with the test isolated in a savepoint; returns the load's output."""
-    return demo_class
+    return demo
 
 
 class TestLoadedDemo:

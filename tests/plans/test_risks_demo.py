@@ -11,20 +11,9 @@ from django.contrib.auth import get_user_model
 from plans import choices, risks
 from plans.models import MitigatingAction, PlanYear, Recommendation, Risk
 from plans.risk_permissions import may_edit_risk
-from tests.demo.conftest import loaded_demo, run_load_demo
+from tests.conftest import run_load_demo
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_module(django_db_setup, django_db_blocker):
-    with loaded_demo(django_db_blocker) as output:
-        yield output
-
-
-@pytest.fixture
-def demo(demo_module, db):
-    return demo_module
 
 
 TODAY = datetime.date(2026, 11, 27)
