@@ -17,6 +17,7 @@ PYTHON_FOR_VENV := $(shell for p in python3.12 python3.13 python3.14 python3; do
 help:
 	@echo "make run    set up, migrate, load the demo plans (first time) and serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up, lint and run the whole test suite (DATABASE_URL picks the database)"
+	@echo "            one folder: make test PYTEST_ARGS=tests/kpis TEST_WORKERS=0"
 	@echo "make setup  create .venv, install Python and front-end dependencies, build assets"
 
 setup: $(VENV)/.installed static/dist/app.css
@@ -53,9 +54,11 @@ format: setup
 	$(VENV)/bin/ruff format .
 
 # Tests run with DEBUG=on only so that static files come from source without collectstatic;
-# the test runner itself always runs with DEBUG off.
+# the test runner itself always runs with DEBUG off. They run in parallel, one process per core
+# (pytest-xdist), each with its own test database; TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: lint
-	DEBUG=on $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 demo: setup
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --no-input

@@ -8,6 +8,7 @@ tests/sqlite_writers.py. The database file is SQLite whatever DATABASE_URL the s
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -19,16 +20,27 @@ WRITERS = Path(__file__).resolve().parent / "sqlite_writers.py"
 TIMEOUT_SECONDS = 120
 
 
+def writers_environment(database):
+    return {**os.environ, "DEBUG": "on", "DATABASE_URL": f"sqlite:///{database}"}
+
+
+@pytest.fixture(scope="module")
+def prepared_database(tmp_path_factory):
+    """A migrated SQLite file holding the role both writers edit, made once for the module."""
+    database = tmp_path_factory.mktemp("writers") / "db.sqlite3"
+    run_writers("prepare", environment=writers_environment(database))
+    return database
+
+
 @pytest.fixture
-def writers_database(tmp_path):
-    """The environment of a writer: a migrated SQLite file holding the role both edit."""
-    environment = {
-        **os.environ,
-        "DEBUG": "on",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    run_writers("prepare", environment=environment)
-    return environment
+def writers_database(prepared_database, tmp_path):
+    """The environment of a writer: a copy of the prepared database file, its own to change."""
+    database = tmp_path / "db.sqlite3"
+    for suffix in ("", "-wal"):
+        source = prepared_database.with_name(prepared_database.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, database.with_name(database.name + suffix))
+    return writers_environment(database)
 
 
 def run_writers(*args, environment) -> list:
