@@ -56,11 +56,9 @@ format: setup
 # Tests run with DEBUG=on only so that static files come from source without collectstatic;
 # the test runner itself always runs with DEBUG off. They run in parallel, one process per core
 # (pytest-xdist), each with its own test database; TEST_WORKERS=0 runs them in this process.
-# A process that runs out of tests takes some of the other's (worksteal), so that neither waits
-# at the end while the other works through the slow browser tests.
 TEST_WORKERS ?= auto
 test: lint
-	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 demo: setup
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --no-input
