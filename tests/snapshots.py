@@ -63,12 +63,6 @@ class Snapshot:
             else:
                 _postgresql_restore(connection, self.tables)
 
-    def row_count(self) -> int:
-        """How many rows the snapshot holds (SQLite), or bytes (PostgreSQL)."""
-        if self.vendor == "sqlite":
-            return sum(len(rows) for _, rows in self.tables.values())
-        return sum(len(data) for data in self.tables.values())
-
 
 def _sqlite_rows(connection, names):
     # A second, plain connection reads the values as SQLite stores them; the Django connection
