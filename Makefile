@@ -56,9 +56,10 @@ format: setup
 # Tests run with DEBUG=on only so that static files come from source without collectstatic;
 # the test runner itself always runs with DEBUG off. They run in parallel, one process per core
 # (pytest-xdist), each with its own test database; TEST_WORKERS=0 runs them in this process.
+# worksteal: a process that finishes its share takes tests from a busy one.
 TEST_WORKERS ?= auto
 test: lint
-	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 demo: setup
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --no-input

@@ -69,12 +69,41 @@ def fast_password_hashing():
         yield
 
 
+# What the migrations left, and pytest-django's database blocker, kept by django_db_setup.
+MIGRATED = pytest.StashKey[tuple]()
+
+
+def commits_to_the_database(item) -> bool:
+    """A transactional test commits, and pytest-django empties every table after it."""
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that commits, put back what the migrations left (the groups the data
+    migrations create included), rather than the empty tables pytest-django's flush leaves: the
+    next test in this process, whichever it is, then starts from the migrated database. This is
+    what lets xdist hand any test to any process (its worksteal scheduler)."""
+    result = yield
+    kept = item.config.stash.get(MIGRATED, None)
+    # With no next test, the session's fixtures (the test database among them) are gone.
+    if kept is not None and nextitem is not None and commits_to_the_database(item):
+        migrated, django_db_blocker = kept
+        with django_db_blocker.unblock():
+            migrated.restore(connection)
+    return result
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """The test database, created and migrated; gives a snapshot of what the migrations left
     (the groups, permissions and content types), to restore after a test that commits."""
     with django_db_blocker.unblock():
         migrated = Snapshot.take(connection)
+    request.config.stash[MIGRATED] = (migrated, django_db_blocker)
     return migrated
 
 
