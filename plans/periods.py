@@ -6,6 +6,7 @@ A reporting period is identified by the first day of its month.
 
 import datetime
 import re
+from dataclasses import dataclass
 
 FINANCIAL_YEAR_PATTERN = re.compile(r"^(?P<start>\d{4})-(?P<end>\d{2})$")
 FIRST_MONTH = 4  # April
@@ -72,3 +73,90 @@ def is_period_start(day: datetime.date, months_per_period: int) -> bool:
     """Whether `day` starts a reporting period of `months_per_period` months: periods are counted
     from April, so a quarter starts in April, July, October or January and a year in April."""
     return is_month_start(day) and (day.month - FIRST_MONTH) % months_per_period == 0
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A quarter of a financial year, the date every figure of a quarterly report is "as at".
+
+    `start` is the calendar year the financial year starts in (2010 for 2010-11) and `number`
+    is 1 to 4, quarter 1 being April to June. Its `last_day` is what a selector is given as its
+    as-at date; `last_period` is the first day of its last month, which identifies the last
+    monthly reporting period it holds.
+    """
+
+    start: int
+    number: int
+
+    def __post_init__(self):
+        if self.number not in (1, 2, 3, 4):
+            raise ValueError(f"A financial year has quarters 1 to 4, not {self.number!r}.")
+
+    @classmethod
+    def of(cls, day: datetime.date) -> "Quarter":
+        """The quarter `day` falls in."""
+        return cls(financial_year_of(day), quarter_of(day))
+
+    @classmethod
+    def parse(cls, year: str, number: int | str) -> "Quarter":
+        """Quarter `number` of the financial year written like "2010-11"; ValueError (an
+        InvalidFinancialYear for the year) names what is wrong."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise ValueError(f"{number!r} is not a quarter: write 1, 2, 3 or 4.") from None
+        return cls(parse_financial_year(year), number)
+
+    @property
+    def year(self) -> str:
+        """The financial year's label, e.g. "2010-11"."""
+        return financial_year_label(self.start)
+
+    @property
+    def months(self) -> list[datetime.date]:
+        """The first day of each of its three months."""
+        return months_of_financial_year(self.start)[(self.number - 1) * 3 : self.number * 3]
+
+    @property
+    def first_day(self) -> datetime.date:
+        return self.months[0]
+
+    @property
+    def last_period(self) -> datetime.date:
+        """The first day of its last month: the last monthly reporting period it holds."""
+        return self.months[-1]
+
+    @property
+    def last_day(self) -> datetime.date:
+        return last_day_of_month(self.last_period)
+
+    @property
+    def label(self) -> str:
+        """ "Quarter 2 2010-11"."""
+        return f"Quarter {self.number} {self.year}"
+
+    @property
+    def short_label(self) -> str:
+        """ "Q2 2010-11"."""
+        return f"Q{self.number} {self.year}"
+
+    def __contains__(self, day: datetime.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    @property
+    def previous(self) -> "Quarter":
+        """The quarter before, which may be in the year before."""
+        if self.number == 1:
+            return Quarter(self.start - 1, 4)
+        return Quarter(self.start, self.number - 1)
+
+    @property
+    def a_year_earlier(self) -> "Quarter":
+        """The same quarter of the year before."""
+        return Quarter(self.start - 1, self.number)
+
+
+def last_day_of_month(day: datetime.date) -> datetime.date:
+    """The last day of the month `day` falls in."""
+    following = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)

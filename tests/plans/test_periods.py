@@ -65,3 +65,82 @@ def test_reporting_periods_start_in_april_and_run_monthly_quarterly_or_yearly():
 )
 def test_a_period_starts_on_the_first_day_of_its_first_month(day, months_per_period, starts):
     assert periods.is_period_start(day, months_per_period) is starts
+
+
+# --- The quarter every figure is "as at" ---------------------------------------------------------
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("year", "number", "first", "last", "label"),
+    [
+        ("2010-11", 1, D(2010, 4, 1), D(2010, 6, 30), "Quarter 1 2010-11"),
+        ("2010-11", 2, D(2010, 7, 1), D(2010, 9, 30), "Quarter 2 2010-11"),
+        ("2010-11", 3, D(2010, 10, 1), D(2010, 12, 31), "Quarter 3 2010-11"),
+        ("2010-11", 4, D(2011, 1, 1), D(2011, 3, 31), "Quarter 4 2010-11"),
+        ("2015-16", 4, D(2016, 1, 1), D(2016, 3, 31), "Quarter 4 2015-16"),
+        ("1999-00", 4, D(2000, 1, 1), D(2000, 3, 31), "Quarter 4 1999-00"),
+    ],
+)
+def test_a_quarter_knows_its_first_and_last_day_and_label(year, number, first, last, label):
+    quarter = periods.Quarter.parse(year, number)
+    assert (quarter.first_day, quarter.last_day, quarter.label) == (first, last, label)
+    assert quarter.year == year
+    assert quarter.short_label == f"Q{number} {year}"
+    assert quarter.last_period == D(last.year, last.month, 1)
+    assert len(quarter.months) == 3
+    assert quarter.months[0] == first
+    assert first in quarter
+    assert last in quarter
+    assert first - datetime.timedelta(days=1) not in quarter
+    assert last + datetime.timedelta(days=1) not in quarter
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2012, 4, 1), (2012, 1)),
+        (D(2012, 9, 30), (2012, 2)),
+        (D(2013, 2, 28), (2012, 4)),
+        (D(2013, 3, 31), (2012, 4)),
+    ],
+)
+def test_the_quarter_a_day_falls_in(day, expected):
+    assert periods.Quarter.of(day) == periods.Quarter(*expected)
+
+
+def test_the_quarter_before_and_the_same_quarter_a_year_earlier():
+    q1 = periods.Quarter(2012, 1)
+    assert q1.previous == periods.Quarter(2011, 4)
+    assert periods.Quarter(2012, 3).previous == periods.Quarter(2012, 2)
+    assert q1.a_year_earlier == periods.Quarter(2011, 1)
+    assert sorted([periods.Quarter(2012, 2), q1, periods.Quarter(2011, 4)]) == [
+        periods.Quarter(2011, 4),
+        q1,
+        periods.Quarter(2012, 2),
+    ]
+
+
+@pytest.mark.parametrize(("year", "number"), [("2010-11", 0), ("2010-11", 5), ("2010-11", "two")])
+def test_a_quarter_that_does_not_exist_is_refused_with_a_reason(year, number):
+    with pytest.raises(ValueError, match="quarter"):
+        periods.Quarter.parse(year, number)
+
+
+def test_a_quarter_of_a_year_that_is_not_one_is_refused():
+    with pytest.raises(periods.InvalidFinancialYear):
+        periods.Quarter.parse("2010-12", 1)
+
+
+@pytest.mark.parametrize(
+    ("day", "last"),
+    [
+        (D(2012, 2, 1), D(2012, 2, 29)),
+        (D(2013, 2, 14), D(2013, 2, 28)),
+        (D(2012, 12, 5), D(2012, 12, 31)),
+        (D(2012, 4, 30), D(2012, 4, 30)),
+    ],
+)
+def test_the_last_day_of_a_month(day, last):
+    assert periods.last_day_of_month(day) == last
