@@ -57,6 +57,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every response not served as a static file: Cache-Control private, no-store.
+    "core.middleware.PrivateResponsesMiddleware",
+    # A NUL or another character that cannot be stored, in the address: 400, not a 500.
+    "core.middleware.UnstorableCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # A signed-in session ends after SESSION_IDLE_MINUTES without a request.
     "core.sessions.SessionRenewalMiddleware",
