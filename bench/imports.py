@@ -88,12 +88,28 @@ def build_case(name, project):
     if name == "formula without a saved value":
         row = ["", "2010-11", project, "=A1", "2011-03-31", "on track", "", "", 0]
         return "sheet.xlsx", workbook([HEADERS, row])
+    if name.startswith("hostile: "):
+        # Built by another process (building one takes more memory than reading it should),
+        # and passed on in a file.
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as built:
+            subprocess.run([sys.executable, __file__, "--build", name, built.name], check=True)
+            return "sheet.xlsx", Path(built.name).read_bytes()
     if name == "10 MB csv":
         return "sheet.csv", milestone_csv(project, 10)
     if name == "csv at the row limit (20,000 rows)":
         return "sheet.csv", milestone_csv(project, 0, rows=20_000)
     raise ValueError(name)
 
+
+# The shapes of the attacks on the imports: tiny files that unpack to millions of cells or
+# strings, or to one enormous text (tests/core/hostile_workbooks.py builds them).
+HOSTILE = {
+    "hostile: one row of 23 million empty cells": lambda h: h.one_row_of_empty_cells(23_000_000),
+    "hostile: one row of 2.7 million empty cells": lambda h: h.one_row_of_empty_cells(2_700_000),
+    "hostile: 5.5 million shared strings": lambda h: h.many_shared_strings(5_500_000),
+    "hostile: one 95 MB shared string": lambda h: h.one_long_string(95_000_000, shared=True),
+    "hostile: 20,001 rows of 100 empty cells": lambda h: h.many_cells(20_001, 100),
+}
 
 CASES = [
     "random bytes named .xlsx (1.6 KB)",
@@ -105,6 +121,7 @@ CASES = [
     "xlsx declaring 2 rows, with 100,000",
     "10 MB csv",
     "csv at the row limit (20,000 rows)",
+    *HOSTILE,
 ]
 
 
@@ -178,6 +195,7 @@ def main():
     parser.add_argument("--timeout", type=int, default=400, help="seconds allowed per case")
     parser.add_argument("--only", help="run only the cases whose name contains this text")
     parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--build", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
@@ -185,6 +203,13 @@ def main():
         return
     if args.case:
         run_case(args.case)
+        return
+    if args.build:
+        sys.path.insert(0, str(ROOT))
+        from tests.core import hostile_workbooks
+
+        name, path = args.build
+        Path(path).write_bytes(HOSTILE[name](hostile_workbooks))
         return
 
     database = Path(tempfile.gettempdir()) / f"bench-imports-{os.getpid()}.sqlite3"

@@ -21,6 +21,7 @@ from core.spreadsheets import (
     sheet_row_numbers,
     sniff_format,
 )
+from tests.core import hostile_workbooks
 
 LIMITS = {"max_rows": 100, "max_unpacked_bytes": 10_000_000}
 
@@ -252,3 +253,61 @@ def test_a_measure_cell_may_be_a_percentage_and_is_refused_with_the_number_hint(
     assert DecimalWidget().clean("70.9%") == Decimal("70.9")
     with pytest.raises(ValueError, match=r"Enter a number, like 4,543 or 4543\.5"):
         DecimalWidget().clean("lots")
+
+
+# --- Workbooks no spreadsheet program writes: refused before they are parsed -----------------
+
+
+@pytest.mark.parametrize("cells", [16_385, 200_000])
+def test_a_row_with_more_cells_than_excel_allows_is_refused_unparsed(cells):
+    data = hostile_workbooks.one_row_of_empty_cells(cells)
+
+    assert refusal(data, max_rows=20_000) == (
+        "This workbook has a row of more than 16,384 cells (Excel's most), which no spreadsheet "
+        "program writes; it cannot be read. Save it again from your spreadsheet program, or copy "
+        "its rows into a new workbook."
+    )
+
+
+def test_a_row_as_wide_as_excel_allows_is_read():
+    data = hostile_workbooks.one_row_of_empty_cells(16_384)
+
+    assert read_sheet(data, max_rows=200, max_unpacked_bytes=10_000_000).dataset.headers == ["ref"]
+
+
+def test_more_cells_than_the_row_limit_could_need_are_refused_unparsed():
+    # 100 rows may be imported, each read 100 columns wide: 10,100 cells with the header.
+    data = hostile_workbooks.many_cells(rows=90, cells_per_row=120)  # 10,801 cells
+
+    assert refusal(data).startswith(
+        "This workbook has more than 10,100 cells; no import needs so many."
+    )
+    assert (
+        len(read_sheet(hostile_workbooks.many_cells(rows=90, cells_per_row=100), **LIMITS).dataset)
+        == 0
+    )
+
+
+def test_more_shared_strings_than_cells_are_refused_unread():
+    assert read_sheet(hostile_workbooks.many_shared_strings(1000), **LIMITS).dataset.headers == [
+        "ref"
+    ]
+    assert refusal(hostile_workbooks.many_shared_strings(1002)) == (
+        "This workbook holds more than 1,002 texts for 2 cells, which no spreadsheet program "
+        "writes; it cannot be read. Save it again from your spreadsheet program, or copy its "
+        "rows into a new workbook."
+    )
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared string", "text in the cell"])
+def test_a_text_longer_than_a_cell_can_hold_is_refused_unread(shared):
+    # 32,767 characters fit in a cell; up to four bytes each, so what is refused unread is
+    # longer than 131,068 bytes of text.
+    fits = hostile_workbooks.one_long_string(32_767, shared=shared)
+    assert read_sheet(fits, **LIMITS).dataset[0] == ("a" * 32_767,)
+
+    assert refusal(hostile_workbooks.one_long_string(2_000_000, shared=shared)) == (
+        "This workbook holds a text longer than the 32,767 characters a cell can hold, which no "
+        "spreadsheet program writes; it cannot be read. Save it again from your spreadsheet "
+        "program, or copy its rows into a new workbook."
+    )
