@@ -3,7 +3,11 @@
 
 import time
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_failure_limit
+from axes.models import AccessLog
 from django.conf import settings
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,6 +47,36 @@ def stay_signed_in(request):
     return HttpResponse(status=204)
 
 
+class AccountCapHandler(AxesDatabaseHandler):
+    """django-axes' database handler with a second, higher cap per account.
+
+    A user name and address pair is locked out after AXES_FAILURE_LIMIT failures, as before.
+    Across all addresses, an account that has failed AXES_ACCOUNT_FAILURE_LIMIT times within the
+    cool-off is locked out too, so that guessing from many addresses is slowed to that many
+    guesses per cool-off; but not at an address it signed in from successfully (within the
+    30 days sign-in records are kept), so that a stranger guessing a colleague's password does
+    not lock the colleague out where they usually sign in."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        totals = [
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        ]
+        by_address, by_account = totals[0], max(totals)
+        request.axes_account_capped = (
+            by_account >= settings.AXES_ACCOUNT_FAILURE_LIMIT
+            and not signed_in_from_here_before(request, credentials)
+        )
+        if request.axes_account_capped:
+            return max(by_address, get_failure_limit(request, credentials))
+        return by_address
+
+
+def signed_in_from_here_before(request, credentials) -> bool:
+    username = get_client_username(request, credentials)
+    return AccessLog.objects.filter(username=username, ip_address=request.axes_ip_address).exists()
+
+
 def locked_out(request, original_response=None, credentials=None):
     """The page django-axes shows instead of signing in once a username has failed too often from
     one address: what happened and when to try again (429 Too Many Requests). Another failure
@@ -55,6 +89,8 @@ def locked_out(request, original_response=None, credentials=None):
         {
             "username": (credentials or {}).get("username") or request.POST.get("username", ""),
             "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "account_capped": getattr(request, "axes_account_capped", False),
+            "account_failure_limit": settings.AXES_ACCOUNT_FAILURE_LIMIT,
             "cool_off_minutes": minutes,
             "try_again_at": timezone.localtime() + cool_off,
         },

@@ -183,6 +183,84 @@ def test_a_lockout_stops_one_username_from_one_address_only(client):
     assert elsewhere.status_code == 302
 
 
+def guess_from_many_addresses(client, username, guesses, *, per_address=4):
+    """Wrong passwords for `username`, `per_address` from each address (under the limit of 5
+    for one address), from as many addresses as it takes."""
+    for guess in range(guesses):
+        address = f"198.51.100.{guess // per_address + 10}"
+        assert sign_in_attempt(client, username, "wrong", address=address).status_code == 200
+
+
+@pytest.mark.django_db
+def test_twenty_wrong_passwords_from_many_addresses_pause_the_account_at_new_addresses(client):
+    from tests.plans.factories import UserFactory
+
+    UserFactory(username="director")
+    UserFactory(username="staff")
+    guess_from_many_addresses(client, "director", 19)
+    # The 20th failure, from yet another address, reaches the cap for the account.
+    assert sign_in_attempt(client, "director", "wrong", address="192.0.2.99").status_code == 429
+
+    response = sign_in_attempt(
+        client, "director", "correct horse battery staple", address="192.0.2.100"
+    )
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    page = " ".join(response.content.decode().split())
+    assert "there have been 20 attempts with the wrong password, from more than one place" in page
+    assert "Where you have signed in before, you can still sign in." in page
+    # Other accounts are not affected.
+    colleague = sign_in_attempt(client, "staff", "correct horse battery staple", "192.0.2.100")
+    assert colleague.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_account_cap_does_not_lock_a_person_out_where_they_signed_in_before(client):
+    from tests.plans.factories import UserFactory
+
+    UserFactory(username="director")
+    office = "203.0.113.50"
+    assert (
+        sign_in_attempt(client, "director", "correct horse battery staple", office).status_code
+        == 302
+    )
+    client.logout()
+    guess_from_many_addresses(client, "director", 19)
+    assert sign_in_attempt(client, "director", "wrong", address="192.0.2.99").status_code == 429
+
+    response = sign_in_attempt(client, "director", "correct horse battery staple", office)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_the_account_cap_ends_after_the_cool_off(client):
+    from axes.models import AccessAttempt
+
+    from tests.plans.factories import UserFactory
+
+    UserFactory(username="director")
+    guess_from_many_addresses(client, "director", 19)
+    assert sign_in_attempt(client, "director", "wrong", address="192.0.2.1").status_code == 429
+
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    response = sign_in_attempt(client, "director", "correct horse battery staple", "192.0.2.1")
+
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(AXES_ACCOUNT_FAILURE_LIMIT=8)
+def test_the_account_cap_is_a_setting(client):
+    from tests.plans.factories import UserFactory
+
+    UserFactory(username="director")
+    guess_from_many_addresses(client, "director", 7)
+    assert sign_in_attempt(client, "director", "wrong", address="192.0.2.99").status_code == 429
+
+
 @pytest.mark.django_db
 @override_settings(AXES_FAILURE_LIMIT=2)
 def test_the_failure_limit_is_a_setting(client):
