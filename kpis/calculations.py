@@ -9,6 +9,10 @@ and dates: no database, so every rule is table-tested on its own.
   number can be formed the answer is "no target to date" with the reason, never a made-up one.
 - **RAG**: the actual to date against the target to date, at per-indicator thresholds (by
   default green from 100%, amber from 90%, red below), mirrored when lower is better.
+- **As at a quarter's end** (a plans.periods.Quarter): the status the dashboard, the indicator
+  page, the exports and the quarterly report all show (`status_at`); a quarter's own subtotal
+  beside it (`quarter_figures`); and recommendations counted as they stood then, from their
+  audit history (`recommendation_counts`).
 """
 
 import datetime

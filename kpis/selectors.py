@@ -144,6 +144,7 @@ def indicator_detail(*, year: str, ref: str, quarter: Quarter | None = None) -> 
     if quarter is None:
         latest = [indicator.latest_period] if indicator.latest_period else []
         quarter = latest_quarter_with_data(plan_year, latest)
+    _check_quarter_of(plan_year, quarter)
     counts = recommendation_counts(indicators=[indicator], as_at=quarter.last_day)
     status = indicator_status(
         indicator,
@@ -211,6 +212,11 @@ def indicator_detail(*, year: str, ref: str, quarter: Quarter | None = None) -> 
         other_years=other_years(indicator=indicator),
         quarter=quarter,
     )
+
+
+def _check_quarter_of(plan_year: PlanYear, quarter: Quarter) -> None:
+    if quarter.start != plan_year.start:
+        raise ValueError(f"{quarter.label} is not a quarter of {plan_year.year}.")
 
 
 def _quarters_of(start: int) -> list[Quarter]:
@@ -665,6 +671,7 @@ def dashboard(
         quarter = latest_quarter_with_data(
             plan_year, (a.period for actuals in measured.values() for a in actuals)
         )
+    _check_quarter_of(plan_year, quarter)
     counts = recommendation_counts(indicators=indicators, as_at=quarter.last_day)
     prefix = reverse("kpis:dashboard", kwargs={"year": plan_year.year})
     themes = {
