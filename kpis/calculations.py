@@ -9,6 +9,10 @@ and dates: no database, so every rule is table-tested on its own.
   number can be formed the answer is "no target to date" with the reason, never a made-up one.
 - **RAG**: the actual to date against the target to date, at per-indicator thresholds (by
   default green from 100%, amber from 90%, red below), mirrored when lower is better.
+- **As at a quarter's end** (a plans.periods.Quarter): the status the dashboard, the indicator
+  page, the exports and the quarterly report all show (`status_at`); a quarter's own subtotal
+  beside it (`quarter_figures`); and recommendations counted as they stood then, from their
+  audit history (`recommendation_counts`).
 """
 
 import datetime
@@ -17,11 +21,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from plans.periods import Quarter
+
 HUNDRED = Decimal(100)
 DEFAULT_GREEN_FROM = Decimal(100)
 DEFAULT_AMBER_FROM = Decimal(90)
 
-# The words of kpis.choices.Aggregation and Direction, repeated so this module needs no Django.
+# The words of kpis.choices.Aggregation and Direction, repeated so this module needs no Django
+# (plans.periods, its dates and quarters, needs none either).
 TOTAL, LEVEL, RATIO = "total", "level", "ratio"
 HIGHER, LOWER = "higher", "lower"
 
@@ -204,22 +211,131 @@ def rag(
     return Rag.RED
 
 
-def quarter_end_period(periods: Sequence[datetime.date], quarter: int) -> datetime.date:
-    """The first day of the last month of financial quarter `quarter` (1-4) of the year whose
-    monthly periods are `periods` (April to March): a period starting on or before it has begun
-    by the quarter's end."""
-    return periods[quarter * 3 - 1]
+@dataclass(frozen=True)
+class Status:
+    """Where an indicator stands at the end of a quarter: its actual and target to date and its
+    RAG, the figures the dashboard, the indicator page, the exports and the quarterly report
+    all show."""
+
+    actual_to_date: Decimal | None
+    target_to_date: Target
+    rag: Rag
 
 
-def quarter_subtotals(
-    aggregation: str, actuals: Iterable[Actual], months: Sequence[datetime.date]
-) -> list[Decimal | None]:
-    """Each quarter's own figure (not to date): a total's sum, a level's latest, a ratio's
-    summed counts, for the indicator page's table."""
+def status_at(
+    aggregation: str,
+    periods: Sequence[datetime.date],
+    annual: Target,
+    period_targets: Mapping[datetime.date, Decimal],
+    actuals: Iterable[Actual],
+    *,
+    quarter: Quarter,
+    direction: str = HIGHER,
+    green_from: Decimal = DEFAULT_GREEN_FROM,
+    amber_from: Decimal = DEFAULT_AMBER_FROM,
+    counted: int | None = None,
+) -> Status:
+    """The status at the end of `quarter`: the year to date and the target to date over the
+    periods begun by its last month, and their RAG. `counted` is the actual of an indicator the
+    application counts itself (recommendations as they stood at the quarter's end)."""
+    up_to = quarter.last_period
+    if counted is not None:
+        actual = Decimal(counted)
+    else:
+        actual = year_to_date(aggregation, actuals, up_to=up_to)
+    target = target_to_date(aggregation, periods, annual, period_targets, up_to=up_to)
+    return Status(
+        actual_to_date=actual,
+        target_to_date=target,
+        rag=rag(actual, target, direction=direction, green_from=green_from, amber_from=amber_from),
+    )
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    """A quarter's own target and actual (its subtotal) beside the status at its end."""
+
+    quarter: Quarter
+    target: Decimal | None
+    actual: Decimal | None
+    to_date: Status
+
+
+def quarter_figures(
+    aggregation: str,
+    periods: Sequence[datetime.date],
+    annual: Target,
+    period_targets: Mapping[datetime.date, Decimal],
+    actuals: Iterable[Actual],
+    *,
+    quarter: Quarter,
+    **thresholds,
+) -> QuarterFigures:
+    """The quarter's subtotal, its own figures (a total's sum, a level's latest, a ratio's
+    counts added afresh, against the quarter's own target), beside the year to date at its end
+    (`status_at`, with the same `thresholds`)."""
     actuals = list(actuals)
-    figures = []
-    for quarter in range(4):
-        first, last = months[quarter * 3], months[quarter * 3 + 2]
-        within = [actual for actual in actuals if first <= actual.period <= last]
-        figures.append(year_to_date(aggregation, within, up_to=last))
-    return figures
+    first, last = quarter.first_day, quarter.last_period
+    within = [actual for actual in actuals if first <= actual.period <= last]
+    targets = profile(aggregation, periods, annual, period_targets)
+    in_quarter = [targets[period] for period in periods if first <= period <= last]
+    if not in_quarter or None in in_quarter:
+        target = None
+    elif aggregation == TOTAL:
+        target = sum(in_quarter, Decimal(0))
+    else:
+        target = in_quarter[-1]
+    return QuarterFigures(
+        quarter=quarter,
+        target=target,
+        actual=year_to_date(aggregation, within, up_to=last),
+        to_date=status_at(
+            aggregation, periods, annual, period_targets, actuals, quarter=quarter, **thresholds
+        ),
+    )
+
+
+# --- Recommendations as they stood ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    """One row of a recommendation's audit history: its project and status from `when` on
+    (or, `deleted`, its deletion then). `order` breaks a tie between rows of one moment."""
+
+    recommendation: int
+    project: int
+    status: str
+    when: datetime.datetime
+    order: int = 0
+    deleted: bool = False
+
+
+def moment_after(day: datetime.date, tz: datetime.tzinfo) -> datetime.datetime:
+    """The first moment after `day` ends where the organisation is (midnight in London): a
+    change before it happened by the end of `day`."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+
+
+def recommendation_counts(
+    rows: Iterable[RecommendationRow],
+    *,
+    projects: Iterable[int],
+    statuses: Sequence[str],
+    before: datetime.datetime,
+) -> dict[int, dict[str, int]]:
+    """For each of `projects`, how many of its recommendations were in each of `statuses` as
+    they stood just before `before`: each recommendation's latest history row before then. One
+    with no row by then (made later) or deleted by then is not counted."""
+    latest: dict[int, RecommendationRow] = {}
+    for row in rows:
+        if row.when >= before:
+            continue
+        current = latest.get(row.recommendation)
+        if current is None or (row.when, row.order) > (current.when, current.order):
+            latest[row.recommendation] = row
+    counts = {project: dict.fromkeys(statuses, 0) for project in projects}
+    for row in latest.values():
+        if not row.deleted and row.project in counts and row.status in counts[row.project]:
+            counts[row.project][row.status] += 1
+    return counts

@@ -26,7 +26,7 @@ HEADERS = [
 
 
 def _filename(dashboard, extension) -> str:
-    return f"indicators-{dashboard.plan_year.year}-q{dashboard.quarter}.{extension}"
+    return f"indicators-{dashboard.plan_year.year}-q{dashboard.quarter.number}.{extension}"
 
 
 def _text_cells(row) -> list[str]:
@@ -50,7 +50,7 @@ def dashboard_csv(dashboard) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(dashboard, "csv")}"'
     writer = csv.writer(response)
-    writer.writerow([f"{dashboard.plan_year.year}, quarter {dashboard.quarter}", "", ""])
+    writer.writerow([f"{dashboard.plan_year.year}, quarter {dashboard.quarter.number}", "", ""])
     writer.writerow(HEADERS)
     for row in dashboard.rows:
         writer.writerow([escape_formula(cell) for cell in _text_cells(row)])
@@ -62,7 +62,7 @@ def dashboard_xlsx(dashboard) -> HttpResponse:
     and a % sign, counts with thousands separators), so they can be added up."""
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
-    sheet = workbook.add_worksheet(f"Q{dashboard.quarter} {dashboard.plan_year.year}")
+    sheet = workbook.add_worksheet(dashboard.quarter.short_label)
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     formats = {
@@ -73,7 +73,7 @@ def dashboard_xlsx(dashboard) -> HttpResponse:
     sheet.write_string(
         0,
         0,
-        f"{dashboard.plan_year.title}: indicators at the end of quarter {dashboard.quarter}",
+        f"{dashboard.plan_year.title}: indicators at the end of quarter {dashboard.quarter.number}",
         bold,
     )
     for column, header in enumerate(HEADERS):

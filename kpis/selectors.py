@@ -8,9 +8,10 @@ from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 
 from core import charts, numbers
 from core.history import HISTORY_SHOWN, History, latest_history, record_histories
@@ -20,6 +21,7 @@ from kpis.choices import Aggregation, Unit
 from kpis.models import Indicator, Measurement, PeriodTarget
 from plans import periods
 from plans.models import PlanYear, Recommendation, Role, StrategicObjective, Theme
+from plans.periods import Quarter
 
 
 def indicators_for_plan_year(*, plan_year: PlanYear) -> list[Indicator]:
@@ -47,13 +49,20 @@ def _indicator_with_periods(*, year: str, ref: str) -> Indicator:
             ),
         )
     )
+    # The plan year's latest period with an actual, of any indicator: the page opens on the
+    # quarter the dashboard opens on.
+    latest = Measurement.objects.filter(indicator__plan_year=OuterRef("plan_year")).order_by(
+        "-period"
+    )
+    queryset = queryset.annotate(latest_period=Subquery(latest.values("period")[:1]))
     return get_object_or_404(queryset, plan_year__year=year, ref=ref)
 
 
 @dataclass
 class PeriodRow:
     """One period of an indicator's year: its target (explicit or profiled) and its actual, if
-    entered; `subtotal` closes a quarter on the indicator page."""
+    entered. A `subtotal` row closes a quarter with its own figures; a `to_date` row follows it
+    with the year to date at the quarter's end and its RAG, as the dashboard shows them."""
 
     period: datetime.date
     label: str
@@ -61,6 +70,12 @@ class PeriodRow:
     measurement: Measurement | None = None
     actual: str = ""
     subtotal: bool = False
+    to_date: bool = False
+    rag: calculations.Rag | None = None
+
+    @property
+    def rag_tag(self) -> str:
+        return RAG_TAGS[self.rag] if self.rag else ""
 
 
 @dataclass
@@ -72,7 +87,11 @@ class IndicatorDetail:
     status: "IndicatorStatus"
     rows: list[PeriodRow]
     other_years: list[Indicator]
-    quarter: int
+    quarter: Quarter
+
+    def quarter_links(self) -> list[tuple[Quarter, str]]:
+        """Each quarter of the year with the query that shows the page as at its end."""
+        return [(q, urlencode({"quarter": q.number})) for q in _quarters_of(self.quarter.start)]
 
     @property
     def chart(self) -> str:
@@ -98,9 +117,8 @@ class IndicatorDetail:
 def period_label(indicator, period: datetime.date) -> str:
     """April 2016; Quarter 1 (April to June 2016); or 2016-17 for an annual indicator."""
     if indicator.frequency == choices.Frequency.QUARTERLY:
-        last = datetime.date(period.year + (period.month + 2 > 12), (period.month + 1) % 12 + 1, 1)
-        quarter = (period.month - 4) % 12 // 3 + 1
-        return f"Quarter {quarter} ({period:%B} to {last:%B %Y})"
+        quarter = Quarter.of(period)
+        return f"Quarter {quarter.number} ({quarter.first_day:%B} to {quarter.last_day:%B %Y})"
     if indicator.frequency == choices.Frequency.ANNUAL:
         return f"{indicator.plan_year.year} (the whole year)"
     return f"{period:%B %Y}"
@@ -114,29 +132,30 @@ def period_short_label(indicator: Indicator, period: datetime.date) -> str:
     return f"{period:%b}"
 
 
-def indicator_detail(*, year: str, ref: str) -> IndicatorDetail:
-    """An indicator with its owners, its status at the end of the latest quarter with data, and
-    every period of its year with the period's target and actual (and who entered it), in a
-    fixed number of queries."""
+def indicator_detail(*, year: str, ref: str, quarter: Quarter | None = None) -> IndicatorDetail:
+    """An indicator with its owners, its status at the end of `quarter` (by default the latest
+    quarter of its plan year with data, as the dashboard opens), and every period of its year
+    with the period's target and actual (and who entered it), each quarter closed by its
+    subtotal and the year to date at its end; in a fixed number of queries."""
     indicator = _indicator_with_periods(year=year, ref=ref)
+    plan_year = indicator.plan_year
     measurements = {m.period: m for m in indicator.measurements.all()}
     targets = {target.period: target.target for target in indicator.targets.all()}
-    counts = recommendation_counts(indicators=[indicator]).get(indicator.pk)
-    quarter = latest_quarter_with_data(indicator.plan_year, measurements)
+    if quarter is None:
+        latest = [indicator.latest_period] if indicator.latest_period else []
+        quarter = latest_quarter_with_data(plan_year, latest)
+    _check_quarter_of(plan_year, quarter)
+    counts = recommendation_counts(indicators=[indicator], as_at=quarter.last_day)
     status = indicator_status(
         indicator,
         owners=list(indicator.owners.all()),
         actuals=[actual_of_measurement(m) for m in measurements.values()],
         period_targets=targets,
-        up_to=periods.months_of_financial_year(indicator.plan_year.start)[quarter * 3 - 1],
+        quarter=quarter,
         commentary=[(m.period, m.commentary) for m in measurements.values()],
-        recommendations=counts,
+        recommendations=counts.get(indicator.pk),
     )
     rows = []
-    months = indicator.plan_year.months()
-    subtotals = calculations.quarter_subtotals(
-        indicator.aggregation, status.actuals.values(), months
-    )
     for period in status.periods:
         measurement = measurements.get(period)
         rows.append(
@@ -151,22 +170,39 @@ def indicator_detail(*, year: str, ref: str) -> IndicatorDetail:
             )
         )
         # A monthly indicator's table closes each quarter (June, September...) with its
-        # subtotal: the quarter's own figure against the quarter's own target.
-        if indicator.frequency == choices.Frequency.MONTHLY and (period.month - 3) % 3 == 0:
-            number = periods.quarter_of(period)
-            targets_in_quarter = [status.profile[p] for p in months[number * 3 - 3 : number * 3]]
-            if indicator.aggregation == Aggregation.TOTAL:
-                quarter_target = None if None in targets_in_quarter else sum(targets_in_quarter)
-            else:
-                quarter_target = targets_in_quarter[-1]
+        # subtotal, the quarter's own figure against its own target, and then the year to date
+        # at the quarter's end, the figures the dashboard shows for that quarter.
+        ended = Quarter.of(period)
+        if indicator.frequency == choices.Frequency.MONTHLY and period == ended.last_period:
+            figures = calculations.quarter_figures(
+                indicator.aggregation,
+                status.periods,
+                status.annual,
+                targets,
+                status.actuals.values(),
+                quarter=ended,
+                **_thresholds(indicator),
+            )
             rows.append(
                 PeriodRow(
                     period,
-                    f"Quarter {number}",
-                    figure_text(quarter_target, indicator),
+                    f"Quarter {ended.number}",
+                    figure_text(figures.target, indicator),
                     None,
-                    figure_text(subtotals[number - 1], indicator),
+                    figure_text(figures.actual, indicator),
                     subtotal=True,
+                )
+            )
+            to_date = figures.to_date
+            rows.append(
+                PeriodRow(
+                    period,
+                    f"Year to date to the end of quarter {ended.number}",
+                    figure_text(to_date.target_to_date.value, indicator),
+                    None,
+                    figure_text(to_date.actual_to_date, indicator),
+                    to_date=True,
+                    rag=to_date.rag,
                 )
             )
     return IndicatorDetail(
@@ -176,6 +212,24 @@ def indicator_detail(*, year: str, ref: str) -> IndicatorDetail:
         other_years=other_years(indicator=indicator),
         quarter=quarter,
     )
+
+
+def _check_quarter_of(plan_year: PlanYear, quarter: Quarter) -> None:
+    if quarter.start != plan_year.start:
+        raise ValueError(f"{quarter.label} is not a quarter of {plan_year.year}.")
+
+
+def _quarters_of(start: int) -> list[Quarter]:
+    return [Quarter(start, number) for number in (1, 2, 3, 4)]
+
+
+def _thresholds(indicator: Indicator) -> dict:
+    """How an indicator's RAG is judged, as kpis.calculations takes it."""
+    return {
+        "direction": indicator.direction,
+        "green_from": indicator.green_from_percent,
+        "amber_from": indicator.amber_from_percent,
+    }
 
 
 def other_years(*, indicator: Indicator) -> list[Indicator]:
@@ -273,11 +327,16 @@ class IndicatorStatus:
     target_to_date: calculations.Target
     actual_to_date: Decimal | None
     rag: calculations.Rag
-    up_to: datetime.date
+    quarter: Quarter
     commentary: str = ""
     commentary_period: datetime.date | None = None
     recommendations: dict | None = None
     url: str = ""
+
+    @property
+    def up_to(self) -> datetime.date:
+        """The last period begun by the quarter's end."""
+        return self.quarter.last_period
 
     @property
     def owner_names(self) -> str:
@@ -374,14 +433,15 @@ def indicator_status(
     owners: list[Role],
     actuals: list[calculations.Actual],
     period_targets: dict[datetime.date, Decimal],
-    up_to: datetime.date,
+    quarter: Quarter,
     period_list: list[datetime.date] | None = None,
     commentary: list[tuple[datetime.date, str]] = (),
     recommendations: dict | None = None,
     url: str = "",
 ) -> IndicatorStatus:
-    """Work out one indicator's status from figures already fetched (no query); `period_list`
-    saves working out the periods of each indicator of a year again."""
+    """Work out one indicator's status at the end of `quarter` (kpis.calculations.status_at)
+    from figures already fetched, no query; `recommendations` are the counts as they stood
+    then. `period_list` saves working out the periods of each indicator of a year again."""
     period_list = period_list or indicator.periods()
     annual = calculations.annual_target(
         annual=indicator.annual_target,
@@ -390,15 +450,17 @@ def indicator_status(
         later=indicator.later_target,
         later_year=indicator.later_target_year,
     )
-    if recommendations is not None:
-        # Counted from records now held, not entered per period.
-        actual_to_date = Decimal(sum(recommendations.values()))
-    else:
-        actual_to_date = calculations.year_to_date(indicator.aggregation, actuals, up_to=up_to)
-    target = calculations.target_to_date(
-        indicator.aggregation, period_list, annual, period_targets, up_to=up_to
+    status = calculations.status_at(
+        indicator.aggregation,
+        period_list,
+        annual,
+        period_targets,
+        actuals,
+        quarter=quarter,
+        counted=None if recommendations is None else sum(recommendations.values()),
+        **_thresholds(indicator),
     )
-    latest = [(period, text) for period, text in commentary if text and period <= up_to]
+    latest = [(p, text) for p, text in commentary if text and p <= quarter.last_period]
     latest_period, latest_text = max(latest) if latest else (None, "")
     return IndicatorStatus(
         indicator=indicator,
@@ -407,16 +469,10 @@ def indicator_status(
         actuals={actual.period: actual for actual in actuals},
         profile=calculations.profile(indicator.aggregation, period_list, annual, period_targets),
         annual=annual,
-        target_to_date=target,
-        actual_to_date=actual_to_date,
-        rag=calculations.rag(
-            actual_to_date,
-            target,
-            direction=indicator.direction,
-            green_from=indicator.green_from_percent,
-            amber_from=indicator.amber_from_percent,
-        ),
-        up_to=up_to,
+        target_to_date=status.target_to_date,
+        actual_to_date=status.actual_to_date,
+        rag=status.rag,
+        quarter=quarter,
         commentary=latest_text,
         commentary_period=latest_period,
         recommendations=recommendations,
@@ -424,35 +480,45 @@ def indicator_status(
     )
 
 
-def recommendation_counts(*, indicators: list[Indicator]) -> dict[int, dict[str, int]]:
+def recommendation_counts(
+    *, indicators: list[Indicator], as_at: datetime.date
+) -> dict[int, dict[str, int]]:
     """For each indicator counted from recommendations, how many of its project's
-    recommendations are in each counted status (accepted, implemented, under consideration):
-    one query for them all, over Recommendation.status."""
+    recommendations were in each counted status (accepted, implemented, under consideration)
+    at the end of `as_at`, as the audit history records them: one query over the historical
+    rows for them all, then kpis.calculations.recommendation_counts."""
     counted = [i for i in indicators if i.source == choices.Source.RECOMMENDATIONS]
     if not counted:
         return {}
-    statuses = choices.COUNTED_RECOMMENDATION_STATUSES
-    found = defaultdict(dict)
+    projects = {i.project_id for i in counted}
+    before = calculations.moment_after(as_at, timezone.get_current_timezone())
+    history = Recommendation.history
+    # Every row of each recommendation ever of these projects, so that one moved to another
+    # project since is counted where it stood.
+    ever_theirs = history.filter(project_id__in=projects).values("id")
     rows = (
-        Recommendation.objects.filter(
-            project_id__in={i.project_id for i in counted}, status__in=statuses
-        )
+        history.filter(id__in=ever_theirs, history_date__lt=before)
         .order_by()
-        .values_list("project_id", "status")
-        .annotate(count=Count("pk"))
+        .values_list("id", "project_id", "status", "history_date", "history_id", "history_type")
     )
-    for project_id, status, count in rows:
-        found[project_id][status] = count
-    return {
-        i.pk: {status: found[i.project_id].get(status, 0) for status in statuses} for i in counted
-    }
+    found = calculations.recommendation_counts(
+        (
+            calculations.RecommendationRow(pk, project, status, when, order, kind == "-")
+            for pk, project, status, when, order, kind in rows
+        ),
+        projects=projects,
+        statuses=choices.COUNTED_RECOMMENDATION_STATUSES,
+        before=before,
+    )
+    return {i.pk: found[i.project_id] for i in counted}
 
 
-def latest_quarter_with_data(plan_year: PlanYear, dates) -> int:
-    """The latest financial quarter of the year in which an actual was entered, else 1."""
+def latest_quarter_with_data(plan_year: PlanYear, dates) -> Quarter:
+    """The latest quarter of the plan year holding one of `dates` (the periods of its actuals),
+    else its first quarter."""
     first, last = periods.financial_year_bounds(plan_year.start)
     within = [day for day in dates if first <= day <= last]
-    return periods.quarter_of(max(within)) if within else 1
+    return Quarter.of(max(within)) if within else Quarter(plan_year.start, 1)
 
 
 @dataclass
@@ -485,8 +551,7 @@ class Dashboard:
     choices the filters offer."""
 
     plan_year: PlanYear
-    quarter: int
-    up_to: datetime.date
+    quarter: Quarter
     rows: list[IndicatorStatus]
     total: int
     owners: list[Role]
@@ -516,14 +581,19 @@ class Dashboard:
     def owner_choices(self) -> list[tuple[str, str]]:
         return [(str(role.pk), role.title) for role in self.owners]
 
-    def quarter_links(self) -> list[tuple[int, str]]:
+    def quarter_links(self) -> list[tuple[Quarter, str]]:
         """Each quarter with the query that shows it under the same filters."""
-        kept = {k: v for k, v in vars(self.filters).items() if v}
-        return [(q, urlencode({"quarter": q, **kept})) for q in range(1, 5)]
+        return [(q, self._query(q)) for q in _quarters_of(self.plan_year.start)]
 
     @property
-    def quarter_end(self) -> datetime.date:
-        return periods.months_of_financial_year(self.plan_year.start)[self.quarter * 3 - 1]
+    def query(self) -> str:
+        """The query that shows these figures again: the quarter shown and the filters (for
+        the exports, whatever the page was asked for)."""
+        return self._query(self.quarter)
+
+    def _query(self, quarter: Quarter) -> str:
+        kept = {k: v for k, v in vars(self.filters).items() if v}
+        return urlencode({"quarter": quarter.number, **kept})
 
 
 DASHBOARD_FIELDS = (
@@ -576,7 +646,7 @@ def _plan_year_indicators(plan_year: PlanYear) -> list[Indicator]:
 
 
 def dashboard(
-    *, year: str, quarter: int | None = None, filters: DashboardFilters | None = None
+    *, year: str, quarter: Quarter | None = None, filters: DashboardFilters | None = None
 ) -> Dashboard:
     """The directors' quarterly dashboard: every indicator of the plan year with its target and
     actual to date, annual target, RAG, trend and latest commentary at the end of `quarter`
@@ -597,12 +667,12 @@ def dashboard(
         indicator__plan_year=plan_year
     ).values_list("indicator_id", "period", "target"):
         targets[pk][period] = target
-    counts = recommendation_counts(indicators=indicators)
     if quarter is None:
         quarter = latest_quarter_with_data(
             plan_year, (a.period for actuals in measured.values() for a in actuals)
         )
-    up_to = periods.months_of_financial_year(plan_year.start)[quarter * 3 - 1]
+    _check_quarter_of(plan_year, quarter)
+    counts = recommendation_counts(indicators=indicators, as_at=quarter.last_day)
     prefix = reverse("kpis:dashboard", kwargs={"year": plan_year.year})
     themes = {
         i.pk: {t.pk for t in i.project.theme_list} if i.project else set() for i in indicators
@@ -625,17 +695,16 @@ def dashboard(
             owners=indicator.owner_list,
             actuals=measured[indicator.pk],
             period_targets=targets[indicator.pk],
-            up_to=up_to,
+            quarter=quarter,
             commentary=commentary[indicator.pk],
             recommendations=counts.get(indicator.pk),
-            url=f"{prefix}{quote(indicator.ref)}/",
+            url=f"{prefix}{quote(indicator.ref)}/?quarter={quarter.number}",
         )
         if filters.keeps(status, themes):
             rows.append(status)
     return Dashboard(
         plan_year=plan_year,
         quarter=quarter,
-        up_to=up_to,
         rows=rows,
         total=len(indicators),
         owners=sorted(owners.values(), key=lambda role: role.title),

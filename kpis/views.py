@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.edit_conflicts import edit_conflict_form, record_fingerprint
 from kpis import exports, selectors, services
 from kpis.forms import ActualForm
+from plans.periods import Quarter
 
 NOT_YOURS = (
     "Only the holders of this indicator's owner roles, and administrators, enter its actuals; "
@@ -20,28 +21,34 @@ NOT_YOURS = (
 )
 
 
-def _quarter(text) -> int | None:
-    return int(text) if text in {"1", "2", "3", "4"} else None
+def _chosen_quarter(request, year) -> tuple[Quarter | None, str]:
+    """The quarter `?quarter=` asks for, or None for the selector's default; and, for a value
+    that is no quarter of the year, what is wrong with it."""
+    text = request.GET.get("quarter", "")
+    if not text:
+        return None, ""
+    try:
+        return Quarter.parse(year, text), ""
+    except ValueError as error:
+        return None, str(error)
 
 
-def _dashboard(request, year):
-    filters = selectors.DashboardFilters(
+def _filters(request) -> selectors.DashboardFilters:
+    return selectors.DashboardFilters(
         owner=request.GET.get("owner", ""),
         tier=request.GET.get("tier", ""),
         group=request.GET.get("group", ""),
-    )
-    return selectors.dashboard(
-        year=year, quarter=_quarter(request.GET.get("quarter")), filters=filters
     )
 
 
 @require_safe
 def dashboard(request, year):
-    data = _dashboard(request, year)
+    quarter, wrong_quarter = _chosen_quarter(request, year)
+    data = selectors.dashboard(year=year, quarter=quarter, filters=_filters(request))
     return render(
         request,
         "kpis/dashboard.html",
-        {"dashboard": data, "plan_year": data.plan_year, "query": request.GET.urlencode()},
+        {"dashboard": data, "plan_year": data.plan_year, "wrong_quarter": wrong_quarter},
     )
 
 
@@ -49,12 +56,19 @@ def dashboard(request, year):
 def dashboard_export(request, year, extension):
     if extension not in exports.FORMATS:
         raise Http404("No such export.")
-    return exports.FORMATS[extension](_dashboard(request, year))
+    quarter, wrong_quarter = _chosen_quarter(request, year)
+    if wrong_quarter:
+        # A file is saved and passed on: it holds the quarter asked for or nothing.
+        raise Http404(wrong_quarter)
+    return exports.FORMATS[extension](
+        selectors.dashboard(year=year, quarter=quarter, filters=_filters(request))
+    )
 
 
 @require_safe
 def indicator_detail(request, year, ref):
-    detail = selectors.indicator_detail(year=year, ref=ref)
+    quarter, wrong_quarter = _chosen_quarter(request, year)
+    detail = selectors.indicator_detail(year=year, ref=ref, quarter=quarter)
     return render(
         request,
         "kpis/indicator.html",
@@ -62,6 +76,7 @@ def indicator_detail(request, year, ref):
             "indicator": detail.indicator,
             "detail": detail,
             "status": detail.status,
+            "wrong_quarter": wrong_quarter,
             "may_enter": selectors.may_enter_actuals(request.user, detail.indicator),
             "entered": request.GET.get("entered", ""),
             "history": selectors.indicator_history(indicator=detail.indicator),

@@ -42,6 +42,34 @@ def test_a_director_opens_the_dashboard_filters_by_owner_and_opens_an_indicator(
     assert_accessible(page)
 
 
+def test_the_drill_down_keeps_the_quarter_and_a_wrong_quarter_is_said_so(
+    page, server_url, sign_in, assert_accessible
+):
+    sign_in(page, server_url, "director")
+    page.goto(f"{server_url}/plans/2010-11/indicators/?quarter=1")
+    # 377 of 528 children asked to the end of June found it worthwhile: 71.4%, red against 80%.
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name="KPI2", exact=True))
+    expect(row).to_contain_text("71.4%")
+    expect(row).to_contain_text("Red")
+    row.get_by_role("link", name="KPI2", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"/indicators/KPI2/\?quarter=1$"))
+    status = page.locator(".govuk-summary-list__row").filter(has_text="Status at the end of")
+    expect(status).to_contain_text("quarter 1 (30 June 2010)")
+    expect(status).to_contain_text("Red")
+    expect(status).to_contain_text("Actual to date: 71.4%")
+    expect(
+        page.get_by_role("rowheader", name="Year to date to the end of quarter 1")
+    ).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(f"{server_url}/plans/2010-11/indicators/KPI2/?quarter=9")
+    expect(page.get_by_role("region", name="Important")).to_contain_text(
+        "A financial year has quarters 1 to 4, not 9. Showing quarter 4, the latest with data."
+    )
+    assert_accessible(page)
+
+
 def test_the_dashboard_filters_work_without_javascript(new_context, server_url, sign_in):
     page = new_context(java_script_enabled=False).new_page()
     sign_in(page, server_url, "director")

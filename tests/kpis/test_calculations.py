@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,16 +13,19 @@ from kpis.calculations import (
     TOTAL,
     Actual,
     Rag,
+    RecommendationRow,
     Target,
     annual_target,
+    moment_after,
     profile,
-    quarter_end_period,
-    quarter_subtotals,
+    quarter_figures,
     rag,
+    recommendation_counts,
+    status_at,
     target_to_date,
     year_to_date,
 )
-from plans.periods import months_of_financial_year, period_starts
+from plans.periods import Quarter, months_of_financial_year, period_starts
 
 MONTHS = months_of_financial_year(2010)  # April 2010 to March 2011
 QUARTERS = period_starts(2010, 3)
@@ -173,7 +177,7 @@ def test_without_a_number_there_is_no_target_to_date_with_the_reason():
 
 
 def test_the_quarter_end_is_the_last_month_of_the_quarter():
-    assert [quarter_end_period(MONTHS, q) for q in (1, 2, 3, 4)] == [
+    assert [Quarter(2010, q).last_period for q in (1, 2, 3, 4)] == [
         datetime.date(2010, 6, 1),
         datetime.date(2010, 9, 1),
         datetime.date(2010, 12, 1),
@@ -237,5 +241,177 @@ def test_nothing_entered_is_no_data_and_no_target_is_said_so():
 
 def test_quarter_subtotals_sum_a_total_and_count_a_ratio_afresh():
     actuals = [*ACTUALS, Actual(month(4), value=D(1000), numerator=D(1), denominator=D(4))]
-    assert quarter_subtotals(TOTAL, actuals, MONTHS) == [D(13000), D(1000), None, None]
-    assert quarter_subtotals(RATIO, actuals, MONTHS)[1] == D(25)
+
+    def subtotals(aggregation):
+        return [
+            quarter_figures(
+                aggregation, MONTHS, Target(D(80)), {}, actuals, quarter=Quarter(2010, q)
+            ).actual
+            for q in (1, 2, 3, 4)
+        ]
+
+    assert subtotals(TOTAL) == [D(13000), D(1000), None, None]
+    assert subtotals(RATIO)[1] == D(25)
+
+
+# --- Status as at a quarter's end ----------------------------------------------------------------
+
+# KPI2 of 2010-11 (% who found their engagement worthwhile, 80% a year, green from 100%, amber
+# from 90%): what was counted each month, April to March.
+KPI2_COUNTS = [
+    (270, 381),
+    (44, 62),
+    (63, 85),
+    (84, 109),
+    (43, 56),
+    (222, 296),
+    (180, 251),
+    (258, 354),
+    (147, 202),
+    (63, 85),
+    (250, 340),
+    (264, 355),
+]
+KPI2_ACTUALS = [
+    Actual(period, numerator=D(numerator), denominator=D(denominator))
+    for period, (numerator, denominator) in zip(MONTHS, KPI2_COUNTS, strict=True)
+]
+
+
+@pytest.mark.parametrize(
+    ("number", "numerator", "denominator", "expected"),
+    [
+        # 270 + 44 + 63 = 377 of 381 + 62 + 85 = 528: 71.4%, 89.3% of 80%: red.
+        (1, 377, 528, Rag.RED),
+        # 377 + 349 = 726 of 528 + 461 = 989: 73.4%, 91.8% of 80%: amber.
+        (2, 726, 989, Rag.AMBER),
+        # 726 + 585 = 1,311 of 989 + 807 = 1,796: 73.0%: amber.
+        (3, 1311, 1796, Rag.AMBER),
+        # 1,311 + 577 = 1,888 of 1,796 + 780 = 2,576: 73.3%: amber.
+        (4, 1888, 2576, Rag.AMBER),
+    ],
+)
+def test_the_status_at_a_quarters_end_counts_the_periods_begun_by_then(
+    number, numerator, denominator, expected
+):
+    result = status_at(
+        RATIO, MONTHS, Target(D(80)), {}, KPI2_ACTUALS, quarter=Quarter(2010, number)
+    )
+    assert result.actual_to_date == D(numerator) * 100 / D(denominator)
+    assert result.target_to_date == Target(D(80))
+    assert result.rag is expected
+
+
+def test_a_counted_figure_replaces_the_year_to_date():
+    result = status_at(LEVEL, MONTHS, Target(D(3)), {}, [], quarter=Quarter(2010, 1), counted=2)
+    assert result.actual_to_date == 2
+    assert result.rag is Rag.RED
+
+
+@pytest.mark.parametrize(
+    ("number", "target", "actual", "target_to_date", "actual_to_date"),
+    [
+        # KPI2: each quarter's own counts beside the year to date the dashboard shows.
+        (1, D(80), (377, 528), D(80), (377, 528)),
+        (2, D(80), (349, 461), D(80), (726, 989)),
+        (3, D(80), (585, 807), D(80), (1311, 1796)),
+        (4, D(80), (577, 780), D(80), (1888, 2576)),
+    ],
+)
+def test_a_quarter_subtotal_stands_beside_the_year_to_date(
+    number, target, actual, target_to_date, actual_to_date
+):
+    figures = quarter_figures(
+        RATIO, MONTHS, Target(D(80)), {}, KPI2_ACTUALS, quarter=Quarter(2010, number)
+    )
+    assert figures.target == target
+    assert figures.actual == D(actual[0]) * 100 / D(actual[1])
+    assert figures.to_date.target_to_date == Target(target_to_date)
+    assert figures.to_date.actual_to_date == D(actual_to_date[0]) * 100 / D(actual_to_date[1])
+
+
+def test_a_total_quarter_subtotal_sums_its_months_and_the_year_to_date_all_months_so_far():
+    # 48,000 a year is 4,000 a month: 12,000 a quarter. 3,000 a month entered to August.
+    actuals = [Actual(month(n), value=D(3000)) for n in range(1, 6)]
+    figures = quarter_figures(
+        TOTAL, MONTHS, Target(D(48000)), {}, actuals, quarter=Quarter(2010, 2)
+    )
+    assert (figures.target, figures.actual) == (D(12000), D(6000))
+    assert figures.to_date.target_to_date == Target(D(24000))
+    assert figures.to_date.actual_to_date == D(15000)
+    # 15,000 of 24,000 is 62.5%: red.
+    assert figures.to_date.rag is Rag.RED
+
+
+# --- Recommendations as they stood ---------------------------------------------------------------
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def at(year, month_number, day, hour=12, minute=0):
+    return datetime.datetime(year, month_number, day, hour, minute, tzinfo=LONDON)
+
+
+# Recommendation 1: made in May, accepted in June.
+# Recommendation 2: made in May (under consideration), accepted in August.
+# Recommendation 3: made in May with no response; implemented "today", years later.
+# Recommendation 4: made in July, after the first quarter.
+# Recommendation 5: rejected in June.
+# Recommendation 6: accepted in May, deleted in June.
+# Recommendation 7: another project's, accepted in April.
+HISTORY = [
+    RecommendationRow(1, 10, "under consideration", at(2012, 5, 1), 1),
+    RecommendationRow(1, 10, "accepted", at(2012, 6, 30, 23, 59), 8),
+    RecommendationRow(2, 10, "under consideration", at(2012, 5, 2), 2),
+    RecommendationRow(2, 10, "accepted", at(2012, 8, 1), 11),
+    RecommendationRow(3, 10, "no response", at(2012, 5, 3), 3),
+    RecommendationRow(3, 10, "implemented", at(2026, 12, 3), 20),
+    RecommendationRow(4, 10, "under consideration", at(2012, 7, 1, 0, 0), 10),
+    RecommendationRow(5, 10, "under consideration", at(2012, 5, 4), 4),
+    RecommendationRow(5, 10, "rejected", at(2012, 6, 1), 6),
+    RecommendationRow(6, 10, "accepted", at(2012, 5, 5), 5),
+    RecommendationRow(6, 10, "accepted", at(2012, 6, 2), 7, deleted=True),
+    RecommendationRow(7, 11, "accepted", at(2012, 4, 2), 0),
+]
+COUNTED = ("accepted", "implemented", "under consideration")
+
+
+@pytest.mark.parametrize(
+    ("quarter", "expected"),
+    [
+        # End of June 2012: 1 accepted (at 23:59 on the 30th), 2 under consideration; 3 had no
+        # response, 4 was not yet made, 5 rejected, 6 deleted.
+        (Quarter(2012, 1), {"accepted": 1, "implemented": 0, "under consideration": 1}),
+        # End of September: 2 accepted since August; 4 (made at midnight on 1 July) counts.
+        (Quarter(2012, 2), {"accepted": 2, "implemented": 0, "under consideration": 1}),
+        # A quarter before any of them: nothing.
+        (Quarter(2011, 4), {"accepted": 0, "implemented": 0, "under consideration": 0}),
+        # Quarter 4 of 2026-27 (today's): 3 is now implemented.
+        (Quarter(2026, 4), {"accepted": 2, "implemented": 1, "under consideration": 1}),
+    ],
+)
+def test_recommendations_count_as_they_stood_at_the_quarters_end(quarter, expected):
+    before = moment_after(quarter.last_day, LONDON)
+    counts = recommendation_counts(HISTORY, projects=[10, 11], statuses=COUNTED, before=before)
+    assert counts[10] == expected
+    assert sum(counts[11].values()) == (quarter.last_day >= datetime.date(2012, 4, 2))
+
+
+def test_the_latest_row_wins_when_two_share_a_moment():
+    rows = [
+        RecommendationRow(1, 10, "accepted", at(2012, 5, 1), 2),
+        RecommendationRow(1, 10, "rejected", at(2012, 5, 1), 1),
+    ]
+    counts = recommendation_counts(
+        rows, projects=[10], statuses=COUNTED, before=at(2012, 7, 1, 0, 0)
+    )
+    assert counts[10]["accepted"] == 1
+
+
+def test_the_moment_after_a_day_is_midnight_in_london_summer_or_winter():
+    assert moment_after(datetime.date(2012, 6, 30), LONDON) == datetime.datetime(
+        2012, 6, 30, 23, 0, tzinfo=datetime.UTC
+    )
+    assert moment_after(datetime.date(2013, 3, 30), LONDON) == datetime.datetime(
+        2013, 3, 31, 0, 0, tzinfo=datetime.UTC
+    )

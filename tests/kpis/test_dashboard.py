@@ -4,10 +4,12 @@ date, filtered, exported, in a fixed number of queries."""
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from kpis.choices import Aggregation, Direction, IndicatorTier, Source, Unit
 from plans.choices import RecommendationStatus
@@ -52,7 +54,7 @@ def test_the_dashboard_shows_each_indicator_against_its_target_to_date(signed_in
     assert "Amber</strong>" in content
     assert "Director of Participation" in content
     assert "Summer events ahead." in content
-    assert 'href="/plans/2010-11/indicators/KPI1/"' in content
+    assert 'href="/plans/2010-11/indicators/KPI1/?quarter=1"' in content
     assert "<svg" in content
     assert "style=" not in content.split("<main")[1]
 
@@ -127,6 +129,19 @@ def test_filters_narrow_by_owner_tier_and_objective_or_theme(signed_in_client, k
     assert other.pk
 
 
+def recorded(recommendation, when, **changes):
+    """Save a recommendation as if on `when`: its historical row is dated then."""
+    for name, value in changes.items():
+        setattr(recommendation, name, value)
+    recommendation._history_date = when
+    recommendation.save()
+    return recommendation
+
+
+def at(year, month, day):
+    return datetime.datetime(year, month, day, 12, tzinfo=datetime.UTC)
+
+
 def test_a_computed_indicator_counts_its_projects_recommendations(signed_in_client):
     project = ProjectFactory(title="School Exclusions Inquiry")
     for status in [
@@ -136,7 +151,8 @@ def test_a_computed_indicator_counts_its_projects_recommendations(signed_in_clie
         RecommendationStatus.UNDER_CONSIDERATION,
         RecommendationStatus.REJECTED,
     ]:
-        Recommendation.objects.create(project=project, text="Recommend", status=status)
+        # Recorded within the first quarter, which the dashboard opens on.
+        recorded(Recommendation(project=project, text="Recommend"), at(2010, 5, 1), status=status)
     IndicatorFactory(
         ref="PI1",
         tier=IndicatorTier.PROJECT,
@@ -153,6 +169,147 @@ def test_a_computed_indicator_counts_its_projects_recommendations(signed_in_clie
     assert "Accepted: 2" in page
     assert "Implemented: 1" in page
     assert "Under consideration: 1" in page
+
+
+@pytest.fixture
+def pi1():
+    """A 2012-13 project indicator counting recommendations, each recorded in the audit history
+    on the day it happened."""
+    project = ProjectFactory(plan_year=PlanYearFactory(year="2012-13"), title="Exclusions")
+    indicator = IndicatorFactory(
+        plan_year=project.plan_year,
+        ref="PI1",
+        tier=IndicatorTier.PROJECT,
+        project=project,
+        source=Source.RECOMMENDATIONS,
+        aggregation=Aggregation.LEVEL,
+        annual_target=None,
+    )
+    made = {}
+    for name, status, when in [
+        ("accepted", RecommendationStatus.ACCEPTED, at(2012, 5, 2)),
+        ("implemented", RecommendationStatus.IMPLEMENTED, at(2012, 5, 3)),
+        ("considered", RecommendationStatus.UNDER_CONSIDERATION, at(2012, 5, 4)),
+        ("unanswered", RecommendationStatus.NO_RESPONSE, at(2012, 5, 5)),
+        ("rejected", RecommendationStatus.REJECTED, at(2012, 6, 6)),
+        ("later", RecommendationStatus.ACCEPTED, at(2012, 7, 7)),
+    ]:
+        made[name] = recorded(Recommendation(project=project, text=name), when, status=status)
+    # What was under consideration at the end of June was accepted in August.
+    recorded(made["considered"], at(2012, 8, 1), status=RecommendationStatus.ACCEPTED)
+    indicator.made = made
+    return indicator
+
+
+def pi1_count(client, quarter):
+    content = client.get("/plans/2012-13/indicators/", {"quarter": quarter}).content.decode()
+    row = content.split("/indicators/PI1/")[1].split("</tr>")[0]
+    return re.search(r'numeric">(\d+)<br>', row.replace("\n", "")).group(1)
+
+
+def test_recommendations_count_as_they_stood_at_the_end_of_the_quarter(signed_in_client, pi1):
+    # End of June 2012: accepted, implemented, under consideration; not the one unanswered,
+    # the rejected one, nor the one made in July.
+    assert pi1_count(signed_in_client, 1) == "3"
+    # End of September: the July one (accepted) too.
+    assert pi1_count(signed_in_client, 2) == "4"
+    # A response recorded today changes today's figure, not the closed quarters'.
+    recorded(pi1.made["unanswered"], timezone.now(), status=RecommendationStatus.IMPLEMENTED)
+    assert pi1_count(signed_in_client, 1) == "3"
+    assert pi1_count(signed_in_client, 4) == "4"
+    page = signed_in_client.get("/plans/2012-13/indicators/PI1/?quarter=1").content.decode()
+    assert "Accepted: 1" in page
+    assert "Implemented: 1" in page
+    assert "Under consideration: 1" in page
+
+
+def test_a_recommendation_deleted_after_the_quarter_still_counts_in_it(signed_in_client, pi1):
+    deleted = pi1.made["accepted"]
+    del deleted._history_date  # deleted today
+    deleted.delete()
+    assert pi1_count(signed_in_client, 1) == "3"
+
+
+def test_the_dashboard_query_count_does_not_grow_with_recommendations_or_their_history(
+    signed_in_client, pi1, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = "/plans/2012-13/indicators/?quarter=2"
+    with CaptureQueriesContext(connection) as few:
+        signed_in_client.get(url)
+    for n in range(5):
+        project = ProjectFactory(plan_year=pi1.plan_year)
+        IndicatorFactory(
+            plan_year=pi1.plan_year,
+            ref=f"PI{n + 2}",
+            tier=IndicatorTier.PROJECT,
+            project=project,
+            source=Source.RECOMMENDATIONS,
+            annual_target=None,
+        )
+        for day in range(1, 4):
+            recommendation = recorded(
+                Recommendation(project=project, text="Recommend"), at(2012, 5, day)
+            )
+            recorded(recommendation, at(2012, 6, day), status=RecommendationStatus.ACCEPTED)
+    with django_assert_num_queries(len(few.captured_queries)):
+        signed_in_client.get(url)
+
+
+def test_the_dashboard_links_each_indicator_at_the_quarter_shown(signed_in_client, kpi1):
+    MeasurementFactory(indicator=kpi1, period=months(10)[0], value=Decimal(30000))
+    content = signed_in_client.get(URL, {"quarter": "2"}).content.decode()
+    assert 'href="/plans/2010-11/indicators/KPI1/?quarter=2"' in content
+    assert 'href="/plans/2010-11/indicators.csv?quarter=2' in content
+
+
+def test_the_dashboard_the_indicator_page_and_both_exports_agree_at_a_quarters_end(
+    signed_in_client,
+):
+    # KPI2 of the 2010-11 demo: 270 of 381, 44 of 62 and 63 of 85 to June, 377 of 528 (71.4%,
+    # red against 80%); 1,888 of 2,576 (73.3%, amber) by March.
+    kpi2 = IndicatorFactory(
+        ref="KPI2", unit=Unit.PERCENTAGE, aggregation=Aggregation.RATIO, annual_target=80
+    )
+    counts = [(270, 381), (44, 62), (63, 85), *[(577 + 349 + 585, 780 + 461 + 807)]]
+    for period, (numerator, denominator) in zip(months(4, 5, 6, 3), counts, strict=True):
+        MeasurementFactory(
+            indicator=kpi2, period=period, value=None, numerator=numerator, denominator=denominator
+        )
+    dashboard = signed_in_client.get(URL, {"quarter": "1"}).content.decode()
+    row = dashboard.split("/indicators/KPI2/")[1].split("</tr>")[0]
+    assert "71.4%" in row
+    assert "Red</strong>" in row
+    link = re.search(r'href="(/plans/2010-11/indicators/KPI2/[^"]*)"', dashboard).group(1)
+    page = signed_in_client.get(link.replace("&amp;", "&")).content.decode()
+    status = page.split("Status at the end of")[1].split("</dd>")[0]
+    assert "quarter 1" in status
+    assert "Red</strong>" in status
+    assert "71.4%" in status
+    csv_rows = list(
+        csv.reader(io.StringIO(signed_in_client.get(f"{URL[:-1]}.csv?quarter=1").content.decode()))
+    )
+    figures = dict(zip(csv_rows[1], csv_rows[2], strict=True))
+    assert (figures["Actual to date"], figures["RAG"]) == ("71.4%", "Red")
+    response = signed_in_client.get(f"{URL[:-1]}.xlsx?quarter=1")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    row = next(sheet.iter_rows(min_row=4, values_only=True))
+    assert row[0] == "KPI2"
+    assert round(row[5], 1) == 71.4
+    assert row[7] == "Red"
+
+
+@pytest.mark.parametrize("quarter", ["0", "5", "x"])
+def test_a_quarter_that_is_no_quarter_is_said_so_on_the_page_and_refused_by_the_exports(
+    signed_in_client, kpi1, quarter
+):
+    content = signed_in_client.get(URL, {"quarter": quarter}).content.decode()
+    assert "Showing quarter 1, the latest with data" in content
+    for extension in ("csv", "xlsx"):
+        response = signed_in_client.get(f"{URL[:-1]}.{extension}", {"quarter": quarter})
+        assert response.status_code == 404
 
 
 def _populate(plan_year, count, *, first=0, with_targets=False):

@@ -66,6 +66,7 @@ def test_a_generated_actual_that_is_red_to_date_says_what_is_being_done():
     from core.services import ChangeCount
     from demo.illustrative import BEHIND_TARGET, generate_measurements
     from kpis.selectors import dashboard
+    from plans.periods import Quarter
     from tests.kpis.factories import IndicatorFactory as Factory
 
     for n in range(6):
@@ -74,7 +75,7 @@ def test_a_generated_actual_that_is_red_to_date_says_what_is_being_done():
     generate_measurements(plan_year, ChangeCount())
     reds = 0
     for quarter in (1, 2, 3, 4):
-        for row in dashboard(year="2010-11", quarter=quarter).rows:
+        for row in dashboard(year="2010-11", quarter=Quarter(2010, quarter)).rows:
             assert (BEHIND_TARGET in row.commentary) == (row.rag == "red"), (quarter, row)
             reds += row.rag == "red"
     assert reds  # one of six indicators runs red

@@ -118,3 +118,100 @@ def test_a_quarter_that_is_not_one_to_four_falls_back_to_the_latest_with_data(si
             "/plans/2010-11/indicators/", {"quarter": quarter}
         ).content.decode()
         assert "Indicators at the end of quarter 2" in content
+
+
+# KPI2 of the 2010-11 demo: what was counted each month, April to March. Worked by hand, the
+# year to date is 377 of 528 (71.4%, red against 80%) at the end of quarter 1, 726 of 989
+# (73.4%, amber) at the end of quarter 2 and 1,888 of 2,576 (73.3%, amber) at the end of
+# quarter 4; quarter 2 on its own is 349 of 461 (75.7%).
+KPI2_COUNTS = [
+    (270, 381),
+    (44, 62),
+    (63, 85),
+    (84, 109),
+    (43, 56),
+    (222, 296),
+    (180, 251),
+    (258, 354),
+    (147, 202),
+    (63, 85),
+    (250, 340),
+    (264, 355),
+]
+
+
+@pytest.fixture
+def kpi2():
+    indicator = IndicatorFactory(
+        ref="KPI2", unit=Unit.PERCENTAGE, aggregation=Aggregation.RATIO, annual_target=80
+    )
+    for period, (numerator, denominator) in zip(
+        indicator.plan_year.months(), KPI2_COUNTS, strict=True
+    ):
+        MeasurementFactory(
+            indicator=indicator,
+            period=period,
+            value=None,
+            numerator=numerator,
+            denominator=denominator,
+        )
+    return indicator
+
+
+def status_of(content):
+    return content.split("Status at the end of")[1].split("</dd>")[0]
+
+
+def test_the_indicator_page_shows_the_status_at_the_end_of_the_quarter_asked(
+    signed_in_client, kpi2
+):
+    content = signed_in_client.get("/plans/2010-11/indicators/KPI2/?quarter=1").content.decode()
+    status = status_of(content)
+    assert status.startswith(" quarter 1")
+    assert "Red</strong>" in status
+    assert "Actual to date: 71.4%" in status
+    # Without a quarter, the latest with data, as the dashboard opens.
+    content = signed_in_client.get("/plans/2010-11/indicators/KPI2/").content.decode()
+    status = status_of(content)
+    assert status.startswith(" quarter 4")
+    assert "Amber</strong>" in status
+    assert "Actual to date: 73.3%" in status
+
+
+def test_the_indicator_page_opens_on_the_quarter_the_dashboard_opens_on(signed_in_client, kpi2):
+    # Another indicator of the year has an actual in quarter 4; this one only to September.
+    kpi2.measurements.filter(period__gte=datetime.date(2010, 10, 1)).delete()
+    other = IndicatorFactory(ref="KPI1", plan_year=kpi2.plan_year)
+    MeasurementFactory(indicator=other, period=datetime.date(2011, 1, 1))
+    dashboard = signed_in_client.get("/plans/2010-11/indicators/").content.decode()
+    assert "Indicators at the end of quarter 4" in dashboard
+    content = signed_in_client.get("/plans/2010-11/indicators/KPI2/").content.decode()
+    assert status_of(content).startswith(" quarter 4")
+    # 726 of 989 to September.
+    assert "Actual to date: 73.4%" in status_of(content)
+
+
+def test_quarter_subtotals_stand_beside_the_year_to_date_the_dashboard_shows(
+    signed_in_client, kpi2
+):
+    content = signed_in_client.get("/plans/2010-11/indicators/KPI2/?quarter=2").content.decode()
+    subtotal = content.split("Quarter 2 subtotal")[1].split("</tr>")[0]
+    assert "75.7%" in subtotal
+    year_to_date = content.split("Year to date to the end of quarter 2")[1].split("</tr>")[0]
+    assert "73.4%" in year_to_date
+    assert "Amber</strong>" in year_to_date
+    dashboard = signed_in_client.get("/plans/2010-11/indicators/?quarter=2").content.decode()
+    assert "73.4%" in dashboard
+    assert "75.7%" not in dashboard
+
+
+@pytest.mark.parametrize("quarter", ["0", "5", "x", "-1", "1.5", "99999999999999999999999"])
+def test_a_quarter_that_is_no_quarter_gets_a_clear_message_not_an_error(
+    signed_in_client, kpi2, quarter
+):
+    response = signed_in_client.get("/plans/2010-11/indicators/KPI2/", {"quarter": quarter})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "not a quarter" in content or "quarters 1 to 4" in content
+    assert "Showing quarter 4, the latest with data" in content
+    assert status_of(content).startswith(" quarter 4")
