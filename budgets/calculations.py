@@ -1,6 +1,7 @@
 """Budget arithmetic as pure functions over Decimals."""
 
-from collections.abc import Iterable, Sequence
+import datetime
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,9 +24,16 @@ def total(amounts: Iterable[Decimal]) -> Decimal:
 # Variance: budget profiled to date, actual to date, forecast outturn
 # ---------------------------------------------------------------------------------------------
 #
-# Conventions, the same on the page and in the workbook:
-# - A line's twelve months run April to March; "to date" means up to and including the month
-#   the report is "as at" (its 1-based position in the year, `months_elapsed`).
+# Conventions, the same on the page, in the workbook and in the csv:
+# - A line's twelve months run April to March. A report is "as at" the end of a month with
+#   actuals (as_at_month): never a later month, whose missing actuals would read as an
+#   underspend of the months not yet reported.
+# - "To date" means the months with actuals up to and including that month (months_reported):
+#   the budget and the actual to date are both over those months. A line without an actual in
+#   such a month spent nothing in it (an import of a month clears the lines it leaves out).
+# - Every other month takes its forecast, then its profile, in the forecast outturn
+#   (month_outturn), so the outturn does not change when a later month without figures is asked
+#   for, and a budget without actuals has no variance to date and an outturn on budget.
 # - Variance is actual minus budget: positive is an overspend (or, on an income line, which is
 #   negative, less income than budgeted), negative an underspend (more income).
 # - Amounts are rounded to the penny only where the budget is spread evenly; every other figure
@@ -40,6 +48,34 @@ ZERO = Decimal(0)
 
 def _pennies(amount: Decimal) -> Decimal:
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def as_at_month(
+    asked: datetime.date | None, months_with_actuals: Sequence[datetime.date]
+) -> datetime.date | None:
+    """The month (its first day) a variance report is as at, for the day `asked` (any day of a
+    month, such as a quarter's last day; None for the latest): the latest month with actuals
+    not after the month `asked` falls in. None when no month by then has actuals."""
+    last = None if asked is None else asked.replace(day=1)
+    candidates = [month for month in months_with_actuals if last is None or month <= last]
+    return max(candidates, default=None)
+
+
+def months_reported(
+    months: Sequence[datetime.date],
+    months_with_actuals: Collection[datetime.date],
+    as_at: datetime.date | None,
+) -> tuple[bool, ...]:
+    """For each of the year's `months`, whether its actuals count to date as at the month
+    `as_at` (as_at_month's): it has actuals and is not after it."""
+    return tuple(
+        as_at is not None and month <= as_at and month in months_with_actuals for month in months
+    )
+
+
+def first_months(count: int) -> tuple[bool, ...]:
+    """months_reported for actuals in each of the first `count` months, as at the last of them."""
+    return (True,) * count + (False,) * (MONTHS_IN_YEAR - count)
 
 
 def monthly_profile(annual: Decimal, profile: Sequence[Decimal | None]) -> list[Decimal]:
@@ -58,6 +94,16 @@ def to_date(amounts: Sequence[Decimal | None], months_elapsed: int) -> Decimal:
     return total(amount for amount in amounts[:months_elapsed] if amount is not None)
 
 
+def reported_to_date(amounts: Sequence[Decimal | None], reported: Sequence[bool]) -> Decimal:
+    """The sum of the months whose actuals count to date; a month with nothing entered is
+    nothing."""
+    return total(
+        amount
+        for amount, counts in zip(amounts, reported, strict=True)
+        if counts and amount is not None
+    )
+
+
 def variance(actual: Decimal, budget: Decimal) -> Decimal:
     """Actual minus budget: positive is an overspend, negative an underspend."""
     return actual - budget
@@ -71,22 +117,30 @@ def variance_percent(variance_amount: Decimal, budget: Decimal) -> Decimal | Non
     return (variance_amount / abs(budget) * HUNDRED).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+def month_outturn(
+    actual: Decimal | None, forecast: Decimal | None, budget: Decimal, reported: bool
+) -> Decimal:
+    """What one month of a line counts in its forecast outturn: in a month whose actuals count
+    to date, its actual (nothing if it has none); in any other month its forecast, then its
+    budget (on budget until told otherwise)."""
+    if reported:
+        return actual if actual is not None else ZERO
+    return forecast if forecast is not None else budget
+
+
 def forecast_outturn(
     actuals: Sequence[Decimal | None],
     forecasts: Sequence[Decimal | None],
     month_budgets: Sequence[Decimal],
-    months_elapsed: int,
+    reported: Sequence[bool],
 ) -> Decimal:
-    """What the line is expected to come to for the year: the actuals to date, then each later
-    month's forecast, or its budget where no forecast was given (on budget until told
-    otherwise)."""
-    later = (
-        forecast if forecast is not None else budget
-        for forecast, budget in zip(
-            forecasts[months_elapsed:], month_budgets[months_elapsed:], strict=True
+    """What the line is expected to come to for the year: each month as month_outturn counts it."""
+    return total(
+        month_outturn(actual, forecast, budget, counts)
+        for actual, forecast, budget, counts in zip(
+            actuals, forecasts, month_budgets, reported, strict=True
         )
     )
-    return to_date(actuals, months_elapsed) + total(later)
 
 
 class Tolerance:
@@ -168,32 +222,45 @@ def line_variance(
     profile: Sequence[Decimal | None],
     actuals: Sequence[Decimal | None],
     forecasts: Sequence[Decimal | None],
-    months_elapsed: int,
+    reported: Sequence[bool],
     tolerance_percent: Decimal,
 ) -> Variance:
-    """A budget line's variance as at the end of month `months_elapsed` of the year (1-12),
-    from its annual budget and its twelve months of profile, actuals and forecasts."""
+    """A budget line's variance from its annual budget and its twelve months of profile,
+    actuals and forecasts, as at the month whose `reported` months (months_reported) count to
+    date."""
     if any(month is not None for month in profile):
         month_budgets = monthly_profile(annual, profile)
-        budget_to_date = to_date(month_budgets, months_elapsed)
-        outturn = forecast_outturn(actuals, forecasts, month_budgets, months_elapsed)
+        actual_to_date = reported_to_date(actuals, reported)
+        budget_to_date = reported_to_date(month_budgets, reported)
+        outturn = forecast_outturn(actuals, forecasts, month_budgets, reported)
     else:
-        # Spread evenly: the same figures as monthly_profile's, worked out only where needed
-        # (the budget to date is the running total at the month; a later month's budget only
-        # where it has no forecast), which matters for a workbook of 50,000 lines.
-        budget_to_date = _pennies(annual * months_elapsed / MONTHS_IN_YEAR)
-        later = ZERO
-        for month in range(months_elapsed, MONTHS_IN_YEAR):
+        # Spread evenly: the same figures as monthly_profile's and month_outturn's, in one pass
+        # and worked out only where needed (a month's budget is the step in the running total,
+        # so a run of months counting to date is the step across the run; a month that does
+        # not count needs its budget only where it has no forecast), which matters for a
+        # workbook of 50,000 lines.
+        def running(month: int) -> Decimal:
+            return _pennies(annual * month / MONTHS_IN_YEAR) if month else ZERO
+
+        actual_to_date = budget_to_date = later = ZERO
+        run_start = None
+        for month in range(MONTHS_IN_YEAR):
+            if reported[month]:
+                actual = actuals[month]
+                if actual is not None:
+                    actual_to_date += actual
+                if run_start is None:
+                    run_start = month
+                continue
+            if run_start is not None:
+                budget_to_date += running(month) - running(run_start)
+                run_start = None
             forecast = forecasts[month]
-            if forecast is None:
-                forecast = _pennies(annual * (month + 1) / MONTHS_IN_YEAR) - _pennies(
-                    annual * month / MONTHS_IN_YEAR
-                )
-            later += forecast
-        outturn = to_date(actuals, months_elapsed) + later
-    return variance_of_sums(
-        annual, budget_to_date, to_date(actuals, months_elapsed), outturn, tolerance_percent
-    )
+            later += forecast if forecast is not None else running(month + 1) - running(month)
+        if run_start is not None:
+            budget_to_date += running(MONTHS_IN_YEAR) - running(run_start)
+        outturn = actual_to_date + later
+    return variance_of_sums(annual, budget_to_date, actual_to_date, outturn, tolerance_percent)
 
 
 def combined_variance(parts: Iterable[Variance], tolerance_percent: Decimal) -> Variance:

@@ -63,6 +63,8 @@ def tolerance_words(variance: Variance, is_income: bool) -> str:
 
 
 def as_at(report: VarianceHeading) -> str:
+    if report.month is None:
+        return "Before any actuals (0 months)"
     elapsed = report.months_elapsed
     return f"End of {report.month:%B %Y} ({elapsed} month{'s' if elapsed != 1 else ''})"
 
@@ -111,6 +113,9 @@ class _Writer:
         self.next()
         self.text(0, "As at")
         self.text(1, as_at(report))
+        self.text(
+            2, " ".join(filter(None, [report.actuals_and_forecasts, report.moved_from_asked]))
+        )
         self.next()
         self.text(0, "Amounts")
         self.text(

@@ -140,13 +140,24 @@ class ProgrammeSplit:
         return calculations.share_percent(self.admin_spend, self.total_spend)
 
 
+def month_names(months: list[datetime.date]) -> str:
+    """ "May 2016", "May 2016 and July 2016", "May 2016, July 2016 and August 2016"."""
+    names = [f"{month:%B %Y}" for month in months]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 @dataclass
 class VarianceHeading:
-    """What a variance report knows before its lines: the budget, the month it is as at."""
+    """What a variance report knows before its lines: the budget, the month it is as at and
+    which months' actuals count to date (calculations.as_at_month and months_reported)."""
 
     plan_year: PlanYear
     budget: Budget
-    month: datetime.date
+    #: The month the figures are as at: the latest month with actuals not after the month
+    #: asked for; None before any actuals.
+    month: datetime.date | None
+    #: The month asked for (its first day), None for the latest month with actuals.
+    asked_month: datetime.date | None
     months: list[datetime.date]
     months_with_actuals: list[datetime.date]
     grant_total: Decimal
@@ -167,7 +178,60 @@ class VarianceHeading:
 
     @property
     def months_elapsed(self) -> int:
-        return self.months.index(self.month) + 1
+        """The month's position in the year (1-12); 0 before any actuals."""
+        return self.months.index(self.month) + 1 if self.month else 0
+
+    @property
+    def reported(self) -> tuple[bool, ...]:
+        return calculations.months_reported(self.months, self.months_with_actuals, self.month)
+
+    @property
+    def chosen_month(self) -> datetime.date | None:
+        """The month to keep chosen in the form and pass on to the downloads."""
+        return self.asked_month or self.month
+
+    @property
+    def months_without_actuals(self) -> list[datetime.date]:
+        """Months up to the as-at month without actuals, left out of the figures to date."""
+        return [
+            month
+            for month, counts in zip(self.months, self.reported, strict=True)
+            if self.month and month < self.month and not counts
+        ]
+
+    @property
+    def actuals_and_forecasts(self) -> str:
+        """Which months are actuals and which forecasts, in words."""
+        if self.month is None:
+            return "No actuals yet; forecasts, else the budget, for every month."
+        if self.month == self.months[-1]:
+            text = f"Actuals to {self.month:%B %Y}, the end of the year."
+        else:
+            following = self.months[self.months_elapsed]
+            text = f"Actuals to {self.month:%B %Y}; forecasts from {following:%B %Y}."
+        gaps = self.months_without_actuals
+        if gaps:
+            text += (
+                f" {month_names(gaps)} {'has' if len(gaps) == 1 else 'have'} no actuals: "
+                "counted at forecast, else budget, in the outturn and left out of the "
+                "figures to date."
+            )
+        return text
+
+    @property
+    def moved_from_asked(self) -> str:
+        """Why the figures are not as at the month asked for (which has no actuals), or ""."""
+        if self.asked_month is None or self.asked_month == self.month:
+            return ""
+        if self.month is None:
+            return (
+                f"No month to {self.asked_month:%B %Y} has actuals, so there is no variance "
+                "to date."
+            )
+        return (
+            f"{self.asked_month:%B %Y} has no actuals, so the figures are as at the end of "
+            f"{self.month:%B %Y}, the latest month with actuals by then."
+        )
 
 
 @dataclass
@@ -289,11 +353,13 @@ LINE_FIELDS = (
 )
 
 
-def variance_stream(*, plan_year: PlanYear, month: datetime.date | None = None) -> VarianceStream:
-    """The variance of the plan year's budget as at `month` (by default the latest month with
-    actuals, else the first month of the year), its lines to be read one at a time. Raises
-    Budget.DoesNotExist when the year has no budget. Seven queries however many lines and
-    months; the monthly figures are read in chunks as the lines are."""
+def variance_stream(*, plan_year: PlanYear, as_at: datetime.date | None = None) -> VarianceStream:
+    """The variance of the plan year's budget as at the day `as_at` (any day of a month, such
+    as a quarter's last day; by default the latest month with actuals), its lines to be read one
+    at a time. The figures are as at the latest month with actuals not after it (a later month
+    is not an underspend of the months not yet reported). Raises Budget.DoesNotExist when the
+    year has no budget. Seven queries however many lines and months; the monthly figures are
+    read in chunks as the lines are."""
     budget = Budget.objects.fetch_mode(models.FETCH_RAISE).get(plan_year=plan_year)
     figures = MonthlyFigure.objects.filter(line__budget=budget)
     months_with_actuals = list(
@@ -303,8 +369,7 @@ def variance_stream(*, plan_year: PlanYear, month: datetime.date | None = None) 
         .distinct()
     )
     months = plan_year.months()
-    if month is None:
-        month = months_with_actuals[-1] if months_with_actuals else months[0]
+    month = calculations.as_at_month(as_at, months_with_actuals)
     owners: dict[int, str] = {}
     titles: dict[str, str] = {}
     for project_id, title in (
@@ -332,6 +397,7 @@ def variance_stream(*, plan_year: PlanYear, month: datetime.date | None = None) 
         plan_year=plan_year,
         budget=budget,
         month=month,
+        asked_month=as_at.replace(day=1) if as_at else None,
         months=months,
         months_with_actuals=months_with_actuals,
         grant_total=calculations.total(
@@ -343,14 +409,14 @@ def variance_stream(*, plan_year: PlanYear, month: datetime.date | None = None) 
             owners=owners,
             figures=ordered_figures,
             months=months,
-            months_elapsed=months.index(month) + 1,
+            reported=calculations.months_reported(months, months_with_actuals, month),
             tolerance_percent=budget.variance_tolerance_percent,
         ),
     )
 
 
 def variance_lines(
-    *, lines, owners, figures, months, months_elapsed, tolerance_percent
+    *, lines, owners, figures, months, reported, tolerance_percent
 ) -> Iterator[VarianceLine]:
     """Each line's variance, from the lines (LINE_FIELDS tuples) and their monthly figures
     ((line id, month, actual, forecast, profile), in the same order of lines), read together."""
@@ -394,7 +460,7 @@ def variance_lines(
                 profile=profile,
                 actuals=actuals,
                 forecasts=forecasts,
-                months_elapsed=months_elapsed,
+                reported=reported,
                 tolerance_percent=tolerance_percent,
             ),
             actuals=actuals,
@@ -404,10 +470,10 @@ def variance_lines(
         raise RuntimeError("Monthly figures were not read in the order of their lines.")
 
 
-def variance_report(*, plan_year: PlanYear, month: datetime.date | None = None) -> VarianceReport:
-    """The variance report of the plan year's budget as at `month`, every line held (for the
+def variance_report(*, plan_year: PlanYear, as_at: datetime.date | None = None) -> VarianceReport:
+    """The variance report of the plan year's budget as at `as_at`, every line held (for the
     page): see variance_stream."""
-    return report_from_stream(variance_stream(plan_year=plan_year, month=month))
+    return report_from_stream(variance_stream(plan_year=plan_year, as_at=as_at))
 
 
 def heading_of(stream: VarianceHeading) -> dict:
@@ -415,6 +481,7 @@ def heading_of(stream: VarianceHeading) -> dict:
         "plan_year": stream.plan_year,
         "budget": stream.budget,
         "month": stream.month,
+        "asked_month": stream.asked_month,
         "months": stream.months,
         "months_with_actuals": stream.months_with_actuals,
         "grant_total": stream.grant_total,

@@ -44,9 +44,10 @@ def _report(request, year, plan_year=None, *, stream=False):
     # Every signed-in person reads the budget, as on the plan overview.
     plan_year = plan_year or get_object_or_404(PlanYear, year=year)
     try:
+        # No month asked for: the latest month with actuals (the selector reads no clock).
         month = selectors.parse_report_month(request.GET.get("month"), plan_year)
         read = selectors.variance_stream if stream else selectors.variance_report
-        return read(plan_year=plan_year, month=month)
+        return read(plan_year=plan_year, as_at=month)
     except selectors.UnknownMonth as error:
         raise Http404(str(error)) from error
     except Budget.DoesNotExist as error:
@@ -72,6 +73,11 @@ def variance(request, year):
     )
 
 
+def _month_suffix(report: selectors.VarianceHeading) -> str:
+    """ "-2016-09" for figures as at September 2016; nothing before any actuals."""
+    return f"-{report.month:%Y-%m}" if report.month else ""
+
+
 @require_safe
 def workbook(request, year):
     report = _report(request, year, stream=True)
@@ -87,7 +93,7 @@ def workbook(request, year):
     return FileResponse(
         output,
         as_attachment=True,
-        filename=f"budget-{year}-{report.month:%Y-%m}.xlsx",
+        filename=f"budget-{year}{_month_suffix(report)}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -97,7 +103,7 @@ def lines_csv(request, year):
     report = _report(request, year, stream=True)
     # A byte order mark, so spreadsheet programs read the file as UTF-8 (the £ in the headers).
     response = HttpResponse("\ufeff" + exports.lines_csv(report), content_type="text/csv")
-    name = f"budget-lines-{year}-{report.month:%Y-%m}.csv"
+    name = f"budget-lines-{year}{_month_suffix(report)}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -4,13 +4,15 @@ delivery share on the variance page."""
 import datetime
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.urls import reverse
 
-from budgets import selectors
-from budgets.models import MonthlyFigure
+from budgets import selectors, services
+from budgets.models import Budget, MonthlyFigure
 from core.services import ChangeCount
 from demo import illustrative_budgets
 from plans.models import PlanYear
+from plans.periods import Quarter
 
 
 def test_the_2012_13_page_shows_programme_delivery_as_printed(demo, client, user_in_group):
@@ -52,3 +54,65 @@ def test_the_illustrative_figures_are_the_same_on_every_load(demo):
     changes = ChangeCount()
     illustrative_budgets.generate(changes, ["2010-11", "2012-13", "2016-17"])
     assert changes.changed == 0
+
+
+# -- 2016-17 as at a month after its actuals (April to September) ------------------------------
+
+SEPTEMBER = datetime.date(2016, 9, 1)
+MARCH = datetime.date(2017, 3, 1)
+# The issue's figures: £1,389,302 spent April to September; the forecast outturn as at September,
+# that and the October to March forecasts, £2,802,817.
+ACTUAL_TO_SEPTEMBER = Decimal(1389302)
+OUTTURN = Decimal(2802817)
+
+
+def test_the_2016_17_outturn_adds_the_actuals_to_september_and_the_forecasts_after(demo):
+    figures = MonthlyFigure.objects.filter(line__budget__plan_year__year="2016-17")
+    actuals = figures.filter(month__lte=SEPTEMBER).aggregate(sum=Sum("actual"))["sum"]
+    forecasts = figures.filter(month__gt=SEPTEMBER).aggregate(sum=Sum("forecast"))["sum"]
+    assert actuals == ACTUAL_TO_SEPTEMBER
+    assert actuals + forecasts == OUTTURN
+    assert not figures.filter(month__gt=SEPTEMBER, forecast=None).exists()  # none at budget
+
+
+def test_2016_17_as_at_march_is_as_at_september_with_the_same_outturn(demo):
+    plan_year = PlanYear.objects.get(year="2016-17")
+    september = selectors.variance_report(plan_year=plan_year, as_at=SEPTEMBER)
+    assert september.total.forecast_outturn == OUTTURN
+    assert september.total.actual_to_date == ACTUAL_TO_SEPTEMBER
+    for as_at in (MARCH, Quarter(2016, 4).last_day, Quarter(2016, 3).last_day):
+        report = selectors.variance_report(plan_year=plan_year, as_at=as_at)
+        assert report.month == SEPTEMBER
+        assert report.total == september.total
+        # Not "Underspent (£1,401,750) (50.2%)": six months of budget against six of actuals.
+        assert report.total.beyond_tolerance is None
+        assert len(report.beyond_tolerance) == len(september.beyond_tolerance)
+
+
+def test_the_2016_17_page_as_at_march_says_it_shows_september(demo, client, user_in_group):
+    client.force_login(user_in_group("Directors"))
+    url = reverse("budgets:variance", args=["2016-17"])
+    page = client.get(url, {"month": "2017-03"}).text
+    assert "(£1,401,750)" not in page
+    assert (
+        "March 2017 has no actuals, so the figures are as at the end of September 2016, the "
+        "latest month with actuals by then." in page
+    )
+    assert "Actuals to September 2016; forecasts from October 2016." in page
+    assert "£2,802,817" in page
+    # The page opens on the latest month with actuals and names it.
+    assert "Actuals to September 2016; forecasts from October 2016." in client.get(url).text
+
+
+def test_the_rolled_forward_2017_18_draft_shows_no_variance(demo, client, user_in_group):
+    finance = user_in_group("Corporate services")
+    services.budget_roll_forward(budget=Budget.objects.get(plan_year__year="2016-17"), user=finance)
+    report = selectors.variance_report(plan_year=PlanYear.objects.get(year="2017-18"))
+    assert report.budget.is_draft
+    assert report.beyond_tolerance == []  # not every line "underspent 100%"
+    assert report.total.variance == 0
+    assert report.total.forecast_outturn == report.total.annual_budget
+    client.force_login(finance)
+    page = client.get(reverse("budgets:variance", args=["2017-18"])).text
+    assert "Underspent" not in page
+    assert "100.0%" not in page

@@ -1,11 +1,14 @@
 """Variance arithmetic, worked by hand: profiles, to-date sums, variance, outturn, tolerance."""
 
+import datetime
 from decimal import Decimal as D
 
 import pytest
 
 from budgets import calculations
 from budgets.calculations import Tolerance
+from plans import periods
+from plans.periods import Quarter
 
 NONE12 = [None] * 12
 
@@ -96,11 +99,13 @@ def test_forecast_outturn_is_actuals_to_date_then_forecasts_else_budget_for_late
     forecasts = [None] * 3 + [D(12000), D(12000)] + [None] * 7
     budgets = [D(10000)] * 12
     # 30,500 actual + 24,000 forecast (Jul, Aug) + 7 months at budget 70,000 = 124,500.
-    assert calculations.forecast_outturn(actuals, forecasts, budgets, 3) == D(124500)
+    assert calculations.forecast_outturn(
+        actuals, forecasts, budgets, calculations.first_months(3)
+    ) == D(124500)
     # As at the end of May the June actual is not yet counted: Jun has no forecast, so budget.
-    assert calculations.forecast_outturn(actuals, forecasts, budgets, 2) == D(
-        20000 + 10000 + 24000 + 70000
-    )
+    assert calculations.forecast_outturn(
+        actuals, forecasts, budgets, calculations.first_months(2)
+    ) == D(20000 + 10000 + 24000 + 70000)
 
 
 def test_a_lines_variance_as_at_september_worked_by_hand():
@@ -112,7 +117,7 @@ def test_a_lines_variance_as_at_september_worked_by_hand():
         profile=NONE12,
         actuals=actuals,
         forecasts=forecasts,
-        months_elapsed=6,
+        reported=calculations.first_months(6),
         tolerance_percent=D(5),
     )
     assert variance.budget_to_date == D("736500.00")
@@ -132,7 +137,7 @@ def test_an_income_lines_shortfall_is_a_positive_variance():
         profile=NONE12,
         actuals=[D(-5000), D(-5000), D(-10000), D(-5000), D(-10000), D(-5000)] + [None] * 6,
         forecasts=NONE12,
-        months_elapsed=6,
+        reported=calculations.first_months(6),
         tolerance_percent=D(5),
     )
     assert variance.budget_to_date == D("-46500.00")
@@ -148,7 +153,7 @@ def test_combined_variance_sums_the_parts_and_works_percentages_out_again():
         profile=NONE12,
         actuals=[D(12000)] + [None] * 11,
         forecasts=NONE12,
-        months_elapsed=1,
+        reported=calculations.first_months(1),
         tolerance_percent=D(5),
     )
     rent = calculations.line_variance(
@@ -156,7 +161,7 @@ def test_combined_variance_sums_the_parts_and_works_percentages_out_again():
         profile=NONE12,
         actuals=[D(1000)] + [None] * 11,
         forecasts=NONE12,
-        months_elapsed=1,
+        reported=calculations.first_months(1),
         tolerance_percent=D(5),
     )
     assert pay.beyond_tolerance == Tolerance.OVER  # 2,000 over 10,000: 20%
@@ -197,11 +202,190 @@ def test_an_even_spread_gives_the_same_figures_as_its_twelve_month_profile(
         profile=NONE12,
         actuals=actuals,
         forecasts=forecasts,
-        months_elapsed=months_elapsed,
+        reported=calculations.first_months(months_elapsed),
         tolerance_percent=D(5),
     )
     month_budgets = calculations.monthly_profile(annual, NONE12)
     assert variance.budget_to_date == calculations.to_date(month_budgets, months_elapsed)
     assert variance.forecast_outturn == calculations.forecast_outturn(
-        actuals, forecasts, month_budgets, months_elapsed
+        actuals, forecasts, month_budgets, calculations.first_months(months_elapsed)
+    )
+
+
+# -- As at a month: which months count as actuals, and what a month without them counts -------
+
+APR, MAY, JUN = (datetime.date(2016, month, 1) for month in (4, 5, 6))
+SEP, DEC = datetime.date(2016, 9, 1), datetime.date(2016, 12, 1)
+MAR = datetime.date(2017, 3, 1)
+YEAR = periods.months_of_financial_year(2016)
+APRIL_TO_SEPTEMBER = YEAR[:6]  # the demo's 2016-17 actuals
+T, F = True, False
+
+
+@pytest.mark.parametrize(
+    ("asked", "months_with_actuals", "expected"),
+    [
+        # Opens on the latest month with actuals.
+        (None, APRIL_TO_SEPTEMBER, SEP),
+        # A month with actuals is as asked.
+        (JUN, APRIL_TO_SEPTEMBER, JUN),
+        (SEP, APRIL_TO_SEPTEMBER, SEP),
+        # A month after the latest actuals is as at the latest actuals, never an underspend of
+        # the months not yet reported.
+        (DEC, APRIL_TO_SEPTEMBER, SEP),
+        (MAR, APRIL_TO_SEPTEMBER, SEP),
+        # Any day of a month is that month: a quarter's last day (31 December, quarter 3).
+        (Quarter(2016, 3).last_day, APRIL_TO_SEPTEMBER, SEP),
+        (Quarter(2016, 2).last_day, APRIL_TO_SEPTEMBER, SEP),
+        (Quarter(2016, 1).last_day, APRIL_TO_SEPTEMBER, JUN),
+        # A month without actuals before a later one with them: the one before it.
+        (MAY, [APR, JUN], APR),
+        # No actuals by the month asked for, or none at all: before any actuals.
+        (APR, [JUN], None),
+        (None, [], None),
+        (MAR, [], None),
+    ],
+)
+def test_the_as_at_month_is_the_latest_month_with_actuals_not_after_the_one_asked_for(
+    asked, months_with_actuals, expected
+):
+    assert calculations.as_at_month(asked, months_with_actuals) == expected
+
+
+@pytest.mark.parametrize(
+    ("as_at", "months_with_actuals", "expected"),
+    [
+        (SEP, APRIL_TO_SEPTEMBER, [T] * 6 + [F] * 6),
+        (JUN, APRIL_TO_SEPTEMBER, [T] * 3 + [F] * 9),
+        (MAR, YEAR, [T] * 12),
+        # May has no actuals: it counts with the months not yet reported.
+        (JUN, [APR, JUN], [T, F, T] + [F] * 9),
+        (None, [], [F] * 12),
+    ],
+)
+def test_the_months_whose_actuals_count_to_date(as_at, months_with_actuals, expected):
+    assert calculations.months_reported(YEAR, months_with_actuals, as_at) == tuple(expected)
+
+
+@pytest.mark.parametrize(
+    ("actual", "forecast", "budget", "reported", "expected"),
+    [
+        (D(100), D(120), D(90), T, D(100)),  # a month with actuals: its actual
+        (None, D(120), D(90), T, D(0)),  # the line spent nothing in a reported month
+        (None, D(120), D(90), F, D(120)),  # a month without actuals: its forecast,
+        (None, None, D(90), F, D(90)),  # then its profile
+        (D(100), None, D(90), F, D(90)),  # an actual after the as-at month is not yet known
+        (None, D(0), D(90), F, D(0)),  # a forecast of nothing is a forecast
+    ],
+)
+def test_what_a_month_counts_in_the_forecast_outturn(actual, forecast, budget, reported, expected):
+    assert calculations.month_outturn(actual, forecast, budget, reported) == expected
+
+
+def test_a_budget_without_actuals_shows_no_variance_and_an_outturn_on_budget():
+    # The rolled-forward draft: £1,200,000 of Pay, no monthly figures, no month reported.
+    variance = calculations.line_variance(
+        annual=D(1200000),
+        profile=NONE12,
+        actuals=NONE12,
+        forecasts=NONE12,
+        reported=(F,) * 12,
+        tolerance_percent=D(5),
+    )
+    assert variance.budget_to_date == 0
+    assert variance.actual_to_date == 0
+    assert variance.variance == 0
+    assert variance.variance_percent is None
+    assert variance.beyond_tolerance is None  # not "underspent 100%"
+    assert variance.forecast_outturn == D(1200000)
+    assert variance.full_year_variance == 0
+
+
+def test_a_month_without_actuals_between_two_with_them_is_not_an_underspend():
+    # £1,200,000 spread evenly: £100,000 a month. Actuals for April and June, none for May,
+    # whose forecast is £98,000. To date: April and June only, £200,000 against £200,000.
+    variance = calculations.line_variance(
+        annual=D(1200000),
+        profile=NONE12,
+        actuals=[D(95000), None, D(105000)] + [None] * 9,
+        forecasts=[None, D(98000)] + [None] * 10,
+        reported=(T, F, T) + (F,) * 9,
+        tolerance_percent=D(5),
+    )
+    assert variance.budget_to_date == D(200000)
+    assert variance.actual_to_date == D(200000)
+    assert variance.variance == 0
+    # 95,000 + 98,000 (May's forecast) + 105,000 + nine months at £100,000.
+    assert variance.forecast_outturn == D(1198000)
+
+
+def test_a_profiled_month_without_actuals_takes_its_profile_in_the_outturn():
+    # Profiled £150,000, £50,000, £100,000 and nothing after; May has no actuals nor forecast.
+    variance = calculations.line_variance(
+        annual=D(300000),
+        profile=[D(150000), D(50000), D(100000)] + [None] * 9,
+        actuals=[D(140000), None, D(100000)] + [None] * 9,
+        forecasts=NONE12,
+        reported=(T, F, T) + (F,) * 9,
+        tolerance_percent=D(5),
+    )
+    assert variance.budget_to_date == D(250000)
+    assert variance.actual_to_date == D(240000)
+    assert variance.beyond_tolerance is None  # 10,000 under 250,000: 4%
+    assert variance.forecast_outturn == D(290000)  # 140,000 + 50,000 + 100,000
+    assert variance.full_year_variance == D(-10000)
+
+
+def test_the_outturn_as_at_a_month_after_the_latest_actuals_is_the_one_at_the_latest_actuals():
+    # The Pay line worked by hand above: actuals to September, forecasts of £130,000 after.
+    actuals = [D(120000), D(121000), D(125000), D(130000), D(131000), D(132500)] + [None] * 6
+    forecasts = [None] * 6 + [D(130000)] * 6
+
+    def outturn(asked):
+        month = calculations.as_at_month(asked, APRIL_TO_SEPTEMBER)
+        reported = calculations.months_reported(YEAR, APRIL_TO_SEPTEMBER, month)
+        return calculations.line_variance(
+            annual=D(1473000),
+            profile=NONE12,
+            actuals=actuals,
+            forecasts=forecasts,
+            reported=reported,
+            tolerance_percent=D(5),
+        )
+
+    assert outturn(MAR) == outturn(SEP) == outturn(DEC)
+    assert outturn(MAR).forecast_outturn == D(759500 + 780000)
+    assert outturn(MAR).budget_to_date == D("736500.00")  # six months, not twelve
+
+
+@pytest.mark.parametrize(
+    "reported",
+    [(T,) * 5 + (F,) * 7, (T, F, T) + (F,) * 9, (F,) * 12, (T,) * 12, (F, T) * 6],
+    ids=["five-months", "a-gap", "none", "all", "alternate"],
+)
+@pytest.mark.parametrize(
+    "forecasts", [NONE12, [D("7")] * 12, [None, D("3")] * 6], ids=["none", "all", "some"]
+)
+def test_an_even_spread_gives_the_same_figures_as_its_profile_whichever_months_count(
+    reported, forecasts
+):
+    annual = D("100")  # 8.33, 8.34, 8.33...: the pennies that do not divide
+    actuals = [D("9")] * 12
+    variance = calculations.line_variance(
+        annual=annual,
+        profile=NONE12,
+        actuals=actuals,
+        forecasts=forecasts,
+        reported=reported,
+        tolerance_percent=D(5),
+    )
+    month_budgets = calculations.monthly_profile(annual, NONE12)
+    assert variance.budget_to_date == sum(
+        (budget for budget, counts in zip(month_budgets, reported, strict=True) if counts), D(0)
+    )
+    assert variance.forecast_outturn == sum(
+        calculations.month_outturn(actual, forecast, budget, counts)
+        for actual, forecast, budget, counts in zip(
+            actuals, forecasts, month_budgets, reported, strict=True
+        )
     )

@@ -343,3 +343,139 @@ def test_rolling_forward_creates_the_next_plan_year_as_a_draft_when_there_is_non
 def test_directors_cannot_roll_a_budget_forward(director_client, actuals):
     response = director_client.post(reverse("budgets:roll-forward", args=["2016-17"]))
     assert response.status_code == 403
+
+
+# -- As at a month: actuals, forecasts and a month after the latest actuals -------------------
+
+JUNE = datetime.date(2016, 6, 1)
+# The fixture's figures as at May, worked by hand. Budget to date: Pay 200,000, Takeover Day
+# 10,000, Growing Up Digital 4,000, income -2,000. Actual to date: 215,000.55 + 10,000 - 1,000.
+# Outturn: Pay 215,000.55 + June's forecast 130,000 + nine months at 100,000; Takeover Day
+# 10,000 + ten months at 5,000; Growing Up Digital nothing spent in April and May (months with
+# actuals) + ten months at 2,000; income -1,000 + ten months at -1,000.
+MAY_BUDGET_TO_DATE = Decimal("212000.00")
+MAY_ACTUAL_TO_DATE = Decimal("224000.55")
+MAY_OUTTURN = Decimal("1245000.55") + Decimal(60000) + Decimal(20000) - Decimal(11000)
+
+
+def test_the_page_names_the_latest_month_with_actuals_and_where_the_forecasts_begin(
+    director_client, actuals
+):
+    response = director_client.get(VARIANCE_URL)
+    assert response.context["report"].total.forecast_outturn == MAY_OUTTURN
+    page = response.text
+    assert "Actuals to May 2016; forecasts from June 2016." in page
+    assert ">May 2016 (actuals)</option>" in page
+    assert ">June 2016 (forecasts)</option>" in page
+    assert ">March 2017 (forecasts)</option>" in page
+
+
+@pytest.mark.parametrize("month", ["2016-06", "2016-12", "2017-03"])
+def test_a_month_after_the_latest_actuals_is_shown_as_at_the_latest_actuals_and_says_so(
+    director_client, actuals, month
+):
+    response = director_client.get(VARIANCE_URL, {"month": month})
+    report = response.context["report"]
+    assert report.month == MAY
+    total = report.total
+    # Not the months without actuals as an underspend, nor the outturn without their forecasts.
+    assert total.budget_to_date == MAY_BUDGET_TO_DATE
+    assert total.actual_to_date == MAY_ACTUAL_TO_DATE
+    assert total.forecast_outturn == MAY_OUTTURN
+    assert total == director_client.get(VARIANCE_URL).context["report"].total
+    asked = datetime.date.fromisoformat(f"{month}-01")
+    assert (
+        f"{asked:%B %Y} has no actuals, so the figures are as at the end of May 2016, the latest "
+        "month with actuals by then." in response.text
+    )
+    # The month asked for stays chosen in the form.
+    assert f'<option value="{month}" selected>' in response.text
+
+
+def test_a_month_without_actuals_before_a_later_one_is_not_counted_as_an_underspend(
+    director_client, actuals
+):
+    """Actuals for April and June but not May: as at June, May counts in neither the budget nor
+    the actual to date, and takes its forecast, else its budget, in the outturn."""
+    MonthlyFigure.objects.filter(month=MAY).delete()
+    MonthlyFigure.objects.filter(line=line(actuals, "Pay"), month=JUNE).update(
+        actual=Decimal("100000")
+    )
+    response = director_client.get(VARIANCE_URL, {"month": "2016-06"})
+    report = response.context["report"]
+    assert report.month == JUNE
+    pay = report.categories[1].lines[0].variance
+    assert pay.budget_to_date == Decimal("200000.00")  # April and June
+    assert pay.actual_to_date == Decimal("200000")
+    assert pay.beyond_tolerance is None
+    # 100,000 (April) + May at budget + 100,000 (June's actual, not its forecast) + nine months.
+    assert pay.forecast_outturn == Decimal("1200000.00")
+    # Every line: April and June's budget; Takeover Day's April 5,000, income's April -500.
+    assert report.total.budget_to_date == Decimal("212000.00")
+    assert report.total.actual_to_date == Decimal("204500")
+    assert "May 2016 has no actuals" in response.text
+
+
+def test_a_draft_budget_without_actuals_shows_no_variance(director_client, budget):
+    Budget.objects.update(is_draft=True)
+    response = director_client.get(VARIANCE_URL)
+    report = response.context["report"]
+    assert report.month is None
+    assert report.beyond_tolerance == []
+    total = report.total
+    assert (total.budget_to_date, total.actual_to_date, total.variance) == (0, 0, 0)
+    assert total.variance_percent is None
+    assert total.forecast_outturn == Decimal("1272000")  # on budget: no forecasts
+    assert total.full_year_variance == 0
+    page = response.text
+    assert "Underspent" not in page
+    assert "No actuals have been imported for 2016-17 yet, so there is no variance" in page
+    # A month chosen is as at no actuals too.
+    later = director_client.get(VARIANCE_URL, {"month": "2016-09"}).context["report"]
+    assert later.total == total
+    csv_lines = director_client.get(CSV_URL).content.decode("utf-8-sig").splitlines()
+    assert csv_lines[3] == "Pay,,Admin / running costs,,1200000.00,0,0,0,,1200000.00,0.00,"
+    response = director_client.get(WORKBOOK_URL)
+    assert response["Content-Disposition"] == 'attachment; filename="budget-2016-17.xlsx"'
+    summary = open_workbook(response)["Summary"]
+    assert summary["B3"].value == "Before any actuals (0 months)"
+    assert summary["C3"].value == "No actuals yet; forecasts, else the budget, for every month."
+
+
+@pytest.mark.parametrize("month", ["2016-09", "2017-03"])
+def test_the_workbook_and_csv_as_at_a_later_month_are_as_at_the_latest_actuals(
+    director_client, actuals, month
+):
+    report = director_client.get(VARIANCE_URL, {"month": month}).context["report"]
+    response = director_client.get(WORKBOOK_URL, {"month": month})
+    assert response["Content-Disposition"] == 'attachment; filename="budget-2016-17-2016-05.xlsx"'
+    summary = open_workbook(response)["Summary"]
+    assert (summary["A3"].value, summary["B3"].value) == ("As at", "End of May 2016 (2 months)")
+    assert summary["C3"].value.startswith("Actuals to May 2016; forecasts from June 2016.")
+    total = rows_below_header(summary)[3]
+    assert total[0] == "Total"
+    assert Decimal(str(total[3])) == report.total.budget_to_date == MAY_BUDGET_TO_DATE
+    assert Decimal(str(total[4])) == report.total.actual_to_date == MAY_ACTUAL_TO_DATE
+    assert Decimal(str(total[7])) == report.total.forecast_outturn
+    assert Decimal(str(total[7])).quantize(Decimal("0.01")) == MAY_OUTTURN
+    response = director_client.get(CSV_URL, {"month": month})
+    assert "budget-lines-2016-17-2016-05.csv" in response["Content-Disposition"]
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[3].startswith(
+        "Pay,,Admin / running costs,,1200000.00,200000.00,215000.55,15000.55,7.5,1245000.55"
+    )
+
+
+@pytest.mark.parametrize("month", ["2017-03", None])
+def test_a_later_month_or_a_draft_takes_as_many_queries_as_the_latest_actuals(
+    director_client, actuals, month
+):
+    if month is None:
+        MonthlyFigure.objects.all().delete()
+    for url in (VARIANCE_URL, WORKBOOK_URL, CSV_URL):
+        director_client.get(url)  # the session and permissions, once
+        with CaptureQueriesContext(connection) as latest:
+            director_client.get(url)
+        with CaptureQueriesContext(connection) as asked:
+            director_client.get(url, {"month": month or "2016-09"})
+        assert len(asked) == len(latest), url
