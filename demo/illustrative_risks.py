@@ -13,7 +13,10 @@ Everything is marked is_illustrative and says so in its text.
   Influence, across every status.
 """
 
+import copy
 import datetime
+
+from django.utils import timezone
 
 from core.services import ChangeCount, record_upsert
 from plans.choices import PerformanceTheme, RecommendationStatus, RiskStatus, RiskTier
@@ -234,7 +237,7 @@ def generate_recommendations(plan_year: PlanYear, changes: ChangeCount) -> None:
                 if status == RecommendationStatus.NO_RESPONSE
                 else made_on + datetime.timedelta(days=30 + 15 * index)
             )
-            record_upsert(
+            recommendation = record_upsert(
                 Recommendation,
                 lookup={
                     "project": project,
@@ -251,6 +254,34 @@ def generate_recommendations(plan_year: PlanYear, changes: ChangeCount) -> None:
                 },
                 changes=changes,
             )
+            date_the_history(recommendation, made_on=made_on, responded_on=responded_on)
+
+
+def _midday(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def date_the_history(recommendation, *, made_on, responded_on) -> None:
+    """Give a newly generated recommendation the history it would have had, so that figures
+    read as at a past date (the indicators counted from recommendations) see it as it stood:
+    made, awaiting a response, on its made date, and its response recorded on its response date.
+    A recommendation whose history is more than its creation (a second load, or someone's
+    change since) is left alone."""
+    rows = list(recommendation.history.order_by("history_date", "history_id"))
+    if len(rows) != 1:
+        return
+    made = rows[0]
+    made.history_date = _midday(made_on)
+    if responded_on is None:
+        made.save()
+        return
+    response = copy.copy(made)
+    response.history_id = None
+    response.history_type = "~"
+    response.history_date = _midday(responded_on)
+    made.status, made.responded_on, made.response = RecommendationStatus.NO_RESPONSE, None, ""
+    made.save()
+    response.save()
 
 
 def generate(changes: ChangeCount) -> None:
