@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -24,6 +25,8 @@ from core import history
 from core.forms import AdminFormFieldsMixin
 
 FINGERPRINT_FIELD = "record_version"
+#: The version a form carries when the record it would create did not exist when it was opened.
+NEW_RECORD = "new"
 EDIT_CONFLICT_MESSAGE = (
     "Someone else saved changes to this record after you opened it, so your changes have not "
     "been saved. Open the record again to see their changes, then make yours."
@@ -116,6 +119,38 @@ def check_version(queryset, pk, submitted, *, fields=()):
     if submitted != record_fingerprint(current):
         raise EditConflictError(describe_conflict(current, fields), current)
     return current
+
+
+def current_or_new(queryset, lookup: dict, submitted: str | None, *, fields=()):
+    """The record matching `lookup`, locked until the transaction ends, or None when there is
+    none yet; EditConflictError when it is not the version the form was opened on. `submitted`
+    is that version: the record's fingerprint, or NEW_RECORD when the form was opened to create
+    it, so that someone else's record saved meanwhile is never silently overwritten."""
+    current = queryset.select_for_update(of=("self",)).filter(**lookup).first()
+    if current is not None and submitted is not None and submitted != record_fingerprint(current):
+        raise EditConflictError(describe_conflict(current, fields), current)
+    return current
+
+
+def insert_or_conflict(instance, lookup: dict, *, fields=()):
+    """Insert a new record; when someone else's record with the same `lookup` was saved first,
+    at the same moment (its unique constraint refuses this one), EditConflictError naming
+    theirs instead of a server error. Call it inside transaction.atomic."""
+    model = type(instance)
+    try:
+        with transaction.atomic():  # a savepoint: the transaction goes on after a refusal
+            instance.save(force_insert=True)
+    except IntegrityError:
+        current = model._default_manager.filter(**lookup).first()
+        if current is None:
+            raise
+        raise EditConflictError(describe_conflict(current, fields), current) from None
+    return instance
+
+
+def conflict_form_errors(form, error: EditConflictError) -> None:
+    """Tell a person on a page's form that their save was refused, and why."""
+    form.add_error(None, admin_conflict_message(error.conflict))
 
 
 def admin_conflict_message(conflict: EditConflict) -> str:

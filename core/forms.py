@@ -135,3 +135,14 @@ class AdminFormFieldsMixin:
             related = self.model._meta.get_field(name).remote_field.model
             counts[key] = related._default_manager.count()
         return counts[key] <= SHORT_LIST
+
+
+def form_errors_from_model(form, error: ValidationError) -> None:
+    """Put what a model's validation refused on the form's fields where the form has them,
+    and above the form where it does not, so that a value the form let through but the record
+    cannot hold is said on the page rather than failing with a server error."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

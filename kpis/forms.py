@@ -31,6 +31,9 @@ class ActualForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the figure shows and, if it is behind target, what is being done.",
     )
+    # The actual's version when the form was opened (core.edit_conflicts): its fingerprint,
+    # or NEW_RECORD when the period had none.
+    record_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, indicator, actuals, period_targets, today, **kwargs):
         super().__init__(*args, **kwargs)

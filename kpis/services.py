@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.edit_conflicts import current_or_new, insert_or_conflict
+
 #: What a measurement's actual is made of.
 ACTUAL_FIELDS = ("value", "numerator", "denominator")
 #: Kept by the system, never entered: who entered the actual and when.
@@ -24,15 +26,32 @@ def record_entry(measurement, user, *, changed) -> None:
         measurement.entered_at = timezone.now()
 
 
-def measurement_record(*, indicator, period, value, numerator, denominator, commentary, user):
+def measurement_record(
+    *,
+    indicator,
+    period,
+    value,
+    numerator,
+    denominator,
+    commentary,
+    user,
+    opened_version: str | None = None,
+):
     """Enter or correct one period's actual of `indicator`, validated, inside the caller's
     transaction. A correction keeps the earlier figures in the audit history; who entered the
-    actual and when are set when the figures change, not for a commentary-only change."""
+    actual and when are set when the figures change, not for a commentary-only change.
+
+    `opened_version` is the actual's version when the person's form was opened (NEW_RECORD if
+    there was none): an actual someone else saved since, even a first one saved at the same
+    moment, is not overwritten; EditConflictError says whose it is. ValidationError says what
+    is wrong with a value the model refuses."""
     from kpis.models import Measurement
 
-    measurement = (
-        Measurement.objects.select_for_update().filter(indicator=indicator, period=period).first()
-    ) or Measurement(indicator=indicator, period=period)
+    lookup = {"indicator": indicator, "period": period}
+    shown = ("value", "numerator", "denominator", "commentary")
+    measurement = current_or_new(
+        Measurement.objects.all(), lookup, opened_version, fields=shown
+    ) or Measurement(**lookup)
     before = actual_of(measurement)
     measurement.value, measurement.numerator, measurement.denominator = (
         value,
@@ -49,6 +68,8 @@ def measurement_record(*, indicator, period, value, numerator, denominator, comm
     # A person's figure replaces a generated one.
     measurement.is_illustrative = False
     measurement.full_clean()
+    if measurement.pk is None:
+        return insert_or_conflict(measurement, lookup, fields=shown)
     measurement.save()
     return measurement
 

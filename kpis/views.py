@@ -3,14 +3,20 @@ form in which an indicator's owners enter its actuals."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.edit_conflicts import edit_conflict_form, record_fingerprint
+from core.edit_conflicts import (
+    NEW_RECORD,
+    EditConflictError,
+    conflict_form_errors,
+    record_fingerprint,
+)
+from core.forms import form_errors_from_model
 from kpis import exports, selectors, services
 from kpis.forms import ActualForm
 from plans.periods import Quarter
@@ -114,35 +120,36 @@ def actual_entry(request, year, ref):
         "today": today,
     }
     if request.method == "POST":
-        with transaction.atomic():
-            posted = request.POST.get("period", "")
-            existing = next((m for p, m in measurements.items() if p.isoformat() == posted), None)
-            form_class = ActualForm
-            if existing is not None:
-                form_class = edit_conflict_form(ActualForm, existing, record_fingerprint(existing))
-            form = form_class(request.POST, **form_options)
-            if form.is_valid():
-                data = form.cleaned_data
-                services.measurement_record(
-                    indicator=indicator,
-                    period=data["period"],
-                    value=data["value"],
-                    numerator=data["numerator"],
-                    denominator=data["denominator"],
-                    commentary=data["commentary"].strip(),
-                    user=request.user,
-                )
+        form = ActualForm(request.POST, **form_options)
+        posted = request.POST.get("period", "")
+        existing = next((m for p, m in measurements.items() if p.isoformat() == posted), None)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    services.measurement_record(
+                        indicator=indicator,
+                        period=data["period"],
+                        value=data["value"],
+                        numerator=data["numerator"],
+                        denominator=data["denominator"],
+                        commentary=data["commentary"].strip(),
+                        user=request.user,
+                        opened_version=data["record_version"] or NEW_RECORD,
+                    )
+            except EditConflictError as error:
+                conflict_form_errors(form, error)
+            except ValidationError as error:
+                form_errors_from_model(form, error)
+            else:
                 return redirect(
                     f"{indicator.get_absolute_url()}?entered={data['period'].isoformat()}"
                 )
-        period = None
     else:
         period = _chosen_period(request.GET.get("period"), detail, today)
         existing = measurements.get(period)
-        initial = {"period": period.isoformat()}
-        form_class = ActualForm
+        initial = {"period": period.isoformat(), "record_version": NEW_RECORD}
         if existing is not None:
-            form_class = edit_conflict_form(ActualForm, existing, record_fingerprint(existing))
             initial.update(
                 value=existing.value,
                 numerator=existing.numerator,
@@ -152,7 +159,8 @@ def actual_entry(request, year, ref):
             initial = {
                 name: ("" if value is None else _plain(value)) for name, value in initial.items()
             }
-        form = form_class(initial=initial, **form_options)
+            initial["record_version"] = record_fingerprint(existing)
+        form = ActualForm(initial=initial, **form_options)
     return render(
         request,
         "kpis/actual_form.html",

@@ -252,3 +252,71 @@ def test_the_entry_form_query_count_does_not_grow_with_actuals(
         MeasurementFactory(indicator=kpi1, period=datetime.date(2010, month, 1))
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url(kpi1), {"period": "2010-10-01"})
+
+
+def test_a_first_actual_saved_by_someone_else_after_the_form_opened_is_not_overwritten(
+    client, owner, kpi1
+):
+    client.force_login(owner)
+    form = client.get(url(kpi1), {"period": "2010-04-01"}).content.decode()
+    version = form.split('name="record_version" value="')[1].split('"')[0]
+    assert "Enter an actual" in form  # the period had no actual when the form opened
+    # A colleague saves the period's first actual meanwhile.
+    MeasurementFactory(indicator=kpi1, period=datetime.date(2010, 4, 1), value=Decimal(4100))
+
+    response = post(
+        client, kpi1, period="2010-04-01", value="4300", commentary="x", record_version=version
+    )
+
+    assert response.status_code == 200
+    assert EDIT_CONFLICT_MESSAGE in response.content.decode().replace("&#x27;", "'")
+    assert Measurement.objects.get().value == 4100
+
+
+def test_two_first_entries_at_the_same_moment_give_one_save_and_one_conflict(owner, kpi1):
+    """The race the page's check cannot see: both people's saves found no actual, and the
+    second insert meets the first's in the database's unique constraint."""
+    from core.edit_conflicts import EditConflictError, insert_or_conflict
+
+    period = datetime.date(2010, 4, 1)
+    MeasurementFactory(indicator=kpi1, period=period, value=Decimal(4100))
+    second = Measurement(indicator=kpi1, period=period, value=Decimal(4300))
+
+    with pytest.raises(EditConflictError) as refused:
+        insert_or_conflict(second, {"indicator": kpi1, "period": period}, fields=("value",))
+
+    assert refused.value.current.value == 4100
+    assert Measurement.objects.get().value == 4100  # and the transaction goes on
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("123456789012345", "no more than 12 digits before the decimal point"),
+        ("1234567890123456789", "no more than 16 digits in total"),
+        ("1.234567", "no more than 4 decimal places"),
+    ],
+)
+def test_a_value_the_record_cannot_hold_is_said_on_the_page_not_a_server_error(
+    client, owner, kpi1, value, message
+):
+    kpi1.unit = Unit.CURRENCY
+    kpi1.save()
+    client.force_login(owner)
+
+    response = post(client, kpi1, period="2010-04-01", value=value, commentary="x")
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_a_period_in_mid_month_is_said_on_the_page_not_a_server_error(client, owner, kpi1):
+    client.force_login(owner)
+
+    response = post(client, kpi1, period="2010-04-15", value="4100", commentary="x")
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert response.context["form"].errors["period"]
+    assert not Measurement.objects.exists()
