@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.edit_conflicts import FINGERPRINT_FIELD, edit_conflict_form, record_fingerprint
@@ -26,7 +27,7 @@ def risk_register(request, year):
     plan_year = risk_selectors.plan_year_for_pages(year=year)
     form = _filter_form(request, plan_year)
     register = risk_selectors.risk_register(
-        plan_year=plan_year, filters=form.filters(), user=request.user
+        plan_year=plan_year, filters=form.filters(), user=request.user, as_at=timezone.localdate()
     )
     return render(
         request,
@@ -59,13 +60,17 @@ def risk_heat_map(request, year):
 @require_safe
 def risk_strategic_view(request, year):
     plan_year = risk_selectors.plan_year_for_pages(year=year)
-    view = risk_selectors.strategic_view(plan_year=plan_year, user=request.user)
+    view = risk_selectors.strategic_view(
+        plan_year=plan_year, user=request.user, as_at=timezone.localdate()
+    )
     return render(request, "plans/risks/strategic.html", {"plan_year": plan_year, "view": view})
 
 
 @require_safe
 def risk_detail(request, year, pk):
-    row = risk_selectors.risk_detail(year=year, pk=pk, user=request.user)
+    row = risk_selectors.risk_detail(
+        year=year, pk=pk, user=request.user, as_at=timezone.localdate()
+    )
     return render(
         request,
         "plans/risks/risk.html",

@@ -89,7 +89,7 @@ def test_the_register_flags_inconsistent_risks(
             target=target,
             is_open=is_open,
             review_on=review_on,
-            today=TODAY,
+            as_at=TODAY,
         )
         == flags
     )
@@ -104,7 +104,7 @@ def test_the_register_flags_inconsistent_risks(
     ],
 )
 def test_an_action_is_overdue_when_not_done_by_its_due_date(is_done, due_on, overdue):
-    assert risks.action_is_overdue(is_done=is_done, due_on=due_on, today=TODAY) is overdue
+    assert risks.action_is_overdue(is_done=is_done, due_on=due_on, as_at=TODAY) is overdue
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def test_the_closed_years_have_risks_in_every_tier_some_escalated_some_overdue(d
         risk
         for risk in register
         if risks.review_is_overdue(
-            is_open=risk.status == "open", review_on=risk.review_on, today=TODAY
+            is_open=risk.status == "open", review_on=risk.review_on, as_at=TODAY
         )
     ]
     assert {risk.tier for risk in escalated} == {"project", "operational"}
