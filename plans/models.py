@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from plans import choices, periods, risks
+from plans import choices, periods, risks, slippage
 
 
 def validate_financial_year(value):
@@ -521,6 +521,12 @@ class Milestone(models.Model):
             errors["revision_reason"] = "Enter the reason for the revised due date."
         elif self.revision_reason.strip() and not self.revised_due_on:
             errors["revised_due_on"] = "Enter the revised due date, or remove the reason for it."
+        if self.revised_due_on and self.project_id:
+            refusal = slippage.revised_due_date_refusal(
+                revised_due_on=self.revised_due_on, year_start=self.project.plan_year.start
+            )
+            if refusal:
+                errors["revised_due_on"] = refusal
         if errors:
             raise ValidationError(errors)
 
