@@ -192,3 +192,22 @@ DIRECTOR_ON_A_PROJECT = risks.EditingRights(
 )
 def test_a_form_offers_only_the_tiers_of_risks_the_person_could_edit(rights, tiers):
     assert rights.tiers_offered() == tiers
+
+
+@pytest.mark.parametrize(
+    ("reviewed_on", "interval_months", "next_review"),
+    [
+        (datetime.date(2026, 12, 3), 1, datetime.date(2027, 1, 3)),  # monthly, into a new year
+        (datetime.date(2027, 1, 31), 1, datetime.date(2027, 2, 28)),  # no 31 February
+        (datetime.date(2024, 1, 31), 1, datetime.date(2024, 2, 29)),  # a leap year
+        (datetime.date(2026, 11, 15), 3, datetime.date(2027, 2, 15)),  # quarterly
+        (datetime.date(2016, 4, 1), 12, datetime.date(2017, 4, 1)),  # yearly
+    ],
+)
+def test_a_risk_reviewed_is_next_due_for_review_the_registers_interval_later(
+    reviewed_on, interval_months, next_review
+):
+    assert (
+        risks.next_review_on(reviewed_on=reviewed_on, interval_months=interval_months)
+        == next_review
+    )
