@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from plans import selectors as plan_selectors
@@ -13,7 +14,7 @@ def organisation(request):
 def _current_plan_year(request):
     """The current plan year, looked up once per request however many times it is used."""
     if not hasattr(request, "_current_plan_year"):
-        request._current_plan_year = plan_selectors.current_plan_year()
+        request._current_plan_year = plan_selectors.current_plan_year(today=timezone.localdate())
     return request._current_plan_year
 
 

@@ -30,8 +30,9 @@ HINTS = {
     "completed_on": "Needed when the milestone is done. For example, 27 3 2017.",
     "commentary": "Needed when the milestone is at risk or slipped: say why, and what is being "
     "done about it.",
-    "revised_due_on": "Only if the milestone is now due on another date. The original due date "
-    "stays as it is, so slippage stays visible. For example, 31 1 2017.",
+    "revised_due_on": "Only if the milestone is now due on another date, from the start of its "
+    "plan year to the end of the following one. The original due date stays as it is, so "
+    "slippage stays visible. For example, 31 1 2017.",
     "revision_reason": "Needed with a revised due date.",
 }
 REQUIRED = {

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from plans import choices, periods, risks
+from plans import choices, periods, risks, slippage
 
 
 def validate_financial_year(value):
@@ -120,6 +120,13 @@ class PlanYear(models.Model):
         help_text="A project or operational risk whose residual score is at or above this is "
         "escalated to the Leadership Team's strategic view (1 to 25).",
     )
+    risk_review_months = models.PositiveSmallIntegerField(
+        "risk review interval",
+        default=risks.DEFAULT_REVIEW_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="How many months after a review a risk is next due for review when the review "
+        "gives no date (1 to 12; the register is reviewed monthly).",
+    )
 
     history = HistoricalRecords()
 
@@ -131,6 +138,11 @@ class PlanYear(models.Model):
                 condition=Q(risk_appetite__gte=1, risk_appetite__lte=25),
                 name="plan_year_risk_appetite_1_to_25",
                 violation_error_message="The risk appetite must be a score between 1 and 25.",
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_review_months__gte=1, risk_review_months__lte=12),
+                name="plan_year_risk_review_months_1_to_12",
+                violation_error_message="The risk review interval must be 1 to 12 months.",
             ),
         ]
 
@@ -521,6 +533,12 @@ class Milestone(models.Model):
             errors["revision_reason"] = "Enter the reason for the revised due date."
         elif self.revision_reason.strip() and not self.revised_due_on:
             errors["revised_due_on"] = "Enter the revised due date, or remove the reason for it."
+        if self.revised_due_on and self.project_id:
+            refusal = slippage.revised_due_date_refusal(
+                revised_due_on=self.revised_due_on, year_start=self.project.plan_year.start
+            )
+            if refusal:
+                errors["revised_due_on"] = refusal
         if errors:
             raise ValidationError(errors)
 
@@ -662,7 +680,12 @@ class Risk(models.Model):
         ],
         help_text="The score the owner aims to bring the risk to, 1 to 25.",
     )
-    review_on = models.DateField("review date", null=True, blank=True)
+    review_on = models.DateField(
+        "review date",
+        null=True,
+        blank=True,
+        help_text="When the risk is next due for review. A reviewed risk always has one.",
+    )
     status = models.CharField(
         max_length=20, choices=choices.RiskStatus, default=choices.RiskStatus.OPEN
     )
@@ -724,8 +747,14 @@ class Risk(models.Model):
         return reverse("risks:risk", kwargs={"year": self.plan_year.year, "pk": self.pk})
 
     def clean(self):
+        errors = {}
         if self.project_id and self.plan_year_id and self.project.plan_year_id != self.plan_year_id:
-            raise ValidationError({"project": "Choose a project of the same plan year."})
+            errors["project"] = "Choose a project of the same plan year."
+        if self.last_reviewed_at and not self.review_on:
+            # Without one, the risk would silently drop out of the reviews overdue.
+            errors["review_on"] = "Enter the next review date: a reviewed risk always has one."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def inherent_score(self) -> int:

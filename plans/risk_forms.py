@@ -2,6 +2,7 @@
 fields (see templates/plans/risks/field.html)."""
 
 from django import forms
+from django.template.defaultfilters import pluralize
 
 from plans import choices, risks
 from plans.forms import DateField, DateInput, date_input_parts
@@ -175,8 +176,15 @@ class RiskReviewForm(GovukFormMixin, forms.ModelForm):
         ]
         widgets = {"current_controls": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, open_actions=(), **kwargs):
+    def __init__(self, *args, open_actions=(), next_review=None, **kwargs):
+        """`next_review`: (the date, the interval in months) an empty next review date becomes."""
         super().__init__(*args, **kwargs)
+        if next_review is not None:
+            day, months = next_review
+            self.fields["review_on"].help_text = (
+                f"For example, 31 3 2017. Leave it empty to review again in {months} "
+                f"month{pluralize(months)}, on {day.day} {day:%B %Y}."
+            )
         self.fields["actions_done"].choices = [
             (str(action.pk), f"{action.description} (due {action.due_on:%-d %B %Y})")
             for action in open_actions

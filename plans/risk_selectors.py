@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from core.history import HISTORY_SHOWN, History, latest_history, record_histories
 from plans import choices, risks
@@ -144,7 +143,7 @@ def _filtered(queryset, filters: RiskFilters, *, cell: bool = True):
     return queryset
 
 
-def _rows(risk_list, plan_year, user, today, *, with_actions: bool = True) -> list[RiskRow]:
+def _rows(risk_list, plan_year, user, as_at, *, with_actions: bool = True) -> list[RiskRow]:
     rights = editing_rights(user, plan_year)
     rows = []
     for risk in risk_list:
@@ -155,7 +154,7 @@ def _rows(risk_list, plan_year, user, today, *, with_actions: bool = True) -> li
             target=risk.target_score,
             is_open=is_open,
             review_on=risk.review_on,
-            today=today,
+            as_at=as_at,
         )
         rows.append(
             RiskRow(
@@ -170,7 +169,7 @@ def _rows(risk_list, plan_year, user, today, *, with_actions: bool = True) -> li
                         action=action,
                         is_overdue=is_open
                         and risks.action_is_overdue(
-                            is_done=action.is_done, due_on=action.due_on, today=today
+                            is_done=action.is_done, due_on=action.due_on, as_at=as_at
                         ),
                     )
                     for action in (risk.actions.all() if with_actions else ())
@@ -192,6 +191,8 @@ def _rows(risk_list, plan_year, user, today, *, with_actions: bool = True) -> li
 @dataclass
 class RiskRegister:
     plan_year: PlanYear
+    #: The date the overdue reviews and actions are worked out as at.
+    as_at: datetime.date
     rows: list[RiskRow]
     total: int
     filters: RiskFilters
@@ -210,14 +211,15 @@ class RiskRegister:
 
 
 def risk_register(
-    *, plan_year: PlanYear, filters: RiskFilters, user, today: datetime.date | None = None
+    *, plan_year: PlanYear, filters: RiskFilters, user, as_at: datetime.date
 ) -> RiskRegister:
-    """The plan year's risks that match the filters, highest residual score first."""
-    today = today or timezone.localdate()
+    """The plan year's risks that match the filters, highest residual score first, with their
+    overdue reviews and actions (and the register's counts of them) as at `as_at`."""
     risk_list = list(_filtered(_risks(plan_year), filters))
     return RiskRegister(
         plan_year=plan_year,
-        rows=_rows(risk_list, plan_year, user, today),
+        as_at=as_at,
+        rows=_rows(risk_list, plan_year, user, as_at),
         total=Risk.objects.filter(plan_year=plan_year).count(),
         filters=filters,
     )
@@ -233,8 +235,8 @@ class StrategicView:
     escalated: list[RiskRow]
 
 
-def strategic_view(*, plan_year: PlanYear, user, today=None) -> StrategicView:
-    today = today or timezone.localdate()
+def strategic_view(*, plan_year: PlanYear, user, as_at: datetime.date) -> StrategicView:
+    """The strategic risks and those escalated, with their overdue reviews as at `as_at`."""
     risk_list = list(
         _risks(plan_year).filter(
             Q(tier=choices.RiskTier.STRATEGIC)
@@ -245,7 +247,7 @@ def strategic_view(*, plan_year: PlanYear, user, today=None) -> StrategicView:
             )
         )
     )
-    rows = _rows(risk_list, plan_year, user, today)
+    rows = _rows(risk_list, plan_year, user, as_at)
     return StrategicView(
         plan_year=plan_year,
         strategic=[row for row in rows if row.risk.tier == choices.RiskTier.STRATEGIC],
@@ -302,22 +304,21 @@ def heat_map(*, plan_year: PlanYear, filters: RiskFilters) -> HeatMap:
     )
 
 
-def risk_detail(*, year: str, pk: int, user, today=None) -> RiskRow:
-    today = today or timezone.localdate()
+def risk_detail(*, year: str, pk: int, user, as_at: datetime.date) -> RiskRow:
+    """A risk of the plan year as the register shows it, as at `as_at`."""
     plan_year = plan_year_for_pages(year=year)
     risk = get_object_or_404(_risks(plan_year).select_related("plan_year"), pk=pk)
-    return _rows([risk], plan_year, user, today)[0]
+    return _rows([risk], plan_year, user, as_at)[0]
 
 
-def project_risks(*, project: Project, user, today=None) -> list[RiskRow]:
+def project_risks(*, project: Project, user, as_at: datetime.date) -> list[RiskRow]:
     """The risks of a project (whose plan year is loaded), highest residual score first, as the
     register shows them but without their actions (the project page lists none): in a fixed
     number of queries however many there are."""
     risk_list = list(_risks(project.plan_year, with_actions=False).filter(project=project))
     if not risk_list:
         return []
-    today = today or timezone.localdate()
-    return _rows(risk_list, project.plan_year, user, today, with_actions=False)
+    return _rows(risk_list, project.plan_year, user, as_at, with_actions=False)
 
 
 def risk_history(*, risk: Risk, limit: int = HISTORY_SHOWN) -> History:

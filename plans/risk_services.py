@@ -6,16 +6,24 @@ records who made the change and when."""
 from django.db import transaction
 from django.utils import timezone
 
+from plans import risks
 from plans.models import MitigatingAction, Recommendation, Risk
 
 
 @transaction.atomic
 def risk_review_record(*, risk: Risk, reviewer, note: str, actions_done=()) -> Risk:
     """Record an owner's review of `risk`, whose fields the review form has set: when and by
-    whom it was reviewed and the review's note, and the mitigating actions now done."""
+    whom it was reviewed and the review's note, and the mitigating actions now done. A review
+    that gives no next review date gets one from the register's interval (the plan year's), so
+    the risk never drops out of the reviews overdue."""
     risk.last_reviewed_at = timezone.now()
     risk.last_reviewed_by = reviewer
     risk.review_note = note.strip()
+    if risk.review_on is None:
+        risk.review_on = risks.next_review_on(
+            reviewed_on=timezone.localdate(risk.last_reviewed_at),
+            interval_months=risk.plan_year.risk_review_months,
+        )
     risk.full_clean()
     risk.save()
     for action in MitigatingAction.objects.filter(risk=risk, pk__in=actions_done, is_done=False):

@@ -4,12 +4,14 @@ review) and of the recommendations tracker (counts, the list, a response)."""
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.edit_conflicts import FINGERPRINT_FIELD, edit_conflict_form, record_fingerprint
 from core.permissions import is_closed
-from plans import choices, risk_selectors
+from plans import choices, risk_selectors, risks
 from plans.models import Risk
 from plans.risk_forms import RecommendationResponseForm, RiskFilterForm, RiskReviewForm
 from plans.risk_permissions import may_edit_risk, projects_for_responses, why_not
@@ -26,7 +28,7 @@ def risk_register(request, year):
     plan_year = risk_selectors.plan_year_for_pages(year=year)
     form = _filter_form(request, plan_year)
     register = risk_selectors.risk_register(
-        plan_year=plan_year, filters=form.filters(), user=request.user
+        plan_year=plan_year, filters=form.filters(), user=request.user, as_at=timezone.localdate()
     )
     return render(
         request,
@@ -59,13 +61,17 @@ def risk_heat_map(request, year):
 @require_safe
 def risk_strategic_view(request, year):
     plan_year = risk_selectors.plan_year_for_pages(year=year)
-    view = risk_selectors.strategic_view(plan_year=plan_year, user=request.user)
+    view = risk_selectors.strategic_view(
+        plan_year=plan_year, user=request.user, as_at=timezone.localdate()
+    )
     return render(request, "plans/risks/strategic.html", {"plan_year": plan_year, "view": view})
 
 
 @require_safe
 def risk_detail(request, year, pk):
-    row = risk_selectors.risk_detail(year=year, pk=pk, user=request.user)
+    row = risk_selectors.risk_detail(
+        year=year, pk=pk, user=request.user, as_at=timezone.localdate()
+    )
     return render(
         request,
         "plans/risks/risk.html",
@@ -87,21 +93,29 @@ def risk_review(request, year, pk):
         return _forbidden(request, why_not(risk.plan_year), risk.get_absolute_url(), "the risk")
     open_actions = list(risk.actions.filter(is_done=False).order_by("due_on", "pk"))
     form_class = edit_conflict_form(RiskReviewForm, risk, record_fingerprint(risk))
+    months = risk.plan_year.risk_review_months
+    next_review = (
+        risks.next_review_on(reviewed_on=timezone.localdate(), interval_months=months),
+        months,
+    )
     if request.method == "POST":
         with transaction.atomic():
-            form = form_class(request.POST, instance=risk, open_actions=open_actions)
+            form = form_class(
+                request.POST, instance=risk, open_actions=open_actions, next_review=next_review
+            )
             if form.is_valid():
                 risk = form.save(commit=False)
+                from_interval = risk.review_on is None
                 risk_review_record(
                     risk=risk,
                     reviewer=request.user,
                     note=form.cleaned_data["note"],
                     actions_done=[int(pk) for pk in form.cleaned_data["actions_done"]],
                 )
-                messages.success(request, f"Your review of \u201c{risk.title}\u201d is recorded.")
+                messages.success(request, _review_recorded(risk, from_interval=from_interval))
                 return redirect(risk)
     else:
-        form = form_class(instance=risk, open_actions=open_actions)
+        form = form_class(instance=risk, open_actions=open_actions, next_review=next_review)
     return render(
         request,
         "plans/risks/review.html",
@@ -112,6 +126,19 @@ def risk_review(request, year, pk):
             "fingerprint_field": FINGERPRINT_FIELD,
         },
     )
+
+
+def _review_recorded(risk, *, from_interval: bool) -> str:
+    """The confirmation of a review, saying when the risk is next due for review."""
+    day = risk.review_on
+    message = (
+        f"Your review of \u201c{risk.title}\u201d is recorded. Its next review is due on "
+        f"{day.day} {day:%B %Y}"
+    )
+    if from_interval:
+        months = risk.plan_year.risk_review_months
+        message += f", {months} month{pluralize(months)} on, as the register reviews its risks"
+    return message + "."
 
 
 def _forbidden(request, reason, back_url, back_label):

@@ -9,6 +9,8 @@ very high starts).
 import datetime
 from dataclasses import dataclass
 
+from plans import periods
+
 SCALE = range(1, 6)
 LOWEST_SCORE, HIGHEST_SCORE = 1, 25
 DEFAULT_APPETITE = 15
@@ -74,27 +76,43 @@ def consistency_flags(
     target: int | None,
     is_open: bool,
     review_on: datetime.date | None,
-    today: datetime.date,
+    as_at: datetime.date,
 ) -> list[str]:
-    """What the register flags about a risk: controls that raise the score instead of lowering
-    it, a target above where the risk already stands, and an open risk past its review date."""
+    """What the register flags about a risk as at a date: controls that raise the score instead
+    of lowering it, a target above where the risk already stands, and an open risk past its
+    review date."""
     flags = []
     if residual > inherent:
         flags.append(RESIDUAL_ABOVE_INHERENT)
     if target is not None and target > residual:
         flags.append(TARGET_ABOVE_RESIDUAL)
-    if review_is_overdue(is_open=is_open, review_on=review_on, today=today):
+    if review_is_overdue(is_open=is_open, review_on=review_on, as_at=as_at):
         flags.append(REVIEW_OVERDUE)
     return flags
 
 
-def review_is_overdue(*, is_open: bool, review_on: datetime.date | None, today: datetime.date):
-    """An open risk whose review date has passed; a closed risk is reviewed no more."""
-    return is_open and review_on is not None and review_on < today
+def review_is_overdue(*, is_open: bool, review_on: datetime.date | None, as_at: datetime.date):
+    """An open risk whose review date has passed as at the date; a closed risk is reviewed no
+    more."""
+    return is_open and review_on is not None and review_on < as_at
 
 
-def action_is_overdue(*, is_done: bool, due_on: datetime.date, today: datetime.date) -> bool:
-    return not is_done and due_on < today
+def action_is_overdue(*, is_done: bool, due_on: datetime.date, as_at: datetime.date) -> bool:
+    """A mitigating action not done whose due date has passed as at the date."""
+    return not is_done and due_on < as_at
+
+
+#: How often the register reviews a risk unless a plan year says otherwise: monthly (2012-13).
+DEFAULT_REVIEW_MONTHS = 1
+
+
+def next_review_on(*, reviewed_on: datetime.date, interval_months: int) -> datetime.date:
+    """The date a risk reviewed on `reviewed_on` is next due for review, `interval_months`
+    later: the same day of the month, or the month's last day when it has no such day (a review
+    on 31 January is next due on 28 or 29 February)."""
+    months = reviewed_on.year * 12 + reviewed_on.month - 1 + interval_months
+    last = periods.last_day_of_month(datetime.date(months // 12, months % 12 + 1, 1))
+    return last.replace(day=min(reviewed_on.day, last.day))
 
 
 ESCALATED_TIERS = {"project", "operational"}

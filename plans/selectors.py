@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Prefetch, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 
 from core import permissions
 from core.history import (
@@ -195,10 +194,9 @@ def project_history(*, project: Project, limit: int = HISTORY_SHOWN) -> History:
     )
 
 
-def current_plan_year(*, today: datetime.date | None = None) -> PlanYear | None:
-    """The plan year the pages open on: the one covering today or, when that year has no
+def current_plan_year(*, today: datetime.date) -> PlanYear | None:
+    """The plan year the pages open on: the one covering `today` or, when that year has no
     projects, the latest plan year that has some (None when there is none)."""
-    today = today or timezone.localdate()
     label = periods.financial_year_label(periods.financial_year_of(today))
     return (
         PlanYear.objects.filter(Exists(Project.objects.filter(plan_year=OuterRef("pk"))))
@@ -216,16 +214,32 @@ HISTORY_PER_MILESTONE = 5
 
 @dataclass
 class MilestoneRow:
-    """A milestone as My work and the project page show it: its slippage and deadline in words,
-    its latest changes from the audit history (newest first) and where to update it."""
+    """A milestone as My work and the project page show it: its slippage and deadline in words
+    as at a date (plans.slippage), its latest changes from the audit history (newest first) and
+    where to update it."""
 
     milestone: Milestone
-    days_late: int
-    overdue: bool
-    due_this_quarter: bool
+    position: slippage.MilestonePosition
     history: list[HistoryEntry]
     older_changes: int
     update_url: str
+
+    @property
+    def days_late(self) -> int | None:
+        """None when its outcome was never recorded."""
+        return self.position.days_late
+
+    @property
+    def outcome_not_recorded(self) -> bool:
+        return self.position.outcome_not_recorded
+
+    @property
+    def overdue(self) -> bool:
+        return self.position.overdue
+
+    @property
+    def due_this_quarter(self) -> bool:
+        return self.position.due_this_quarter
 
     @property
     def last_change(self) -> HistoryEntry | None:
@@ -243,6 +257,9 @@ class ProjectMilestones:
     add_url: str
     #: Whether the person owns the project through a role they hold (else they are a member).
     is_owner: bool = False
+    #: The last day of the plan year, when it ended before the as-at date: slippage is counted
+    #: to it.
+    year_ended_on: datetime.date | None = None
 
     @property
     def overdue(self) -> int:
@@ -259,9 +276,10 @@ def _milestone_histories(project_ids, *, latest: int) -> dict:
     return record_histories(Milestone, where={"project_id__in": list(project_ids)}, latest=latest)
 
 
-def _project_milestones(project, *, histories, rights, today, is_owner=False) -> ProjectMilestones:
-    """The rows of a project whose milestones are prefetched. URLs are built from the project's
-    one, not reversed per row."""
+def _project_milestones(project, *, histories, rights, as_at, is_owner=False) -> ProjectMilestones:
+    """The rows of a project whose milestones (and plan year) are prefetched, as at a date. URLs
+    are built from the project's one, not reversed per row."""
+    _, year_ends_on = periods.financial_year_bounds(project.plan_year.start)
     project_url = reverse(
         "plans:project", kwargs={"year": project.plan_year.year, "pk": project.pk}
     )
@@ -271,17 +289,13 @@ def _project_milestones(project, *, histories, rights, today, is_owner=False) ->
         rows.append(
             MilestoneRow(
                 milestone=milestone,
-                days_late=slippage.days_late(
+                position=slippage.milestone_position(
                     due_on=milestone.due_on,
+                    revised_due_on=milestone.revised_due_on,
+                    status=milestone.status,
                     completed_on=milestone.completed_on,
-                    done=milestone.is_done,
-                    today=today,
-                ),
-                overdue=slippage.is_overdue(
-                    expected_on=milestone.expected_on, done=milestone.is_done, today=today
-                ),
-                due_this_quarter=slippage.is_due_this_quarter(
-                    expected_on=milestone.expected_on, done=milestone.is_done, today=today
+                    year_ends_on=year_ends_on,
+                    as_at=as_at,
                 ),
                 history=record.entries if record else [],
                 older_changes=record.older if record else 0,
@@ -295,13 +309,13 @@ def _project_milestones(project, *, histories, rights, today, is_owner=False) ->
         rights=rights,
         add_url=f"{project_url}milestones/add/",
         is_owner=is_owner,
+        year_ended_on=year_ends_on if year_ends_on < as_at else None,
     )
 
 
-def project_milestones(*, project: Project, user, today=None) -> ProjectMilestones:
+def project_milestones(*, project: Project, user, as_at: datetime.date) -> ProjectMilestones:
     """The milestones of a project from project_detail, with each one's latest changes and
-    slippage, and what `user` may do with them."""
-    today = today or timezone.localdate()
+    slippage as at a date, and what `user` may do with them."""
     histories = _milestone_histories([project.pk], latest=HISTORY_PER_MILESTONE)
     for record in histories.values():
         record.older += max(0, len(record.entries) - HISTORY_PER_MILESTONE)
@@ -310,7 +324,7 @@ def project_milestones(*, project: Project, user, today=None) -> ProjectMileston
         project,
         histories=histories,
         rights=permissions.milestone_rights(user, project),
-        today=today,
+        as_at=as_at,
     )
 
 
@@ -321,13 +335,19 @@ class MyWork:
     plan_year: PlanYear | None
     plan_years: list[PlanYear]
     projects: list[ProjectMilestones]
-    today: datetime.date
+    #: The date the slippage and deadlines are worked out as at.
+    as_at: datetime.date
     #: When the person has no projects in this year, the years in which they have some.
     years_with_projects: list[str] = field(default_factory=list)
 
     @property
     def slippage(self) -> slippage.Slippage:
         return slippage.summarise(row.days_late for work in self.projects for row in work.rows)
+
+    @property
+    def year_ended_on(self) -> datetime.date | None:
+        """The last day of the plan year, when it ended before the as-at date."""
+        return self.projects[0].year_ended_on if self.projects else None
 
     @property
     def overdue(self) -> int:
@@ -338,11 +358,11 @@ class MyWork:
         return sum(work.due_this_quarter for work in self.projects)
 
 
-def my_work(*, user, year: str | None = None, today=None) -> MyWork:
-    """The projects of the plan year (`year`, else the current one) that `user` owns through a
-    role they hold or is a member of, each with its milestones, their slippage and who updated
-    them last. The number of queries does not grow with the projects, milestones or history."""
-    today = today or timezone.localdate()
+def my_work(*, user, as_at: datetime.date, year: str | None = None) -> MyWork:
+    """The projects of the plan year (`year`, else the one current at `as_at`) that `user` owns
+    through a role they hold or is a member of, each with its milestones, their slippage as at
+    `as_at` and who updated them last. The number of queries does not grow with the projects,
+    milestones or history."""
     plan_years = list(
         PlanYear.objects.fetch_mode(models.FETCH_RAISE)
         .filter(projects__isnull=False)
@@ -356,9 +376,9 @@ def my_work(*, user, year: str | None = None, today=None) -> MyWork:
                 PlanYear.objects.fetch_mode(models.FETCH_RAISE), year=year
             )
     else:
-        plan_year = current_plan_year(today=today)
+        plan_year = current_plan_year(today=as_at)
     if plan_year is None:
-        return MyWork(plan_year=None, plan_years=plan_years, projects=[], today=today)
+        return MyWork(plan_year=None, plan_years=plan_years, projects=[], as_at=as_at)
     in_year = Project.objects.filter(plan_year=plan_year)
     projects = list(
         permissions.projects_worked_on(user, in_year)
@@ -380,7 +400,7 @@ def my_work(*, user, year: str | None = None, today=None) -> MyWork:
             plan_year=plan_year,
             plan_years=plan_years,
             projects=[],
-            today=today,
+            as_at=as_at,
             years_with_projects=list(years),
         )
     may_update = user.has_perm(permissions.CHANGE_MILESTONE) and (
@@ -402,12 +422,12 @@ def my_work(*, user, year: str | None = None, today=None) -> MyWork:
                     and (project.pk in owned or permissions.is_administrator(user)),
                     refusal=refusal,
                 ),
-                today=today,
+                as_at=as_at,
                 is_owner=project.pk in owned,
             )
             for project in projects
         ],
-        today=today,
+        as_at=as_at,
     )
 
 

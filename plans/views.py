@@ -5,6 +5,7 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -18,21 +19,26 @@ from plans.models import Milestone
 @require_safe
 def project_detail(request, year, pk):
     project = selectors.project_detail(year=year, pk=pk)
+    today = timezone.localdate()
     return render(
         request,
         "plans/project.html",
         {
             "project": project,
             "history": selectors.project_history(project=project),
-            "milestones": selectors.project_milestones(project=project, user=request.user),
-            "risks": risk_selectors.project_risks(project=project, user=request.user),
+            "milestones": selectors.project_milestones(
+                project=project, user=request.user, as_at=today
+            ),
+            "risks": risk_selectors.project_risks(project=project, user=request.user, as_at=today),
         },
     )
 
 
 @require_safe
 def my_work(request):
-    work = selectors.my_work(user=request.user, year=request.GET.get("year") or None)
+    work = selectors.my_work(
+        user=request.user, as_at=timezone.localdate(), year=request.GET.get("year") or None
+    )
     return render(request, "plans/my_work.html", {"work": work})
 
 

@@ -33,7 +33,7 @@ def test_it_lists_the_projects_owned_through_a_role_and_those_worked_on_as_a_mem
     member_of.members.add(sam)
     ProjectFactory(plan_year=plan_year, title="Someone else's project")
 
-    work = selectors.my_work(user=sam, year="2016-17")
+    work = selectors.my_work(user=sam, as_at=datetime.date(2016, 11, 15), year="2016-17")
 
     assert [each.project.title for each in work.projects] == ["Growing Up Digital", "Takeover Day"]
     rights = {each.project.title: each.rights for each in work.projects}

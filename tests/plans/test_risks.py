@@ -89,7 +89,7 @@ def test_the_register_flags_inconsistent_risks(
             target=target,
             is_open=is_open,
             review_on=review_on,
-            today=TODAY,
+            as_at=TODAY,
         )
         == flags
     )
@@ -104,7 +104,7 @@ def test_the_register_flags_inconsistent_risks(
     ],
 )
 def test_an_action_is_overdue_when_not_done_by_its_due_date(is_done, due_on, overdue):
-    assert risks.action_is_overdue(is_done=is_done, due_on=due_on, today=TODAY) is overdue
+    assert risks.action_is_overdue(is_done=is_done, due_on=due_on, as_at=TODAY) is overdue
 
 
 @pytest.mark.parametrize(
@@ -192,3 +192,22 @@ DIRECTOR_ON_A_PROJECT = risks.EditingRights(
 )
 def test_a_form_offers_only_the_tiers_of_risks_the_person_could_edit(rights, tiers):
     assert rights.tiers_offered() == tiers
+
+
+@pytest.mark.parametrize(
+    ("reviewed_on", "interval_months", "next_review"),
+    [
+        (datetime.date(2026, 12, 3), 1, datetime.date(2027, 1, 3)),  # monthly, into a new year
+        (datetime.date(2027, 1, 31), 1, datetime.date(2027, 2, 28)),  # no 31 February
+        (datetime.date(2024, 1, 31), 1, datetime.date(2024, 2, 29)),  # a leap year
+        (datetime.date(2026, 11, 15), 3, datetime.date(2027, 2, 15)),  # quarterly
+        (datetime.date(2016, 4, 1), 12, datetime.date(2017, 4, 1)),  # yearly
+    ],
+)
+def test_a_risk_reviewed_is_next_due_for_review_the_registers_interval_later(
+    reviewed_on, interval_months, next_review
+):
+    assert (
+        risks.next_review_on(reviewed_on=reviewed_on, interval_months=interval_months)
+        == next_review
+    )

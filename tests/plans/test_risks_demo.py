@@ -7,11 +7,13 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from plans import choices, risks
+from plans import choices, risk_selectors, risks
 from plans.models import MitigatingAction, PlanYear, Recommendation, Risk
 from plans.risk_permissions import may_edit_risk
 from tests.conftest import run_load_demo
+from tests.plans.test_risks_pages import open_form, review_data
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,7 @@ def test_the_closed_years_have_risks_in_every_tier_some_escalated_some_overdue(d
         risk
         for risk in register
         if risks.review_is_overdue(
-            is_open=risk.status == "open", review_on=risk.review_on, today=TODAY
+            is_open=risk.status == "open", review_on=risk.review_on, as_at=TODAY
         )
     ]
     assert {risk.tier for risk in escalated} == {"project", "operational"}
@@ -85,3 +87,32 @@ def test_the_risks_and_recommendations_are_the_same_on_every_load(demo):
     before = snapshot()
     run_load_demo()
     assert snapshot() == before
+
+
+def test_a_2016_17_review_that_leaves_the_date_empty_does_not_drop_the_risk_for_good(demo, client):
+    """On the demo, 12 of 2016-17's reviews are overdue. A review that blanked the next review
+    date used to make it 11 for ever; now the risk is due again a month after its review."""
+    staff = get_user_model().objects.get(username="staff")
+    plan_year = PlanYear.objects.get(year="2016-17")
+    today = timezone.localdate()
+
+    def reviews_overdue(as_at):
+        return risk_selectors.risk_register(
+            plan_year=plan_year, filters=risk_selectors.RiskFilters(), user=staff, as_at=as_at
+        ).reviews_overdue
+
+    assert reviews_overdue(today) == 12
+    risk = next(
+        risk
+        for risk in Risk.objects.filter(plan_year=plan_year, tier="project")
+        if may_edit_risk(staff, risk)
+    )
+    client.force_login(staff)
+    data = review_data(risk, record_version=open_form(client, risk))
+    data |= {"review_on_day": "", "review_on_month": "", "review_on_year": ""}
+    assert client.post(f"{risk.get_absolute_url()}review/", data).status_code == 302
+
+    next_review = risks.next_review_on(reviewed_on=today, interval_months=1)
+    assert Risk.objects.get(pk=risk.pk).review_on == next_review
+    assert reviews_overdue(today) == 11  # just reviewed
+    assert reviews_overdue(next_review + datetime.timedelta(days=1)) == 12

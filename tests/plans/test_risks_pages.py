@@ -5,11 +5,12 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from plans import choices
+from plans import choices, risk_selectors, risks
 from plans.models import MitigatingAction, Risk
 from tests.plans.factories import (
     MitigatingActionFactory,
@@ -341,15 +342,76 @@ def test_a_review_date_that_is_not_a_real_date_is_refused_as_gov_uk_says(
     assert Risk.objects.get(pk=risk.pk).last_reviewed_by is None
 
 
-def test_a_review_may_leave_the_review_date_empty(client, member, plan_year):
+def test_a_review_left_without_a_next_review_date_gets_one_from_the_registers_interval(
+    client, member, plan_year
+):
+    """It was left blank, and the risk dropped out of "reviews overdue" for good."""
+    plan_year.risk_review_months = 3
+    plan_year.save()
     risk = project_risk(plan_year, review_on=datetime.date(2017, 3, 31))
     risk.project.members.add(member)
     client.force_login(member)
     version = open_form(client, risk)
     data = review_data(risk, record_version=version)
     data |= {"review_on_day": "", "review_on_month": "", "review_on_year": ""}
-    assert client.post(f"{risk.get_absolute_url()}review/", data).status_code == 302
-    assert Risk.objects.get(pk=risk.pk).review_on is None
+
+    response = client.post(f"{risk.get_absolute_url()}review/", data, follow=True)
+
+    next_review = risks.next_review_on(reviewed_on=timezone.localdate(), interval_months=3)
+    assert Risk.objects.get(pk=risk.pk).review_on == next_review
+    assert (
+        f"Its next review is due on {next_review.day} {next_review:%B %Y}, 3 months on, as the "
+        "register reviews its risks." in response.content.decode()
+    )
+
+
+def test_the_review_form_says_what_an_empty_next_review_date_becomes(client, member, plan_year):
+    risk = project_risk(plan_year)
+    risk.project.members.add(member)
+    client.force_login(member)
+    content = client.get(f"{risk.get_absolute_url()}review/").content.decode()
+    next_review = risks.next_review_on(reviewed_on=timezone.localdate(), interval_months=1)
+    assert (
+        f"Leave it empty to review again in 1 month, on {next_review.day} {next_review:%B %Y}."
+        in content
+    )
+
+
+def test_a_reviewed_risk_keeps_its_next_review_date_on_every_route(plan_year):
+    """The entry screens and imports validate with full_clean(), which refuses to blank it."""
+    risk = project_risk(plan_year, review_on=datetime.date(2017, 3, 31))
+    risk.last_reviewed_at = timezone.now()
+    risk.review_on = None
+    with pytest.raises(ValidationError) as raised:
+        risk.full_clean()
+    assert raised.value.message_dict == {
+        "review_on": ["Enter the next review date: a reviewed risk always has one."]
+    }
+
+
+def test_a_risk_reviewed_without_a_date_comes_back_as_overdue_once_its_interval_has_passed(
+    client, member, plan_year
+):
+    risk = project_risk(plan_year, review_on=datetime.date(2017, 3, 31))
+    risk.project.members.add(member)
+    client.force_login(member)
+    today = timezone.localdate()
+
+    def reviews_overdue(as_at):
+        return risk_selectors.risk_register(
+            plan_year=plan_year, filters=risk_selectors.RiskFilters(), user=member, as_at=as_at
+        ).reviews_overdue
+
+    assert reviews_overdue(today) == 1
+    version = open_form(client, risk)
+    data = review_data(risk, record_version=version)
+    data |= {"review_on_day": "", "review_on_month": "", "review_on_year": ""}
+    client.post(f"{risk.get_absolute_url()}review/", data)
+
+    next_review = risks.next_review_on(reviewed_on=today, interval_months=1)
+    assert reviews_overdue(today) == 0  # just reviewed
+    assert reviews_overdue(next_review) == 0
+    assert reviews_overdue(next_review + datetime.timedelta(days=1)) == 1
 
 
 def test_a_review_without_score_changes_needs_no_note(client, member, plan_year):
