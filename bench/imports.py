@@ -1,9 +1,12 @@
 """Benchmark: time and peak memory of the import preview for malformed and hostile files.
 
 Usage (from the project folder, after `make setup`):
-    DEBUG=on .venv/bin/python bench/imports.py [--timeout 400]
+    DEBUG=on .venv/bin/python bench/imports.py [--timeout 400] [--only "row limit"]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_imports DEBUG=on \
+        .venv/bin/python bench/imports.py --only "row limit"
 
-It migrates and loads the demo data into a fresh SQLite database in the temporary folder, then
+It migrates and loads the demo data into a fresh SQLite database in the temporary folder (or,
+when DATABASE_URL names a PostgreSQL database, into that database, dropped and made anew), then
 posts each file to the milestone import page (the dry-run preview) as a superuser, each in its
 own process so that its peak memory (maximum resident set size) is its own. A case that runs
 longer than --timeout seconds is stopped and reported as such.
@@ -190,6 +193,16 @@ def run_case(name):
     )
 
 
+def fresh_postgres_database(url):
+    """Drop and create the PostgreSQL database `url` names, so each run starts from nothing."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=int, default=400, help="seconds allowed per case")
@@ -213,7 +226,12 @@ def main():
         return
 
     database = Path(tempfile.gettempdir()) / f"bench-imports-{os.getpid()}.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    postgres = os.environ.get("DATABASE_URL", "")
+    if postgres.startswith("postgres"):
+        fresh_postgres_database(postgres)
+        env = dict(os.environ)
+    else:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
     try:
         subprocess.run([sys.executable, __file__, "--prepare"], env=env, check=True)
         print(f"{'case':36} {'file':>9} {'status':>6} {'seconds':>8} {'peak MB':>8} "
