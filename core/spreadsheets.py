@@ -13,11 +13,12 @@ from decimal import Decimal
 
 import tablib
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import DecimalField, OuterRef, Subquery
+from django.db.models import DecimalField, F, OuterRef, Subquery
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from core import history
+from core.bulk_import import SheetInstanceLoader, SheetUniqueness, full_clean_in_python
 from core.exports import MONEY_MARK
 from core.numbers import MONEY_HINT, NUMBER_HINT, UnreadableNumber, format_number, parse_number
 
@@ -587,6 +588,21 @@ class SideBySideDiff(resources.Diff):
         header = getattr(resource, "column_header", lambda field: field.column_name)
         self.columns = [header(field) for field in resource.get_import_fields()]
 
+    @classmethod
+    def _read_field_values(cls, resource, instance):
+        # A preview saves nothing, so a row's many-to-many values (an indicator's owners) are
+        # read from the row (see FormulaSafeResource.import_instance), not the record.
+        from_row = getattr(instance, "_import_many_to_many", {})
+        values = []
+        for field in resource.get_import_fields():
+            if field.attribute in from_row:
+                widget = field.widget
+                names = [str(getattr(obj, widget.field)) for obj in from_row[field.attribute]]
+                values.append(escape_formula(widget.separator.join(names)))
+            else:
+                values.append(field.export(instance))
+        return values
+
     def as_html(self):
         # The name is django-import-export's, which sets what this returns as RowResult.diff.
         return [
@@ -631,6 +647,9 @@ class FormulaSafeResource(resources.ModelResource):
         "TextField": widgets.CharWidget,
     }
 
+    class Meta:
+        instance_loader_class = SheetInstanceLoader
+
     #: Relations the export reads. The admin exports its changelist queryset, not
     #: get_queryset(), so these are applied to whatever queryset is exported: without them each
     #: exported row ran its own queries.
@@ -667,6 +686,37 @@ class FormulaSafeResource(resources.ModelResource):
         rows = getattr(self, "sheet_rows", None) or []
         return rows[position - 1] if 0 < position <= len(rows) else position + 1
 
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
+        """Import a sheet; a dry run (the preview) validates every row and writes nothing.
+
+        django-import-export's dry run saved each row inside a transaction and rolled it back.
+        On SQLite a transaction takes the write lock when it begins (transaction_mode
+        IMMEDIATE), so everyone else's saves waited for the whole preview. Here a dry run opens
+        no transaction: rows are validated in Python (core.bulk_import), and with no
+        transaction django-import-export saves nothing of a dry run."""
+        if not dry_run:
+            return super().import_data(
+                dataset,
+                dry_run=False,
+                raise_errors=raise_errors,
+                use_transactions=use_transactions,
+                collect_failed_rows=collect_failed_rows,
+                rollback_on_validation_errors=rollback_on_validation_errors,
+                **kwargs,
+            )
+        return self.import_data_inner(
+            dataset, True, raise_errors, False, collect_failed_rows, **kwargs
+        )
+
     def import_data_inner(self, dataset, *args, **kwargs):
         # django-import-export numbers rows 1, 2, ... from the first data row, and read_sheet
         # leaves out blank rows: every number in the result is made the sheet's row instead
@@ -683,7 +733,23 @@ class FormulaSafeResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         if kwargs.get("row_number") is not None:
             kwargs["row_number"] = self.sheet_row(kwargs["row_number"])
+        self.current_row = kwargs.get("row_number")
         return super().import_row(row, instance_loader, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # As django-import-export's, with full_clean's per-row queries (uniqueness, check
+        # constraints, related records' existence) answered from what was fetched once.
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            identity = instance.pk if instance.pk is not None else ("row", self.current_row)
+            try:
+                full_clean_in_python(
+                    instance, exclude=errors.keys(), uniqueness=self.uniqueness, identity=identity
+                )
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def column_places(self, headers):
         """Where each imported field's column is, by its attribute and its column name:
@@ -780,6 +846,11 @@ class FormulaSafeResource(resources.ModelResource):
         self.read_headers(dataset)
         super().before_import(dataset, **kwargs)
         self.rows_by_record = {}
+        self.current_row = None
+        self.uniqueness = SheetUniqueness(self._meta.model)
+        for field in self.fields.values():
+            if hasattr(field.widget, "forget"):
+                field.widget.forget()
 
     def before_import_row(self, row, **kwargs):
         for key in list(row.keys()):
@@ -879,35 +950,79 @@ class FormulaSafeResource(resources.ModelResource):
         for field in self.get_import_fields():
             if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
                 try:
-                    field.clean(row)
+                    many = list(field.clean(row))
                 except ValueError as error:
                     errors[field.attribute] = [ValidationError(str(error), code="invalid")]
+                else:
+                    # What the preview shows as the row's values (see SideBySideDiff).
+                    instance.__dict__.setdefault("_import_many_to_many", {})[field.attribute] = many
         if errors:
             raise ValidationError(errors)
 
 
+def _lookup_target(model, path):
+    """The model field a lookup path ends at ("plan_year__year" of a budget: PlanYear.year)."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
+
+
 class LookupWidget(widgets.ForeignKeyWidget):
     """Finds a related object by a natural field (a category by its name); a value that matches
-    nothing is a ValueError naming it, reported against its column, not a bare DoesNotExist."""
+    nothing is a ValueError naming it, reported against its column, not a bare DoesNotExist.
+
+    The objects are fetched once per import (once per plan year, for PlanYearScopedWidget),
+    with the relations the import reads of them, and each row's value is found among them:
+    a query per row made a preview of thousands of rows take minutes."""
 
     def __init__(self, model, field, not_found=None, **kwargs):
         super().__init__(model, field=field, **kwargs)
         self.not_found = not_found or "No {verbose_name} called {value!r}."
+        self.forget()
+
+    def forget(self):
+        """Drop the fetched objects, so the next import fetches them as they are then."""
+        self.tables = {}
 
     def describe_missing(self, value, row):
         return self.not_found.format(verbose_name=self.model._meta.verbose_name, value=value)
 
+    def scope(self, row):
+        """Which fetched table a row's value is looked up in (all objects, here)."""
+        return None
+
+    def related_to_fetch(self):
+        """The relations fetched with the objects: those the lookup path crosses."""
+        *relations, _name = self.field.split("__")
+        return ["__".join(relations)] if relations else []
+
+    def table(self, value, row):
+        """The objects of the row's scope by their lookup value, fetched once."""
+        scope = self.scope(row)
+        if scope not in self.tables:
+            table = {}
+            objects = self.get_queryset(value, row).annotate(_import_lookup=F(self.field))
+            if related := self.related_to_fetch():
+                objects = objects.select_related(*related)
+            for obj in objects:
+                table.setdefault(obj._import_lookup, []).append(obj)
+            self.tables[scope] = table
+        return self.tables[scope]
+
     def clean(self, value, row=None, **kwargs):
-        if value is None or value == "":
+        if not value:
             return None
         try:
-            return super().clean(value, row=row, **kwargs)
-        except self.model.DoesNotExist as error:
-            raise ValueError(self.describe_missing(value, row)) from error
-        except self.model.MultipleObjectsReturned as error:
-            raise ValueError(
-                f"More than one {self.model._meta.verbose_name} is called {value!r}."
-            ) from error
+            key = _lookup_target(self.model, self.field).get_prep_value(value)
+        except (TypeError, ValueError, ValidationError):
+            key = None
+        found = self.table(value, row).get(key, []) if key is not None else []
+        if not found:
+            raise ValueError(self.describe_missing(value, row))
+        if len(found) > 1:
+            raise ValueError(f"More than one {self.model._meta.verbose_name} is called {value!r}.")
+        return found[0]
 
 
 class PlanYearScopedWidget(LookupWidget):
@@ -917,6 +1032,14 @@ class PlanYearScopedWidget(LookupWidget):
     def __init__(self, model, field, plan_year_lookup, **kwargs):
         super().__init__(model, field, **kwargs)
         self.plan_year_lookup = plan_year_lookup
+
+    def scope(self, row):
+        return row.get("plan_year")
+
+    def related_to_fetch(self):
+        # The plan year, which the import's year checks and the record's clean() read.
+        *relations, _name = self.plan_year_lookup.split("__")
+        return [*super().related_to_fetch(), *(["__".join(relations)] if relations else [])]
 
     def get_queryset(self, value, row, *args, **kwargs):
         return self.model.objects.filter(**{self.plan_year_lookup: row.get("plan_year")})
@@ -930,16 +1053,29 @@ class PlanYearScopedWidget(LookupWidget):
 
 class NamesWidget(widgets.ManyToManyWidget):
     """Many related objects by name, separated by semicolons. A name that matches nothing is
-    refused: django-import-export's own widget silently dropped it, losing e.g. an owner."""
+    refused: django-import-export's own widget silently dropped it, losing e.g. an owner.
+
+    The objects are fetched once per import, not once per row."""
 
     def __init__(self, model, field, separator=";", **kwargs):
         super().__init__(model, separator=separator, field=field, **kwargs)
+        self.forget()
+
+    def forget(self):
+        """Drop the fetched objects, so the next import fetches them as they are then."""
+        self.objects = None
 
     def clean(self, value, row=None, **kwargs):
-        found = super().clean(value, row=row, **kwargs)
         if not value:
-            return found
-        names = [name.strip() for name in str(value).split(self.separator) if name.strip()]
+            return []
+        if isinstance(value, float | int):
+            names = [str(int(value))]
+        else:
+            names = [name.strip() for name in str(value).split(self.separator) if name.strip()]
+        if self.objects is None:
+            self.objects = list(self.model.objects.all())
+        wanted = set(names)
+        found = [obj for obj in self.objects if str(getattr(obj, self.field)) in wanted]
         known = {str(getattr(obj, self.field)) for obj in found}
         missing = [name for name in names if name not in known]
         if missing:

@@ -45,6 +45,17 @@ class MilestoneResource(YearLockedResource, FormulaSafeResource):
 
     export_select_related = ("project__plan_year",)
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.projects_allowed = {}
+
+    def may_change_milestones(self, user, project):
+        """Whether `user` may change `project`'s milestones, asked once per project an import
+        names, not once per row."""
+        if project.pk not in self.projects_allowed:
+            self.projects_allowed[project.pk] = permissions.can_change_milestone(user, project)
+        return self.projects_allowed[project.pk]
+
     def import_instance(self, instance, row, **kwargs):
         stored_project = getattr(instance, "project", None) if instance.pk is not None else None
         super().import_instance(instance, row, **kwargs)
@@ -52,7 +63,7 @@ class MilestoneResource(YearLockedResource, FormulaSafeResource):
         if user is None:
             return
         for project in (stored_project, getattr(instance, "project", None)):
-            if project is not None and not permissions.can_change_milestone(user, project):
+            if project is not None and not self.may_change_milestones(user, project):
                 raise ValidationError(
                     {"project": permissions.NOT_YOUR_PROJECT_MESSAGE.format(project=project)}
                 )

@@ -1013,6 +1013,72 @@ def test_export_queries_do_not_grow_with_rows(
 # ---------------------------------------------------------------------------------------------
 
 
+def preview_sheet(model, plan, count):
+    """A valid sheet of `count` rows of `model`, half changing stored records where it can."""
+    if model is Milestone:
+        stored = [MilestoneFactory(project=plan.panel, title=f"Stored {n}") for n in range(count)]
+        rows = [MILESTONE_HEADERS]
+        for n in range(count):
+            pk = stored[n].pk if n % 2 else ""
+            rows.append([pk, "2010-11", "Young people's panel", f"Step {n}", "2011-03-31",
+                         "on track", "", f"Note {n}", "0"])  # fmt: skip
+        return rows
+    if model is Indicator:
+        rows = [INDICATOR_HEADERS]
+        for n in range(count):
+            ref = "KPI1" if n == 0 else f"N{n}"
+            rows.append(["2010-11", ref, f"Indicator {n}", "key", "", "Director of Policy",
+                         "count", "higher", "total", "monthly", "100", "", "", "", "", "", "",
+                         ""])  # fmt: skip
+        return rows
+    if model is Measurement:
+        months = [datetime.date(2010 + (m + 3) // 12, (m + 3) % 12 + 1, 1) for m in range(12)]
+        indicators = [
+            IndicatorFactory(plan_year=plan.year, ref=f"M{count}-{n}") for n in range(count)
+        ]
+        for indicator in indicators[::2]:
+            MeasurementFactory(indicator=indicator, period=months[0])
+        rows = [MEASUREMENT_HEADERS]
+        for indicator in indicators:
+            rows.append(["2010-11", indicator.ref, months[0].isoformat(), "12", "", "", ""])
+        return rows
+    projects = [
+        ProjectFactory(plan_year=plan.year, title=f"Line project {count}-{n}") for n in range(count)
+    ]
+    rows = [BUDGET_LINE_HEADERS]
+    for n, project in enumerate(projects):
+        rows.append(["", "2010-11", "Governance", project.title, f"{n}.50", "", ""])
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("model", "group"),
+    [
+        (Milestone, "Administrators"),
+        (Indicator, "Administrators"),
+        (Measurement, "Directors"),
+        (BudgetLine, "Corporate services"),
+    ],
+)
+def test_the_preview_runs_as_many_queries_for_200_rows_as_for_10(
+    admin_client_for, plan, django_assert_max_num_queries, model, group
+):
+    """Lookups, stored records and uniqueness are fetched once for the sheet, not per row."""
+    client = admin_client_for(group)
+    few_rows = preview_sheet(model, plan, 10)
+    many_rows = preview_sheet(model, plan, 200)
+    upload(client, model, few_rows)  # the session and permissions settle
+
+    with django_assert_max_num_queries(30) as few:
+        preview = upload(client, model, few_rows)
+    assert_preview_only(preview)
+    with django_assert_max_num_queries(30) as many:
+        preview = upload(client, model, many_rows)
+    assert_preview_only(preview)
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
 def upload_file(client, model, name, content, format_class=XLSX):
     file = SimpleUploadedFile(name, content, content_type=format_class.CONTENT_TYPE)
     return client.post(
