@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST, require_safe
 from budgets import exports, selectors, services
 from budgets.forms import ConfirmImportForm, MonthlyFiguresUploadForm
 from budgets.models import Budget
-from core.admin import NO_PREVIEW, read_upload, upload_limits
-from core.models import ImportPreview
+from core.admin import read_upload, upload_limits
 from core.permissions import may_change_in_year
+from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
 from core.spreadsheets import UnreadableSheet, read_sheet
 from plans.models import PlanYear
 
@@ -166,11 +166,10 @@ def import_upload(request, year):
             ", listed below. Nothing was imported. Correct the file and upload it again.",
         )
         return _import_page(request, budget, form, plan=plan)
-    ImportPreview.objects.expired().delete()
-    preview = ImportPreview.objects.create(
+    preview = import_preview_keep(
         user=request.user,
         model=_preview_model(budget),
-        file_name=upload.name[:255],
+        file_name=upload.name,
         file_format=sheet.file_format,
         data=data,
     )
@@ -190,20 +189,14 @@ def import_confirm(request, year):
     now is."""
     budget = _check_import(request, year)
     form = ConfirmImportForm(request.POST)
-    preview = None
-    if form.is_valid():
-        preview = ImportPreview.objects.filter(
-            key=form.cleaned_data["preview_key"], user=request.user, model=_preview_model(budget)
-        ).first()
-    if preview is None or not ImportPreview.objects.filter(pk=preview.pk).delete()[0]:
-        messages.error(request, NO_PREVIEW)
-        return redirect("budgets:import", year=year)
-    if preview.is_expired():
-        messages.error(
-            request,
-            "This preview has expired, so nothing was imported. Upload the file again to see a "
-            "new preview.",
+    try:
+        preview = import_preview_claim(
+            key=form.cleaned_data["preview_key"] if form.is_valid() else None,
+            user=request.user,
+            model=_preview_model(budget),
         )
+    except PreviewUnavailable as unavailable:
+        messages.error(request, str(unavailable))
         return redirect("budgets:import", year=year)
     _max_bytes, max_unpacked_bytes, max_rows = upload_limits()
     try:

@@ -28,16 +28,12 @@ from core import history
 from core.edit_conflicts import EditConflictAdmin
 from core.exports import EXPORT_FORMATS
 from core.forms import AdminFormFieldsMixin, describe_decimal
-from core.models import ImportPreview
+from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
 from core.spreadsheets import MAX_UNPACKED_RATIO, UnreadableSheet, read_sheet
 from core.users_admin import GroupAdmin, UserAdmin
 
 # Rows the preview page shows of a sheet it can import (every bad row is always shown).
 PREVIEW_ROWS = 200
-NO_PREVIEW = (
-    "There is no import waiting to be confirmed: it has been confirmed already, or it has "
-    "expired. Upload the file again to see a new preview."
-)
 
 
 class ConfirmImportForm(forms.Form):
@@ -377,11 +373,10 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
 
     def keep_preview(self, request, import_form, data, sheet):
         """Keep the uploaded sheet until it is confirmed, discarding abandoned ones."""
-        ImportPreview.objects.expired().delete()
-        return ImportPreview.objects.create(
+        return import_preview_keep(
             user=request.user,
             model=self.model._meta.label_lower,
-            file_name=import_form.cleaned_data["import_file"].name[:255],
+            file_name=import_form.cleaned_data["import_file"].name,
             file_format=sheet.file_format,
             resource=import_form.cleaned_data.get("resource") or "",
             data=data,
@@ -402,22 +397,14 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         confirm_form = self.create_confirm_form(request)
-        preview = None
-        if confirm_form.is_valid():
-            preview = ImportPreview.objects.filter(
-                key=confirm_form.cleaned_data["preview_key"],
+        try:
+            preview = import_preview_claim(
+                key=confirm_form.cleaned_data["preview_key"] if confirm_form.is_valid() else None,
                 user=request.user,
                 model=self.model._meta.label_lower,
-            ).first()
-        # Deleting it claims it: of two confirmations at once, only one deletes a row.
-        if preview is None or not ImportPreview.objects.filter(pk=preview.pk).delete()[0]:
-            return self.back_to_import(request, NO_PREVIEW)
-        if preview.is_expired():
-            return self.back_to_import(
-                request,
-                "This preview has expired, so nothing was imported. Upload the file again to "
-                "see a new preview.",
             )
+        except PreviewUnavailable as unavailable:
+            return self.back_to_import(request, str(unavailable))
         _max_bytes, max_unpacked_bytes, max_rows = upload_limits()
         try:
             sheet = read_sheet(

@@ -1,8 +1,55 @@
-"""Writes shared by the apps: validated, idempotent creation and update of records."""
+"""Writes shared by the apps: validated, idempotent creation and update of records, and the
+uploaded sheets kept between an import's preview and its confirmation."""
 
 from dataclasses import dataclass, field
 
 from django.db import models
+
+from core.models import ImportPreview
+
+NO_PREVIEW = (
+    "There is no import waiting to be confirmed: it has been confirmed already, or it has "
+    "expired. Upload the file again to see a new preview."
+)
+EXPIRED_PREVIEW = (
+    "This preview has expired, so nothing was imported. Upload the file again to see a new preview."
+)
+
+
+class PreviewUnavailable(Exception):
+    """A confirmation whose preview cannot be applied, with the message that says why."""
+
+
+def import_preview_keep(
+    *, user, model: str, file_name: str, file_format: str, data: bytes, resource: str = ""
+) -> ImportPreview:
+    """Keep an uploaded sheet until its preview is confirmed, discarding abandoned ones.
+    `model` names what it imports, and where it may be confirmed ("plans.milestone",
+    "budgets.monthlyfigure:2010-11")."""
+    ImportPreview.objects.expired().delete()
+    return ImportPreview.objects.create(
+        user=user,
+        model=model,
+        file_name=file_name[:255],
+        file_format=file_format,
+        resource=resource,
+        data=data,
+    )
+
+
+def import_preview_claim(*, key: str | None, user, model: str) -> ImportPreview:
+    """The kept preview of `key`, found only with the user who uploaded it and what it imports,
+    and claimed by deleting it, so that it is applied once: of two confirmations at once, only
+    one deletes the row. Raises PreviewUnavailable for a preview that is missing (confirmed
+    already, or a key that never existed) or expired."""
+    preview = None
+    if key:
+        preview = ImportPreview.objects.filter(key=key, user=user, model=model).first()
+    if preview is None or not ImportPreview.objects.filter(pk=preview.pk).delete()[0]:
+        raise PreviewUnavailable(NO_PREVIEW)
+    if preview.is_expired():
+        raise PreviewUnavailable(EXPIRED_PREVIEW)
+    return preview
 
 
 @dataclass
