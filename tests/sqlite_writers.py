@@ -8,6 +8,9 @@ Run as a script against a file-based SQLite database named by DATABASE_URL:
     sqlite_writers.py admin N         the same through the admin change view, two test clients
     sqlite_writers.py process NAME    one writer of a pair of processes: for each "go" line on
                                       stdin it saves once, having said "ready" first
+    sqlite_writers.py preview         one thread previews a milestone import in the admin while
+                                      another saves the role; prints how the save went and how
+                                      long it took
 
 An outcome is "saved", "conflict" (the edit-conflict message) or what went wrong instead.
 Every save sleeps a moment between reading the record and writing it, as a slow request would,
@@ -181,6 +184,76 @@ def process(name: str):
         print(json.dumps(save_form(name, role, form)), flush=True)
 
 
+def preview():
+    """Someone saves while someone else's import preview is under way: the preview is held at
+    its first row until the save is done (or has waited 30 s), so the save happens during it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.spreadsheets import FormulaSafeResource
+    from tests.plans.factories import PlanYearFactory, ProjectFactory
+
+    setup_test_environment()
+    project = ProjectFactory(plan_year=PlanYearFactory(year="2010-11"), title="Voices")
+    client = Client(raise_request_exception=False)
+    client.force_login(get_user_model().objects.get(username="admin"))
+    sheet = "id,plan_year,project,title,due_on,status\n" + "".join(
+        f",2010-11,{project.title},Step {n},2011-03-31,on track\n" for n in range(20)
+    )
+    previewing, saved = threading.Event(), threading.Event()
+    import_row = FormulaSafeResource.import_row
+
+    def held_import_row(self, *args, **kwargs):
+        if not previewing.is_set():
+            previewing.set()
+            saved.wait(timeout=30)
+        return import_row(self, *args, **kwargs)
+
+    FormulaSafeResource.import_row = held_import_row
+
+    def run_preview():
+        try:
+            upload = SimpleUploadedFile("sheet.csv", sheet.encode())
+            response = client.post(
+                "/admin/plans/milestone/import/",
+                {"import_file": upload, "format": "0", "resource": "0"},
+            )
+            return response.status_code
+        finally:
+            previewing.set()
+            connection.close()
+
+    def run_save():
+        previewing.wait(timeout=30)
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                role = Role.objects.get(title__startswith=ROLE_TITLE)
+                role.title = f"{ROLE_TITLE} (saved during a preview)"
+                role.save()
+            outcome = "saved"
+        except Exception as error:  # the outcome reported is the point
+            outcome = describe(error)
+        finally:
+            saved.set()
+            connection.close()
+        return {"save": outcome, "seconds": round(time.monotonic() - started, 2)}
+
+    threads_done = {}
+
+    def run(name, target):
+        threads_done[name] = target()
+
+    workers = [
+        threading.Thread(target=run, args=("preview", run_preview)),
+        threading.Thread(target=run, args=("save", run_save)),
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    print(json.dumps({"preview": threads_done.get("preview"), **threads_done.get("save", {})}))
+
+
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
     if command == "prepare":
@@ -191,5 +264,7 @@ if __name__ == "__main__":
         admin(int(arguments[0]))
     elif command == "process":
         process(arguments[0])
+    elif command == "preview":
+        preview()
     else:
         sys.exit(f"unknown command {command}")

@@ -105,3 +105,17 @@ def test_two_processes_saving_one_record_get_a_save_and_a_conflict(writers_datab
             writer.stdout.close()
             writer.stderr.close()
     assert_one_saved_and_one_told_of_the_conflict(rounds)
+
+
+def test_a_save_during_someone_elses_import_preview_is_not_delayed(writers_database):
+    """An import preview writes nothing and opens no transaction, so it holds no write lock:
+    a save made while it runs goes through at once. (Its dry run used to hold SQLite's write
+    lock throughout, and the save waited the busy timeout, here 5 s, then failed.)"""
+    environment = {**writers_database, "SQLITE_TIMEOUT": "5"}
+
+    [outcome] = run_writers("preview", environment=environment)
+
+    assert outcome["preview"] == 200
+    assert outcome["save"] == "saved"
+    # The save itself sleeps 0.2 s (sqlite_writers.SLOW_SAVE_SECONDS).
+    assert outcome["seconds"] < 2
