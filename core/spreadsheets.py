@@ -4,6 +4,7 @@ formula-safe resource base and the widgets every app's resources use."""
 import codecs
 import csv
 import datetime
+import functools
 import io
 import logging
 import re
@@ -520,8 +521,11 @@ VERSION_COLUMN = "version"
 VERSION_ATTRIBUTE = "record_version"
 
 
+@functools.cache
 def history_model(model):
-    """The audit history model of a model (django-simple-history), or None if it has none."""
+    """The audit history model of a model (django-simple-history), or None if it has none.
+    Remembered: django-simple-history builds a new manager class each time `history` is read,
+    which cost a millisecond a row in an import."""
     manager = getattr(model, "history", None)
     return getattr(manager, "model", None)
 
@@ -585,8 +589,11 @@ class SideBySideDiff(resources.Diff):
 
     def __init__(self, resource, instance, new):
         super().__init__(resource, instance, new)
-        header = getattr(resource, "column_header", lambda field: field.column_name)
-        self.columns = [header(field) for field in resource.get_import_fields()]
+        headers = getattr(resource, "import_column_headers", None)
+        if headers is not None:
+            self.columns = headers()
+        else:
+            self.columns = [field.column_name for field in resource.get_import_fields()]
 
     @classmethod
     def _read_field_values(cls, resource, instance):
@@ -793,6 +800,18 @@ class FormulaSafeResource(resources.ModelResource):
     def get_diff_class(self):
         return SideBySideDiff
 
+    def get_import_fields(self):
+        # Asked several times a row; the same for the whole import (before_import resets it).
+        if getattr(self, "import_fields", None) is None:
+            self.import_fields = super().get_import_fields()
+        return self.import_fields
+
+    def import_column_headers(self):
+        """The header in words of each imported column, as the preview shows them."""
+        if getattr(self, "import_headers", None) is None:
+            self.import_headers = [self.column_header(f) for f in self.get_import_fields()]
+        return self.import_headers
+
     # -- Headers in words: "Plan year", "Amount (£)"; read back to the columns they name ----
 
     def column_header(self, field):
@@ -847,6 +866,7 @@ class FormulaSafeResource(resources.ModelResource):
         super().before_import(dataset, **kwargs)
         self.rows_by_record = {}
         self.current_row = None
+        self.import_fields = self.import_headers = None
         self.uniqueness = SheetUniqueness(self._meta.model)
         for field in self.fields.values():
             if hasattr(field.widget, "forget"):
