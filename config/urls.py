@@ -7,7 +7,15 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config import sign_in, views
+from plans import urls as plan_urls
 from plans import views as plan_views
+
+# The plans app's pages and the project page, which combines plans with the risk register: one
+# namespace, plans:..., without plans importing the risks app.
+plan_pages = [
+    path("<str:year>/projects/<int:pk>/", views.project_page, name="project"),
+    *plan_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,9 +25,9 @@ urlpatterns = [
     path("accounts/stay-signed-in/", sign_in.stay_signed_in, name="stay-signed-in"),
     path("my-work/", plan_views.my_work, name="my-work"),
     path("plans/<str:year>/", views.plan_overview, name="plan-overview"),
-    path("plans/", include("plans.urls")),
+    path("plans/", include((plan_pages, plan_urls.app_name))),
     path("plans/", include("kpis.urls")),
-    path("plans/", include("plans.risk_urls")),
+    path("plans/", include("risks.urls")),
     path("plans/", include("budgets.urls")),
     # One sign-in page for everyone: the admin's own is replaced by the application's, keeping
     # the page to return to (?next=...).
