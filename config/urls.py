@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from config import sign_in, views
@@ -35,6 +35,12 @@ urlpatterns = [
         "admin/login/",
         login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
         name="admin-login",
+    ),
+    # The register's entry screens moved with it from plans to risks: old links and bookmarks
+    # still arrive.
+    re_path(
+        r"^admin/plans/(?P<model>risk|mitigatingaction)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/risks/%(model)s/%(rest)s", query_string=True),
     ),
     path("admin/", admin.site.urls),
 ]

@@ -170,3 +170,13 @@ def test_a_staff_member_opens_other_risks_read_only_and_their_project_risks_to_c
     PlanYear.objects.filter(pk=plan_year.pk).update(status=plan_choices.PlanStatus.CLOSED)
     closed = client.get(f"/admin/risks/risk/{ours.pk}/change/")
     assert 'name="_save"' not in closed.content.decode()
+
+
+def test_an_old_link_to_a_risks_entry_screen_arrives_at_its_new_address(signed_in, plan_year):
+    """The entry screens moved with the register from plans to risks; a bookmark still works."""
+    client = signed_in("Administrators")
+    risk = RiskFactory(plan_year=plan_year)
+    response = client.get(f"/admin/plans/risk/{risk.pk}/change/?_changelist_filters=tier")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/risks/risk/{risk.pk}/change/?_changelist_filters=tier"
+    assert client.get(response["Location"]).status_code == 200
