@@ -43,8 +43,6 @@ def plan_overview(request, year):
     )
 
 
-@login_not_required
-@never_cache
 @require_safe
 def project_page(request, year, pk):
     """A project with its milestones (plans) and its risks (the risk register)."""
@@ -64,6 +62,8 @@ def project_page(request, year, pk):
     )
 
 
+@login_not_required
+@never_cache
 @require_safe
 def healthz(request):
     """200 when the database answers, 503 when it does not. Open to load balancers."""

@@ -411,7 +411,12 @@ def test_the_project_autocomplete_offers_only_projects_that_may_be_updated(clien
 def project_autocomplete(client, model_name):
     response = client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "plans", "model_name": model_name, "field_name": "project", "term": ""},
+        {
+            "app_label": "risks" if model_name == "risk" else "plans",
+            "model_name": model_name,
+            "field_name": "project",
+            "term": "",
+        },
     )
     return {int(result["id"]) for result in response.json()["results"]}
 

@@ -21,18 +21,17 @@ from kpis.models import Indicator, Measurement, PeriodTarget
 from plans.models import (
     CorporateObjective,
     Milestone,
-    MitigatingAction,
     PlanYear,
     Project,
     ProjectTolerance,
     Recommendation,
-    Risk,
     Role,
     StrategicAim,
     StrategicObjective,
     Strategy,
     Theme,
 )
+from risks.models import MitigatingAction, Risk
 from tests.budgets import factories as budget_factories
 from tests.conftest import run_load_demo
 from tests.kpis import factories as kpi_factories
