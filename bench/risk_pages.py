@@ -34,7 +34,7 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
     setup_test_environment()
-    from plans.models import Risk
+    from risks.models import Risk
 
     client = Client()
     # Signed in without the sign-in form: django-axes wants a request to check a password.

@@ -24,7 +24,15 @@ def current_plan_year(request):
 
 
 #: The header section each part of the site belongs to, by URL namespace or name.
-SECTIONS = {"my-work": "my-work", "kpis": "indicators", "budgets": "budget", "risks": "risks"}
+SECTIONS = {
+    "my-work": "my-work",
+    "kpis": "indicators",
+    "budgets": "budget",
+    "risks": "risks",
+    # The recommendations tracker is a plans page, reached from the register's part of the site.
+    "recommendations": "risks",
+    "recommendation-response": "risks",
+}
 
 
 def _section(request) -> str:

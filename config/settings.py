@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "plans",
+    "risks",
     "kpis",
     "budgets",
     "demo",

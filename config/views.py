@@ -1,16 +1,19 @@
 """Project-level pages that combine the apps: the home page, the plan overview (plans, their
-indicators and budget) and the health check. Each app is read through its selectors."""
+indicators and budget), a project's page (with its risks) and the health check. Each app is read
+through its selectors."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from budgets import selectors as budget_selectors
 from kpis import selectors as kpi_selectors
 from plans import selectors as plan_selectors
+from risks import selectors as risk_selectors
 
 
 @require_safe
@@ -36,6 +39,25 @@ def plan_overview(request, year):
             "indicators": kpi_selectors.indicators_for_plan_year(plan_year=overview.plan_year),
             "budget": budget_selectors.budget_summary(plan_year=overview.plan_year),
             "history": plan_selectors.plan_year_history(plan_year=overview.plan_year),
+        },
+    )
+
+
+@require_safe
+def project_page(request, year, pk):
+    """A project with its milestones (plans) and its risks (the risk register)."""
+    project = plan_selectors.project_detail(year=year, pk=pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "plans/project.html",
+        {
+            "project": project,
+            "history": plan_selectors.project_history(project=project),
+            "milestones": plan_selectors.project_milestones(
+                project=project, user=request.user, as_at=today
+            ),
+            "risks": risk_selectors.project_risks(project=project, user=request.user, as_at=today),
         },
     )
 

@@ -19,8 +19,10 @@ import datetime
 from django.utils import timezone
 
 from core.services import ChangeCount, record_upsert
-from plans.choices import PerformanceTheme, RecommendationStatus, RiskStatus, RiskTier
-from plans.models import MitigatingAction, PlanYear, Project, Recommendation, Risk, Role
+from plans.choices import PerformanceTheme, RecommendationStatus
+from plans.models import PlanYear, Project, Recommendation, Role
+from risks.choices import RiskStatus, RiskTier
+from risks.models import MitigatingAction, Risk
 
 RISK_YEARS = ["2010-11", "2012-13", "2016-17"]
 RECOMMENDATION_YEAR = "2012-13"

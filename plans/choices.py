@@ -75,14 +75,3 @@ class RecommendationStatus(models.TextChoices):
     IMPLEMENTED = "implemented", "Implemented"
     REJECTED = "rejected", "Rejected"
     NO_RESPONSE = "no response", "No response"
-
-
-class RiskTier(models.TextChoices):
-    STRATEGIC = "strategic", "Strategic"
-    OPERATIONAL = "operational", "Operational"
-    PROJECT = "project", "Project"
-
-
-class RiskStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"

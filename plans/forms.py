@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.text import capfirst
 
-from plans.models import Milestone
+from plans.models import Milestone, Recommendation
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -198,3 +198,76 @@ def milestone_form_class(fields) -> type[MilestoneForm]:
     return forms.modelform_factory(
         Milestone, form=MilestoneForm, fields=list(fields), formfield_callback=milestone_formfield
     )
+
+
+class GovukFormMixin:
+    """Gives each widget its GOV.UK class, its error state and the ids of its hint and error
+    (aria-describedby), so the template only lays the fields out."""
+
+    def govuk_widgets(self):
+        for name, bound in ((name, self[name]) for name in self.fields):
+            widget = self.fields[name].widget
+            if isinstance(widget, forms.HiddenInput | forms.CheckboxSelectMultiple | DateInput):
+                continue
+            base = (
+                "govuk-select"
+                if isinstance(widget, forms.Select)
+                else "govuk-textarea"
+                if isinstance(widget, forms.Textarea)
+                else "govuk-input"
+            )
+            classes = [base, widget.attrs.get("class", "")]
+            described = []
+            if self.fields[name].help_text:
+                described.append(f"{bound.auto_id}-hint")
+            if self.is_bound and name in self.errors:
+                classes.append(f"{base}--error")
+                described.append(f"{bound.auto_id}-error")
+            widget.attrs["class"] = " ".join(c for c in classes if c)
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self):
+        super().full_clean()
+        self.govuk_widgets()
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
+DATE_HINT = "For example, 31/3/2017"
+
+
+class RecommendationResponseForm(GovukFormMixin, forms.ModelForm):
+    """A project owner records the addressee's latest response to a recommendation."""
+
+    responded_on = forms.DateField(
+        label="Date of the latest response",
+        input_formats=DATE_FORMATS,
+        help_text=DATE_HINT,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input--width-10"}),
+        error_messages={
+            "required": "Enter the date of the latest response.",
+            "invalid": "Enter the date of the latest response as a date, like 31/3/2013.",
+        },
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["status", "responded_on", "response"]
+        widgets = {"response": forms.Textarea(attrs={"rows": 4})}
+        labels = {"response": "What the response said"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].help_text = "Optional."
+        self.govuk_widgets()
+
+    def clean(self):
+        # The database refuses it too, but the form's checks leave out constraints on fields it
+        # does not show (made_on), so the message belongs to the date here.
+        cleaned_data = super().clean()
+        responded_on, made_on = cleaned_data.get("responded_on"), self.instance.made_on
+        if responded_on and made_on and responded_on < made_on:
+            self.add_error(
+                "responded_on", "A response cannot come before the recommendation was made."
+            )
+        return cleaned_data

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -18,7 +18,7 @@ from core.history import (
     record_histories,
 )
 from plans import periods, slippage
-from plans.choices import ToleranceDimension
+from plans.choices import PerformanceTheme, RecommendationStatus, ToleranceDimension
 from plans.models import (
     CorporateObjective,
     Milestone,
@@ -32,6 +32,10 @@ from plans.models import (
     Strategy,
     Theme,
 )
+
+
+def plan_year_for_pages(*, year: str) -> PlanYear:
+    return get_object_or_404(PlanYear.objects.fetch_mode(models.FETCH_RAISE), year=year)
 
 
 def strategies_with_plan_years() -> list[Strategy]:
@@ -453,4 +457,120 @@ def project_for_milestones(*, year: str, pk: int) -> Project:
     of that year."""
     return get_object_or_404(
         Project.objects.select_related("plan_year"), plan_year__year=year, pk=pk
+    )
+
+
+# --- Recommendations ---------------------------------------------------------------------------
+
+CHANGE_RECOMMENDATION = "plans.change_recommendation"
+
+
+def projects_for_responses(user, plan_year: PlanYear) -> frozenset:
+    """The ids of the plan year's projects whose recommendations `user` records responses to:
+    every one for an administrator; those owned through a role they hold, in an open year, for
+    someone who may change recommendations; none otherwise."""
+    projects = Project.objects.filter(plan_year=plan_year)
+    if permissions.is_administrator(user):
+        return frozenset(projects.values_list("pk", flat=True))
+    if not user.has_perm(CHANGE_RECOMMENDATION) or permissions.is_closed(plan_year):
+        return frozenset()
+    owned = projects.filter(Q(owners__holders=user)).distinct()
+    return frozenset(owned.values_list("pk", flat=True))
+
+
+RECOMMENDATION_STATUSES = list(RecommendationStatus)
+
+
+@dataclass
+class StatusCounts:
+    """Recommendations by status for one project or performance theme, in the choices' order."""
+
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)
+    project: Project | None = None
+
+    @property
+    def in_order(self) -> list[int]:
+        return [self.counts.get(status, 0) for status in RECOMMENDATION_STATUSES]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class RecommendationTracker:
+    plan_year: PlanYear
+    by_project: list[StatusCounts]
+    by_theme: list[StatusCounts]
+    totals: StatusCounts
+    recommendations: list[Recommendation]
+    status: str
+    respondable: frozenset
+
+
+def recommendation_tracker(*, plan_year: PlanYear, status: str, user) -> RecommendationTracker:
+    """Counts by status per project and per performance theme (the 2012-13 impact indicator),
+    and the recommendations with the chosen status (all of them for none)."""
+    found = (
+        Recommendation.objects.filter(project__plan_year=plan_year)
+        .order_by()
+        .values_list("project_id", "status")
+        .annotate(count=Count("pk"))
+    )
+    counts_by_project = {}
+    for project_id, status_value, count in found:
+        counts_by_project.setdefault(project_id, {})[status_value] = count
+    projects = list(
+        Project.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(pk__in=counts_by_project)
+        .order_by("position", "title")
+    )
+    by_project = [
+        StatusCounts(label=project.title, counts=counts_by_project[project.pk], project=project)
+        for project in projects
+    ]
+    themes = {}
+    for row in by_project:
+        theme = row.project.performance_theme
+        label = row.project.get_performance_theme_display() if theme else "No performance theme"
+        target = themes.setdefault(theme, StatusCounts(label=label))
+        for key, count in row.counts.items():
+            target.counts[key] = target.counts.get(key, 0) + count
+    theme_order = [*PerformanceTheme.values, ""]
+    by_theme = [themes[theme] for theme in theme_order if theme in themes]
+    totals = StatusCounts(label="All projects")
+    for row in by_project:
+        for key, count in row.counts.items():
+            totals.counts[key] = totals.counts.get(key, 0) + count
+    listed = (
+        Recommendation.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(project__plan_year=plan_year)
+        .select_related("project")
+        .order_by("project__position", "project__title", "made_on", "pk")
+    )
+    if status:
+        listed = listed.filter(status=status)
+    return RecommendationTracker(
+        plan_year=plan_year,
+        by_project=by_project,
+        by_theme=by_theme,
+        totals=totals,
+        recommendations=list(listed),
+        status=status,
+        respondable=projects_for_responses(user, plan_year),
+    )
+
+
+def recommendation_for_response(*, year: str, pk: int) -> Recommendation:
+    return get_object_or_404(
+        Recommendation.objects.select_related("project__plan_year"),
+        project__plan_year__year=year,
+        pk=pk,
+    )
+
+
+def recommendation_history(*, recommendation: Recommendation, limit=HISTORY_SHOWN) -> History:
+    return latest_history(
+        record_histories(Recommendation, pks=[recommendation.pk], latest=limit), limit=limit
     )

@@ -1,4 +1,5 @@
-"""Writes of the plans app: a milestone updated or added from the application's pages.
+"""Writes of the plans app: a milestone updated or added from the application's pages, and the
+latest response to a recommendation.
 
 Each runs in one transaction, checks the person's rights on the record as it is stored, validates
 with full_clean() and records who made the change in the audit history.
@@ -9,7 +10,7 @@ from django.db import transaction
 
 from core import permissions
 from core.edit_conflicts import check_version
-from plans.models import Milestone, Project
+from plans.models import Milestone, Project, Recommendation
 
 #: What anyone who updates a project's milestones may change.
 PROGRESS_FIELDS = ("status", "completed_on", "commentary", "revised_due_on", "revision_reason")
@@ -86,3 +87,11 @@ def milestone_create(*, project: Project, user, values: dict) -> Milestone:
         milestone._history_user = user
         milestone.save()
     return milestone
+
+
+@transaction.atomic
+def recommendation_response_record(*, recommendation: Recommendation) -> Recommendation:
+    """Save the latest response to a recommendation, as its form set it."""
+    recommendation.full_clean()
+    recommendation.save()
+    return recommendation

@@ -1,37 +1,23 @@
-"""Pages of the plans app."""
+"""Pages of the plans app: My work, a milestone's update and addition, and the
+recommendations tracker (counts, the list, a response)."""
 
 import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import permissions
-from core.edit_conflicts import EditConflictError, record_fingerprint
-from plans import risk_selectors, selectors, services
-from plans.forms import milestone_form_class
+from core.edit_conflicts import EditConflictError, edit_conflict_form, record_fingerprint
+from core.permissions import is_closed
+from plans import choices, selectors, services
+from plans.forms import RecommendationResponseForm, milestone_form_class
 from plans.models import Milestone
-
-
-@require_safe
-def project_detail(request, year, pk):
-    project = selectors.project_detail(year=year, pk=pk)
-    today = timezone.localdate()
-    return render(
-        request,
-        "plans/project.html",
-        {
-            "project": project,
-            "history": selectors.project_history(project=project),
-            "milestones": selectors.project_milestones(
-                project=project, user=request.user, as_at=today
-            ),
-            "risks": risk_selectors.project_risks(project=project, user=request.user, as_at=today),
-        },
-    )
 
 
 @require_safe
@@ -137,4 +123,74 @@ def milestone_add(request, year, pk):
         request,
         "plans/milestone_form.html",
         {"form": form, "project": project, "rights": rights, "next": _return_to(request, project)},
+    )
+
+
+def _recommendation_refused(request, reason, back_url, back_label):
+    """A 403 page that says why, in the recommendations' words."""
+    return render(
+        request,
+        "refused.html",
+        {"reason": reason, "back_url": back_url, "back_label": back_label},
+        status=403,
+    )
+
+
+@require_safe
+def recommendation_tracker(request, year):
+    plan_year = selectors.plan_year_for_pages(year=year)
+    status = request.GET.get("status", "")
+    status_error = ""
+    if status not in {"", *choices.RecommendationStatus.values}:
+        status_error = "Choose a status from the list."
+        status = ""
+    tracker = selectors.recommendation_tracker(
+        plan_year=plan_year, status=status, user=request.user
+    )
+    return render(
+        request,
+        "plans/recommendations/tracker.html",
+        {
+            "plan_year": plan_year,
+            "tracker": tracker,
+            "statuses": choices.RecommendationStatus.choices,
+            "status_error": status_error,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def recommendation_response(request, year, pk):
+    recommendation = selectors.recommendation_for_response(year=year, pk=pk)
+    plan_year = recommendation.project.plan_year
+    if recommendation.project_id not in selectors.projects_for_responses(request.user, plan_year):
+        return _recommendation_refused(
+            request,
+            f"{plan_year.year} is closed: its recommendations can no longer be changed."
+            if is_closed(plan_year)
+            else "Only the owners of a project record the responses to its recommendations.",
+            reverse("plans:recommendations", kwargs={"year": plan_year.year}),
+            "the recommendations",
+        )
+    form_class = edit_conflict_form(
+        RecommendationResponseForm, recommendation, record_fingerprint(recommendation)
+    )
+    if request.method == "POST":
+        with transaction.atomic():
+            form = form_class(request.POST, instance=recommendation)
+            if form.is_valid():
+                services.recommendation_response_record(recommendation=form.save(commit=False))
+                messages.success(request, "The response is recorded.")
+                return redirect(reverse("plans:recommendations", kwargs={"year": year}))
+    else:
+        form = form_class(instance=recommendation)
+    return render(
+        request,
+        "plans/recommendations/response.html",
+        {
+            "plan_year": plan_year,
+            "recommendation": recommendation,
+            "form": form,
+            "history": selectors.recommendation_history(recommendation=recommendation),
+        },
     )

@@ -30,6 +30,7 @@ from tests.budgets import factories as budget_factories
 from tests.kpis import factories as kpi_factories
 from tests.plans import factories as plan_factories
 from tests.plans.factories import PlanYearFactory, UserFactory
+from tests.risks import factories as risk_factories
 
 ROW_NUMBERS = itertools.count()
 
@@ -54,7 +55,7 @@ def make_rows(model_name, n):
         "recommendation": lambda i: Recommendation.objects.create(
             project=plan_factories.ProjectFactory(plan_year=plan_year), text=f"Recommend {i}"
         ),
-        "risk": lambda i: plan_factories.RiskFactory(
+        "risk": lambda i: risk_factories.RiskFactory(
             plan_year=plan_year, owner=plan_factories.RoleFactory()
         ),
         "indicator": lambda i: kpi_factories.IndicatorFactory(
@@ -92,7 +93,7 @@ def make_rows(model_name, n):
 OUR_MODELS = sorted(
     (model._meta.app_label, model._meta.model_name)
     for model in admin.site._registry
-    if model._meta.app_label in {"plans", "kpis", "budgets"}
+    if model._meta.app_label in {"plans", "risks", "kpis", "budgets"}
 )
 
 
@@ -101,7 +102,7 @@ def test_every_model_of_the_apps_has_an_entry_screen():
 
     models = {
         (model._meta.app_label, model._meta.model_name)
-        for app in ("plans", "kpis", "budgets")
+        for app in ("plans", "risks", "kpis", "budgets")
         for model in apps.get_app_config(app).get_models()
         # Audit history is read on each record's History page, not entered.
         if not model._meta.object_name.startswith("Historical")
@@ -111,7 +112,7 @@ def test_every_model_of_the_apps_has_an_entry_screen():
     inline_only = {
         ("plans", "projecttolerance"),
         ("kpis", "periodtarget"),
-        ("plans", "mitigatingaction"),
+        ("risks", "mitigatingaction"),
     }
     assert models - inline_only == set(OUR_MODELS)
 
@@ -410,7 +411,12 @@ def test_the_project_autocomplete_offers_only_projects_that_may_be_updated(clien
 def project_autocomplete(client, model_name):
     response = client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "plans", "model_name": model_name, "field_name": "project", "term": ""},
+        {
+            "app_label": "risks" if model_name == "risk" else "plans",
+            "model_name": model_name,
+            "field_name": "project",
+            "term": "",
+        },
     )
     return {int(result["id"]) for result in response.json()["results"]}
 
@@ -622,7 +628,7 @@ def record_in(model_name, plan_year):
     makers = {
         "project": lambda: project,
         "recommendation": lambda: Recommendation.objects.create(project=project, text="Publish"),
-        "risk": lambda: plan_factories.RiskFactory(plan_year=plan_year),
+        "risk": lambda: risk_factories.RiskFactory(plan_year=plan_year),
         "theme": lambda: plan_factories.ThemeFactory(plan_year=plan_year),
         "strategicaim": lambda: plan_factories.StrategicAimFactory(objective__plan_year=plan_year),
         "indicator": lambda: kpi_factories.IndicatorFactory(plan_year=plan_year),
@@ -715,7 +721,7 @@ def test_nothing_is_added_to_a_closed_year(
 ):
     client.force_login(user_in_group(group))
     closed = closed_choice(years)
-    app_label = {"risk": "plans", "measurement": "kpis"}.get(model_name, "budgets")
+    app_label = {"risk": "risks", "measurement": "kpis"}.get(model_name, "budgets")
 
     form = client.get(reverse(f"admin:{app_label}_{model_name}_add"))
     response = client.post(reverse(f"admin:{app_label}_{model_name}_add"), {field_name: closed.pk})

@@ -64,3 +64,12 @@ def test_without_plan_years_the_header_offers_plans_and_my_work(signed_in_client
         "My work -> /my-work/",
         "Enter and update -> /admin/",
     ]
+
+
+def test_the_recommendations_tracker_sits_in_the_risks_part_of_the_site(
+    signed_in_client, plan_year
+):
+    """The tracker's pages moved into plans; the header still places them beside the register."""
+    on_tracker = navigation(signed_in_client.get("/plans/2016-17/recommendations/"))
+    assert "Risks -> /plans/2016-17/risks/ [true]" in on_tracker
+    assert "Plans -> /" in on_tracker

@@ -133,7 +133,7 @@ def test_an_administrator_records_a_response_and_sees_the_error_state_first(
 
 
 def test_a_project_page_lists_its_risks(page, server_url, sign_in, assert_accessible, screenshot):
-    from plans.models import Risk
+    from risks.models import Risk
 
     risk = (
         Risk.objects.select_related("project__plan_year")

@@ -21,24 +21,24 @@ from kpis.models import Indicator, Measurement, PeriodTarget
 from plans.models import (
     CorporateObjective,
     Milestone,
-    MitigatingAction,
     PlanYear,
     Project,
     ProjectTolerance,
     Recommendation,
-    Risk,
     Role,
     StrategicAim,
     StrategicObjective,
     Strategy,
     Theme,
 )
+from risks.models import MitigatingAction, Risk
 from tests.budgets import factories as budget_factories
 from tests.conftest import run_load_demo
 from tests.kpis import factories as kpi_factories
 from tests.plans import factories as plan_factories
+from tests.risks import factories as risk_factories
 
-BUSINESS_APPS = ("plans", "kpis", "budgets")
+BUSINESS_APPS = ("plans", "risks", "kpis", "budgets")
 
 # Pure parts: no database.
 
@@ -300,7 +300,7 @@ ADMIN_CHANGES = [
     ),
     AdminChange(
         Risk,
-        plan_factories.RiskFactory,
+        risk_factories.RiskFactory,
         "residual_likelihood",
         "4",
         "Residual likelihood",
@@ -309,7 +309,7 @@ ADMIN_CHANGES = [
     ),
     AdminChange(
         MitigatingAction,
-        plan_factories.MitigatingActionFactory,
+        risk_factories.MitigatingActionFactory,
         "actions-0-is_done",
         "on",
         "Done",

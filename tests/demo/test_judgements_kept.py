@@ -43,7 +43,7 @@ def test_the_data_files_record_their_judgements_in_notes():
 @pytest.mark.usefixtures("demo")
 def test_every_note_in_the_data_files_reaches_the_database():
     stored = []
-    for label in ("plans", "kpis", "budgets"):
+    for label in ("plans", "risks", "kpis", "budgets"):
         for model in apps.get_app_config(label).get_models():
             fields = {field.name for field in model._meta.get_fields()}
             if "notes" in fields and not model._meta.object_name.startswith("Historical"):

@@ -35,7 +35,7 @@ def all_models():
     groups and memberships."""
     models = [
         model
-        for label in ("plans", "kpis", "budgets")
+        for label in ("plans", "risks", "kpis", "budgets")
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
         # The audit history outlives the records it describes.
         if not model._meta.object_name.startswith("Historical")
@@ -370,7 +370,7 @@ class TestLoadedDemo:
         assert not any(
             count
             for label, count in counts().items()
-            if label.split(".")[0] in ("plans", "kpis", "budgets")
+            if label.split(".")[0] in ("plans", "risks", "kpis", "budgets")
         )
 
         output = run_load_demo()

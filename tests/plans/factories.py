@@ -95,28 +95,6 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     due_on = datetime.date(2010, 9, 30)
 
 
-class RiskFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = models.Risk
-
-    plan_year = factory.SubFactory(PlanYearFactory)
-    tier = choices.RiskTier.STRATEGIC
-    title = "Loss of key staff"
-    inherent_likelihood = 4
-    inherent_impact = 4
-    residual_likelihood = 3
-    residual_impact = 4
-
-
-class MitigatingActionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = models.MitigatingAction
-
-    risk = factory.SubFactory(RiskFactory)
-    description = "Cross-train a second person on each key task"
-    due_on = datetime.date(2010, 12, 31)
-
-
 class ProjectToleranceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.ProjectTolerance

@@ -13,7 +13,7 @@ from tests.plans.factories import (
     MilestoneFactory,
     PlanYearFactory,
     ProjectFactory,
-    RiskFactory,
+    RecommendationFactory,
     RoleFactory,
     StrategicObjectiveFactory,
     StrategyFactory,
@@ -154,23 +154,6 @@ def test_it_refuses_a_completion_date_in_the_future():
     ]
 
 
-@pytest.mark.parametrize(("likelihood", "impact"), [(0, 3), (6, 3), (3, 0), (3, 6)])
-def test_risk_likelihood_and_impact_run_from_1_to_5(likelihood, impact):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        RiskFactory(residual_likelihood=likelihood, residual_impact=impact)
-
-
-def test_a_project_risk_names_its_project():
-    with pytest.raises(ValidationError) as error:
-        RiskFactory.build(plan_year=PlanYearFactory(), tier=choices.RiskTier.PROJECT).full_clean()
-    assert "A project risk names its project; other risks do not." in messages_of(error.value)
-
-
-def test_a_risk_score_is_likelihood_times_impact():
-    risk = RiskFactory(inherent_likelihood=5, inherent_impact=4, residual_likelihood=3)
-    assert (risk.inherent_score, risk.residual_score) == (20, 12)
-
-
 def test_role_abbreviations_are_unique_when_given():
     RoleFactory(title="Director of Policy", abbreviation="DoP")
     RoleFactory(title="Director of Participation", abbreviation="")
@@ -178,3 +161,28 @@ def test_role_abbreviations_are_unique_when_given():
     with pytest.raises(ValidationError) as error:
         RoleFactory.build(title="Director of Planning", abbreviation="DoP").full_clean()
     assert "Another role already uses this abbreviation." in messages_of(error.value)
+
+
+def test_a_response_cannot_come_before_the_recommendation():
+    recommendation = RecommendationFactory.build(
+        project=ProjectFactory(),
+        made_on=datetime.date(2012, 9, 1),
+        responded_on=datetime.date(2012, 8, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        recommendation.full_clean()
+    assert "A response cannot come before the recommendation was made." in messages_of(error.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        recommendation.save()
+
+
+def test_a_response_cannot_be_dated_in_the_future():
+    recommendation = RecommendationFactory.build(
+        project=ProjectFactory(),
+        responded_on=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    with pytest.raises(ValidationError) as error:
+        recommendation.full_clean()
+    assert error.value.message_dict["responded_on"] == [
+        "The date of the latest response cannot be in the future."
+    ]

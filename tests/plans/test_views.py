@@ -6,16 +6,16 @@ import re
 import pytest
 from django.utils import timezone
 
-from plans.choices import MilestoneStatus, RiskStatus, RiskTier
+from plans.choices import MilestoneStatus
 from plans.models import ProjectTolerance
+from risks.choices import RiskStatus, RiskTier
 from tests.plans.factories import (
     MilestoneFactory,
-    MitigatingActionFactory,
     ProjectFactory,
-    RiskFactory,
     RoleFactory,
     StrategicAimFactory,
 )
+from tests.risks.factories import MitigatingActionFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,25 +1,19 @@
-"""Who may edit the risk register and record responses to recommendations, built on
-core.permissions (administrators, closed years read-only, who works on a project).
+"""Who may edit the risk register, built on core.permissions (administrators, closed years
+read-only, who works on a project).
 
-- Risks: the holders of a risk's owner role edit it; the people who work on a project (holding a
-  role that owns it, or as members) edit its risks; directors edit strategic risks; everyone
-  signed in reads. The rule itself is plans.risks.EditingRights, pure; this module gathers the
-  facts it needs about one person in a few queries.
-- Recommendations: a project's owners (the holders of a role that owns it) record the responses
-  to its recommendations.
-Both need the model permission as well (plans.change_risk, plans.change_recommendation), and
+The holders of a risk's owner role edit it; the people who work on a project (holding a role that
+owns it, or as members) edit its risks; directors edit strategic risks; everyone signed in reads.
+The rule itself is risks.rules.EditingRights, pure; this module gathers the facts it needs about
+one person in a few queries. Editing needs the model permission as well (risks.change_risk), and
 nothing of a closed year changes except by an administrator.
 """
 
-from django.db.models import Q
-
 from core import permissions
 from plans.models import PlanYear, Project
-from plans.risks import EditingRights
+from risks.rules import EditingRights
 
 DIRECTORS_GROUP = "Directors"
-CHANGE_RISK = "plans.change_risk"
-CHANGE_RECOMMENDATION = "plans.change_recommendation"
+CHANGE_RISK = "risks.change_risk"
 
 
 def is_director(user) -> bool:
@@ -84,16 +78,3 @@ def may_edit_risk(user, risk) -> bool:
     return editing_rights(user, risk.plan_year).may_edit(
         tier=risk.tier, owner_id=risk.owner_id, project_id=risk.project_id
     )
-
-
-def projects_for_responses(user, plan_year: PlanYear) -> frozenset:
-    """The ids of the plan year's projects whose recommendations `user` records responses to:
-    every one for an administrator; those owned through a role they hold, in an open year, for
-    someone who may change recommendations; none otherwise."""
-    projects = Project.objects.filter(plan_year=plan_year)
-    if permissions.is_administrator(user):
-        return frozenset(projects.values_list("pk", flat=True))
-    if not user.has_perm(CHANGE_RECOMMENDATION) or permissions.is_closed(plan_year):
-        return frozenset()
-    owned = projects.filter(Q(owners__holders=user)).distinct()
-    return frozenset(owned.values_list("pk", flat=True))

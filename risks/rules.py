@@ -102,10 +102,6 @@ def action_is_overdue(*, is_done: bool, due_on: datetime.date, as_at: datetime.d
     return not is_done and due_on < as_at
 
 
-#: How often the register reviews a risk unless a plan year says otherwise: monthly (2012-13).
-DEFAULT_REVIEW_MONTHS = 1
-
-
 def next_review_on(*, reviewed_on: datetime.date, interval_months: int) -> datetime.date:
     """The date a risk reviewed on `reviewed_on` is next due for review, `interval_months`
     later: the same day of the month, or the month's last day when it has no such day (a review

@@ -1,13 +1,12 @@
-"""Writes of the risk register and the recommendations tracker: a risk's review and a
-recommendation's response. Each runs inside the caller's transaction (the view's, which also
-holds the edit-conflict row lock), validates with full_clean() and saves, so the audit history
-records who made the change and when."""
+"""Writes of the risk register: a risk's review. It runs inside the caller's transaction (the
+view's, which also holds the edit-conflict row lock), validates with full_clean() and saves, so
+the audit history records who made the change and when."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from plans import risks
-from plans.models import MitigatingAction, Recommendation, Risk
+from risks import rules
+from risks.models import MitigatingAction, Risk
 
 
 @transaction.atomic
@@ -20,7 +19,7 @@ def risk_review_record(*, risk: Risk, reviewer, note: str, actions_done=()) -> R
     risk.last_reviewed_by = reviewer
     risk.review_note = note.strip()
     if risk.review_on is None:
-        risk.review_on = risks.next_review_on(
+        risk.review_on = rules.next_review_on(
             reviewed_on=timezone.localdate(risk.last_reviewed_at),
             interval_months=risk.plan_year.risk_review_months,
         )
@@ -31,11 +30,3 @@ def risk_review_record(*, risk: Risk, reviewer, note: str, actions_done=()) -> R
         action.full_clean()
         action.save()
     return risk
-
-
-@transaction.atomic
-def recommendation_response_record(*, recommendation: Recommendation) -> Recommendation:
-    """Save the latest response to a recommendation, as its form set it."""
-    recommendation.full_clean()
-    recommendation.save()
-    return recommendation

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from plans import risks
+from risks import rules
 
 TODAY = datetime.date(2017, 1, 15)
 
@@ -14,13 +14,13 @@ TODAY = datetime.date(2017, 1, 15)
     ("likelihood", "impact", "score"), [(1, 1, 1), (3, 4, 12), (5, 3, 15), (5, 5, 25)]
 )
 def test_a_score_is_likelihood_times_impact(likelihood, impact, score):
-    assert risks.score(likelihood, impact) == score
+    assert rules.score(likelihood, impact) == score
 
 
 @pytest.mark.parametrize(("likelihood", "impact"), [(0, 3), (6, 3), (3, 0), (3, 6)])
 def test_a_score_refuses_a_likelihood_or_impact_outside_1_to_5(likelihood, impact):
-    with pytest.raises(risks.InvalidScore):
-        risks.score(likelihood, impact)
+    with pytest.raises(rules.InvalidScore):
+        rules.score(likelihood, impact)
 
 
 @pytest.mark.parametrize(
@@ -37,23 +37,23 @@ def test_a_score_refuses_a_likelihood_or_impact_outside_1_to_5(likelihood, impac
     ],
 )
 def test_each_score_falls_in_one_band(score, band):
-    assert risks.band_of(score).label == band
+    assert rules.band_of(score).label == band
 
 
 def test_the_bands_cover_every_score_once():
     for value in range(1, 26):
-        assert sum(value in band for band in risks.BANDS) == 1
+        assert sum(value in band for band in rules.BANDS) == 1
 
 
 @pytest.mark.parametrize("value", [0, 26])
 def test_a_band_refuses_a_score_outside_1_to_25(value):
-    with pytest.raises(risks.InvalidScore):
-        risks.band_of(value)
+    with pytest.raises(rules.InvalidScore):
+        rules.band_of(value)
 
 
-OVERDUE = risks.REVIEW_OVERDUE
-ABOVE_INHERENT = risks.RESIDUAL_ABOVE_INHERENT
-TARGET_ABOVE = risks.TARGET_ABOVE_RESIDUAL
+OVERDUE = rules.REVIEW_OVERDUE
+ABOVE_INHERENT = rules.RESIDUAL_ABOVE_INHERENT
+TARGET_ABOVE = rules.TARGET_ABOVE_RESIDUAL
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_the_register_flags_inconsistent_risks(
     inherent, residual, target, is_open, review_on, flags
 ):
     assert (
-        risks.consistency_flags(
+        rules.consistency_flags(
             inherent=inherent,
             residual=residual,
             target=target,
@@ -104,7 +104,7 @@ def test_the_register_flags_inconsistent_risks(
     ],
 )
 def test_an_action_is_overdue_when_not_done_by_its_due_date(is_done, due_on, overdue):
-    assert risks.action_is_overdue(is_done=is_done, due_on=due_on, as_at=TODAY) is overdue
+    assert rules.action_is_overdue(is_done=is_done, due_on=due_on, as_at=TODAY) is overdue
 
 
 @pytest.mark.parametrize(
@@ -122,13 +122,13 @@ def test_project_and_operational_risks_at_or_above_the_appetite_are_escalated(
     tier, residual, appetite, is_open, escalated
 ):
     assert (
-        risks.is_escalated(tier=tier, residual=residual, appetite=appetite, is_open=is_open)
+        rules.is_escalated(tier=tier, residual=residual, appetite=appetite, is_open=is_open)
         is escalated
     )
 
 
 def test_the_heat_map_grid_runs_likelihood_5_to_1_down_and_impact_1_to_5_across():
-    grid = risks.heat_map_grid({(5, 1): 2, (1, 5): 1, (3, 3): 4})
+    grid = rules.heat_map_grid({(5, 1): 2, (1, 5): 1, (3, 3): 4})
     assert [row[0].likelihood for row in grid.rows] == [5, 4, 3, 2, 1]
     assert [cell.impact for cell in grid.rows[0]] == [1, 2, 3, 4, 5]
     assert grid.rows[0][0].count == 2
@@ -141,15 +141,15 @@ def test_the_heat_map_grid_runs_likelihood_5_to_1_down_and_impact_1_to_5_across(
     assert grid.rows[0][0].x < grid.rows[0][4].x
 
 
-ADMIN = risks.EditingRights(is_administrator=True)
-STAFF = risks.EditingRights(
+ADMIN = rules.EditingRights(is_administrator=True)
+STAFF = rules.EditingRights(
     may_change_risks=True, role_ids=frozenset({7}), project_ids=frozenset({3})
 )
-DIRECTOR = risks.EditingRights(may_change_risks=True, is_director=True)
-CLOSED = risks.EditingRights(
+DIRECTOR = rules.EditingRights(may_change_risks=True, is_director=True)
+CLOSED = rules.EditingRights(
     may_change_risks=True, year_is_closed=True, is_director=True, role_ids=frozenset({7})
 )
-NO_PERMISSION = risks.EditingRights(role_ids=frozenset({7}), project_ids=frozenset({3}))
+NO_PERMISSION = rules.EditingRights(role_ids=frozenset({7}), project_ids=frozenset({3}))
 
 
 @pytest.mark.parametrize(
@@ -172,8 +172,8 @@ def test_who_may_edit_a_risk(rights, tier, owner_id, project_id, may_edit):
     assert rights.may_edit(tier=tier, owner_id=owner_id, project_id=project_id) is may_edit
 
 
-MEMBER = risks.EditingRights(may_change_risks=True, project_ids=frozenset({3}))
-DIRECTOR_ON_A_PROJECT = risks.EditingRights(
+MEMBER = rules.EditingRights(may_change_risks=True, project_ids=frozenset({3}))
+DIRECTOR_ON_A_PROJECT = rules.EditingRights(
     may_change_risks=True, is_director=True, project_ids=frozenset({3})
 )
 
@@ -208,6 +208,6 @@ def test_a_risk_reviewed_is_next_due_for_review_the_registers_interval_later(
     reviewed_on, interval_months, next_review
 ):
     assert (
-        risks.next_review_on(reviewed_on=reviewed_on, interval_months=interval_months)
+        rules.next_review_on(reviewed_on=reviewed_on, interval_months=interval_months)
         == next_review
     )

@@ -10,16 +10,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from plans import choices, risk_selectors, risks
-from plans.models import MitigatingAction, Risk
+from plans import choices as plan_choices
+from risks import choices, rules
+from risks import selectors as risk_selectors
+from risks.models import MitigatingAction, Risk
 from tests.plans.factories import (
-    MitigatingActionFactory,
     PlanYearFactory,
     ProjectFactory,
-    RiskFactory,
     RoleFactory,
     UserFactory,
 )
+from tests.risks.factories import MitigatingActionFactory, RiskFactory
 from tests.test_admin_exports import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ REGISTER = "/plans/2016-17/risks/"
 
 @pytest.fixture
 def plan_year():
-    return PlanYearFactory(year="2016-17", status=choices.PlanStatus.PUBLISHED)
+    return PlanYearFactory(year="2016-17", status=plan_choices.PlanStatus.PUBLISHED)
 
 
 def project_risk(plan_year, **kwargs):
@@ -357,7 +358,7 @@ def test_a_review_left_without_a_next_review_date_gets_one_from_the_registers_in
 
     response = client.post(f"{risk.get_absolute_url()}review/", data, follow=True)
 
-    next_review = risks.next_review_on(reviewed_on=timezone.localdate(), interval_months=3)
+    next_review = rules.next_review_on(reviewed_on=timezone.localdate(), interval_months=3)
     assert Risk.objects.get(pk=risk.pk).review_on == next_review
     assert (
         f"Its next review is due on {next_review.day} {next_review:%B %Y}, 3 months on, as the "
@@ -370,7 +371,7 @@ def test_the_review_form_says_what_an_empty_next_review_date_becomes(client, mem
     risk.project.members.add(member)
     client.force_login(member)
     content = client.get(f"{risk.get_absolute_url()}review/").content.decode()
-    next_review = risks.next_review_on(reviewed_on=timezone.localdate(), interval_months=1)
+    next_review = rules.next_review_on(reviewed_on=timezone.localdate(), interval_months=1)
     assert (
         f"Leave it empty to review again in 1 month, on {next_review.day} {next_review:%B %Y}."
         in content
@@ -408,7 +409,7 @@ def test_a_risk_reviewed_without_a_date_comes_back_as_overdue_once_its_interval_
     data |= {"review_on_day": "", "review_on_month": "", "review_on_year": ""}
     client.post(f"{risk.get_absolute_url()}review/", data)
 
-    next_review = risks.next_review_on(reviewed_on=today, interval_months=1)
+    next_review = rules.next_review_on(reviewed_on=today, interval_months=1)
     assert reviews_overdue(today) == 0  # just reviewed
     assert reviews_overdue(next_review) == 0
     assert reviews_overdue(next_review + datetime.timedelta(days=1)) == 1
@@ -502,7 +503,7 @@ def test_who_may_review_which_risk(client, people, person):
 
 # Who may add risks in the entry screens at all (the model permission "add risk").
 ADDS_RISKS = {"administrator", "director", "project owner"}
-RISK_ADMIN = "/admin/plans/risk/"
+RISK_ADMIN = "/admin/risks/risk/"
 
 
 def shaped_like(data, risk):
@@ -611,7 +612,7 @@ def test_the_entry_screen_offers_only_the_tiers_and_projects_the_person_could_ed
 def test_nobody_but_an_administrator_reviews_a_risk_of_a_closed_year(client, people, person):
     users, risks = people
     PlanYearFactory(year="2016-17").__class__.objects.filter(year="2016-17").update(
-        status=choices.PlanStatus.CLOSED
+        status=plan_choices.PlanStatus.CLOSED
     )
     client.force_login(users[person])
     for risk in risks.values():

@@ -1,20 +1,16 @@
-"""What the database and the models refuse in the risk register and the recommendations, with
-messages a person can read."""
-
-import datetime
+"""What the database and the models refuse in the risk register, with messages a person can
+read."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from plans import choices
+from risks import choices
 from tests.plans.factories import (
     PlanYearFactory,
     ProjectFactory,
-    RecommendationFactory,
-    RiskFactory,
 )
+from tests.risks.factories import RiskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,26 +60,18 @@ def test_a_plan_year_has_a_risk_appetite_of_15_unless_set():
     assert PlanYearFactory().risk_appetite == 15
 
 
-def test_a_response_cannot_come_before_the_recommendation():
-    recommendation = RecommendationFactory.build(
-        project=ProjectFactory(),
-        made_on=datetime.date(2012, 9, 1),
-        responded_on=datetime.date(2012, 8, 1),
-    )
-    with pytest.raises(ValidationError) as error:
-        recommendation.full_clean()
-    assert "A response cannot come before the recommendation was made." in messages_of(error.value)
+@pytest.mark.parametrize(("likelihood", "impact"), [(0, 3), (6, 3), (3, 0), (3, 6)])
+def test_risk_likelihood_and_impact_run_from_1_to_5(likelihood, impact):
     with pytest.raises(IntegrityError), transaction.atomic():
-        recommendation.save()
+        RiskFactory(residual_likelihood=likelihood, residual_impact=impact)
 
 
-def test_a_response_cannot_be_dated_in_the_future():
-    recommendation = RecommendationFactory.build(
-        project=ProjectFactory(),
-        responded_on=timezone.localdate() + datetime.timedelta(days=1),
-    )
+def test_a_project_risk_names_its_project():
     with pytest.raises(ValidationError) as error:
-        recommendation.full_clean()
-    assert error.value.message_dict["responded_on"] == [
-        "The date of the latest response cannot be in the future."
-    ]
+        RiskFactory.build(plan_year=PlanYearFactory(), tier=choices.RiskTier.PROJECT).full_clean()
+    assert "A project risk names its project; other risks do not." in messages_of(error.value)
+
+
+def test_a_risk_score_is_likelihood_times_impact():
+    risk = RiskFactory(inherent_likelihood=5, inherent_impact=4, residual_likelihood=3)
+    assert (risk.inherent_score, risk.residual_score) == (20, 12)

@@ -4,15 +4,16 @@ other sheet, and changes only by the people the register lets edit a risk."""
 import pytest
 from import_export.formats.base_formats import CSV, XLSX
 
-from plans import choices
-from plans.models import PlanYear, Risk
+from plans import choices as plan_choices
+from plans.models import PlanYear
+from risks import choices
+from risks.models import Risk
 from tests.plans.factories import (
-    MitigatingActionFactory,
     PlanYearFactory,
     ProjectFactory,
-    RiskFactory,
     RoleFactory,
 )
+from tests.risks.factories import MitigatingActionFactory, RiskFactory
 from tests.test_import_export import (
     FORMULAE,
     admin_url,
@@ -160,12 +161,22 @@ def test_a_staff_member_opens_other_risks_read_only_and_their_project_risks_to_c
     theirs = RiskFactory(plan_year=plan_year)
     ours = RiskFactory(plan_year=plan_year, tier=choices.RiskTier.PROJECT, project=mine)
     MitigatingActionFactory(risk=ours)
-    read_only = client.get(f"/admin/plans/risk/{theirs.pk}/change/")
+    read_only = client.get(f"/admin/risks/risk/{theirs.pk}/change/")
     assert read_only.status_code == 200
     assert 'name="_save"' not in read_only.content.decode()
-    editable = client.get(f"/admin/plans/risk/{ours.pk}/change/")
+    editable = client.get(f"/admin/risks/risk/{ours.pk}/change/")
     assert 'name="_save"' in editable.content.decode()
     assert 'name="actions-0-is_done"' in editable.content.decode()
-    PlanYear.objects.filter(pk=plan_year.pk).update(status=choices.PlanStatus.CLOSED)
-    closed = client.get(f"/admin/plans/risk/{ours.pk}/change/")
+    PlanYear.objects.filter(pk=plan_year.pk).update(status=plan_choices.PlanStatus.CLOSED)
+    closed = client.get(f"/admin/risks/risk/{ours.pk}/change/")
     assert 'name="_save"' not in closed.content.decode()
+
+
+def test_an_old_link_to_a_risks_entry_screen_arrives_at_its_new_address(signed_in, plan_year):
+    """The entry screens moved with the register from plans to risks; a bookmark still works."""
+    client = signed_in("Administrators")
+    risk = RiskFactory(plan_year=plan_year)
+    response = client.get(f"/admin/plans/risk/{risk.pk}/change/?_changelist_filters=tier")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/risks/risk/{risk.pk}/change/?_changelist_filters=tier"
+    assert client.get(response["Location"]).status_code == 200

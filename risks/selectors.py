@@ -1,26 +1,24 @@
-"""Reads for the risk register, its heat map and strategic view, and the recommendations
-tracker. Each fetches its rows in a fixed number of queries with FETCH_RAISE and links them in
-Python, so the query count does not grow with the number of risks, actions or recommendations."""
+"""Reads for the risk register, its heat map and strategic view, and a project's risks. Each
+fetches its rows in a fixed number of queries with FETCH_RAISE and links them in Python, so the
+query count does not grow with the number of risks or actions."""
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from core.history import HISTORY_SHOWN, History, latest_history, record_histories
-from plans import choices, risks
-from plans.models import MitigatingAction, PlanYear, Project, Recommendation, Risk, Role
-from plans.risk_permissions import editing_rights, projects_for_responses
+from plans.models import PlanYear, Project, Role
+from plans.selectors import plan_year_for_pages
+from risks import choices, rules
+from risks.models import MitigatingAction, Risk
+from risks.rights import editing_rights
 
 INHERENT, RESIDUAL = "inherent", "residual"
 POSITIONS = {RESIDUAL: "Residual (with current controls)", INHERENT: "Inherent (before controls)"}
-
-
-def plan_year_for_pages(*, year: str) -> PlanYear:
-    return get_object_or_404(PlanYear.objects.fetch_mode(models.FETCH_RAISE), year=year)
 
 
 @dataclass
@@ -37,7 +35,7 @@ class RiskRow:
     risk: Risk
     inherent: int
     residual: int
-    band: risks.Band
+    band: rules.Band
     flags: list[str]
     review_overdue: bool
     actions: list[ActionRow]
@@ -47,7 +45,7 @@ class RiskRow:
     @property
     def inconsistencies(self) -> list[str]:
         """The flags other than an overdue review, which the register shows beside the date."""
-        return [flag for flag in self.flags if flag != risks.REVIEW_OVERDUE]
+        return [flag for flag in self.flags if flag != rules.REVIEW_OVERDUE]
 
     @property
     def overdue_actions(self) -> int:
@@ -132,7 +130,7 @@ def _filtered(queryset, filters: RiskFilters, *, cell: bool = True):
         queryset = queryset.filter(status=filters.status)
     position = filters.position if filters.position in POSITIONS else RESIDUAL
     if filters.band:
-        band = risks.BANDS_BY_KEY[filters.band]
+        band = rules.BANDS_BY_KEY[filters.band]
         queryset = queryset.filter(
             **{f"{position}_value__gte": band.lowest, f"{position}_value__lte": band.highest}
         )
@@ -148,7 +146,7 @@ def _rows(risk_list, plan_year, user, as_at, *, with_actions: bool = True) -> li
     rows = []
     for risk in risk_list:
         is_open = risk.status == choices.RiskStatus.OPEN
-        flags = risks.consistency_flags(
+        flags = rules.consistency_flags(
             inherent=risk.inherent_value,
             residual=risk.residual_value,
             target=risk.target_score,
@@ -161,20 +159,20 @@ def _rows(risk_list, plan_year, user, as_at, *, with_actions: bool = True) -> li
                 risk=risk,
                 inherent=risk.inherent_value,
                 residual=risk.residual_value,
-                band=risks.band_of(risk.residual_value),
+                band=rules.band_of(risk.residual_value),
                 flags=flags,
-                review_overdue=risks.REVIEW_OVERDUE in flags,
+                review_overdue=rules.REVIEW_OVERDUE in flags,
                 actions=[
                     ActionRow(
                         action=action,
                         is_overdue=is_open
-                        and risks.action_is_overdue(
+                        and rules.action_is_overdue(
                             is_done=action.is_done, due_on=action.due_on, as_at=as_at
                         ),
                     )
                     for action in (risk.actions.all() if with_actions else ())
                 ],
-                escalated=risks.is_escalated(
+                escalated=rules.is_escalated(
                     tier=risk.tier,
                     residual=risk.residual_value,
                     appetite=plan_year.risk_appetite,
@@ -241,7 +239,7 @@ def strategic_view(*, plan_year: PlanYear, user, as_at: datetime.date) -> Strate
         _risks(plan_year).filter(
             Q(tier=choices.RiskTier.STRATEGIC)
             | Q(
-                tier__in=risks.ESCALATED_TIERS,
+                tier__in=rules.ESCALATED_TIERS,
                 status=choices.RiskStatus.OPEN,
                 residual_value__gte=plan_year.risk_appetite,
             )
@@ -260,7 +258,7 @@ class PositionMap:
     """The grid at one position (inherent or residual)."""
 
     position: str
-    grid: risks.HeatMapGrid
+    grid: rules.HeatMapGrid
 
     @property
     def label(self) -> str:
@@ -296,8 +294,8 @@ def heat_map(*, plan_year: PlanYear, filters: RiskFilters) -> HeatMap:
     return HeatMap(
         plan_year=plan_year,
         maps=[
-            PositionMap(RESIDUAL, risks.heat_map_grid(residual)),
-            PositionMap(INHERENT, risks.heat_map_grid(inherent)),
+            PositionMap(RESIDUAL, rules.heat_map_grid(residual)),
+            PositionMap(INHERENT, rules.heat_map_grid(inherent)),
         ],
         filters=filters,
         total=len(scores),
@@ -333,104 +331,4 @@ def risk_history(*, risk: Risk, limit: int = HISTORY_SHOWN) -> History:
             name=lambda values: f'Action "{values["description"][:60]}"',
         ),
         limit=limit,
-    )
-
-
-# --- Recommendations ---------------------------------------------------------------------------
-
-STATUSES = list(choices.RecommendationStatus)
-
-
-@dataclass
-class StatusCounts:
-    """Recommendations by status for one project or performance theme, in the choices' order."""
-
-    label: str
-    counts: dict[str, int] = field(default_factory=dict)
-    project: Project | None = None
-
-    @property
-    def in_order(self) -> list[int]:
-        return [self.counts.get(status, 0) for status in STATUSES]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-@dataclass
-class RecommendationTracker:
-    plan_year: PlanYear
-    by_project: list[StatusCounts]
-    by_theme: list[StatusCounts]
-    totals: StatusCounts
-    recommendations: list[Recommendation]
-    status: str
-    respondable: frozenset
-
-
-def recommendation_tracker(*, plan_year: PlanYear, status: str, user) -> RecommendationTracker:
-    """Counts by status per project and per performance theme (the 2012-13 impact indicator),
-    and the recommendations with the chosen status (all of them for none)."""
-    found = (
-        Recommendation.objects.filter(project__plan_year=plan_year)
-        .order_by()
-        .values_list("project_id", "status")
-        .annotate(count=Count("pk"))
-    )
-    counts_by_project = {}
-    for project_id, status_value, count in found:
-        counts_by_project.setdefault(project_id, {})[status_value] = count
-    projects = list(
-        Project.objects.fetch_mode(models.FETCH_RAISE)
-        .filter(pk__in=counts_by_project)
-        .order_by("position", "title")
-    )
-    by_project = [
-        StatusCounts(label=project.title, counts=counts_by_project[project.pk], project=project)
-        for project in projects
-    ]
-    themes = {}
-    for row in by_project:
-        theme = row.project.performance_theme
-        label = row.project.get_performance_theme_display() if theme else "No performance theme"
-        target = themes.setdefault(theme, StatusCounts(label=label))
-        for key, count in row.counts.items():
-            target.counts[key] = target.counts.get(key, 0) + count
-    theme_order = [*choices.PerformanceTheme.values, ""]
-    by_theme = [themes[theme] for theme in theme_order if theme in themes]
-    totals = StatusCounts(label="All projects")
-    for row in by_project:
-        for key, count in row.counts.items():
-            totals.counts[key] = totals.counts.get(key, 0) + count
-    listed = (
-        Recommendation.objects.fetch_mode(models.FETCH_RAISE)
-        .filter(project__plan_year=plan_year)
-        .select_related("project")
-        .order_by("project__position", "project__title", "made_on", "pk")
-    )
-    if status:
-        listed = listed.filter(status=status)
-    return RecommendationTracker(
-        plan_year=plan_year,
-        by_project=by_project,
-        by_theme=by_theme,
-        totals=totals,
-        recommendations=list(listed),
-        status=status,
-        respondable=projects_for_responses(user, plan_year),
-    )
-
-
-def recommendation_for_response(*, year: str, pk: int) -> Recommendation:
-    return get_object_or_404(
-        Recommendation.objects.select_related("project__plan_year"),
-        project__plan_year__year=year,
-        pk=pk,
-    )
-
-
-def recommendation_history(*, recommendation: Recommendation, limit=HISTORY_SHOWN) -> History:
-    return latest_history(
-        record_histories(Recommendation, pks=[recommendation.pk], latest=limit), limit=limit
     )

@@ -1,21 +1,20 @@
-"""Pages of the risk register (the register, its heat map, the strategic view, a risk and its
-review) and of the recommendations tracker (counts, the list, a response)."""
+"""Pages of the risk register: the register, its heat map, the strategic view, a risk and its
+review."""
 
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.edit_conflicts import FINGERPRINT_FIELD, edit_conflict_form, record_fingerprint
-from core.permissions import is_closed
-from plans import choices, risk_selectors, risks
-from plans.models import Risk
-from plans.risk_forms import RecommendationResponseForm, RiskFilterForm, RiskReviewForm
-from plans.risk_permissions import may_edit_risk, projects_for_responses, why_not
-from plans.risk_services import recommendation_response_record, risk_review_record
+from risks import rules
+from risks import selectors as risk_selectors
+from risks.forms import RiskFilterForm, RiskReviewForm
+from risks.models import Risk
+from risks.rights import may_edit_risk, why_not
+from risks.services import risk_review_record
 
 
 def _filter_form(request, plan_year):
@@ -32,7 +31,7 @@ def risk_register(request, year):
     )
     return render(
         request,
-        "plans/risks/register.html",
+        "risks/register.html",
         {"plan_year": plan_year, "form": form, "register": register},
     )
 
@@ -48,7 +47,7 @@ def risk_heat_map(request, year):
         query.pop(name, None)
     return render(
         request,
-        "plans/risks/heat_map.html",
+        "risks/heat_map.html",
         {
             "plan_year": plan_year,
             "form": form,
@@ -64,7 +63,7 @@ def risk_strategic_view(request, year):
     view = risk_selectors.strategic_view(
         plan_year=plan_year, user=request.user, as_at=timezone.localdate()
     )
-    return render(request, "plans/risks/strategic.html", {"plan_year": plan_year, "view": view})
+    return render(request, "risks/strategic.html", {"plan_year": plan_year, "view": view})
 
 
 @require_safe
@@ -74,7 +73,7 @@ def risk_detail(request, year, pk):
     )
     return render(
         request,
-        "plans/risks/risk.html",
+        "risks/risk.html",
         {
             "plan_year": row.risk.plan_year,
             "row": row,
@@ -95,7 +94,7 @@ def risk_review(request, year, pk):
     form_class = edit_conflict_form(RiskReviewForm, risk, record_fingerprint(risk))
     months = risk.plan_year.risk_review_months
     next_review = (
-        risks.next_review_on(reviewed_on=timezone.localdate(), interval_months=months),
+        rules.next_review_on(reviewed_on=timezone.localdate(), interval_months=months),
         months,
     )
     if request.method == "POST":
@@ -118,7 +117,7 @@ def risk_review(request, year, pk):
         form = form_class(instance=risk, open_actions=open_actions, next_review=next_review)
     return render(
         request,
-        "plans/risks/review.html",
+        "risks/review.html",
         {
             "plan_year": risk.plan_year,
             "risk": risk,
@@ -145,67 +144,7 @@ def _forbidden(request, reason, back_url, back_label):
     """A 403 page that says why, in the register's words."""
     return render(
         request,
-        "plans/risks/forbidden.html",
+        "refused.html",
         {"reason": reason, "back_url": back_url, "back_label": back_label},
         status=403,
-    )
-
-
-@require_safe
-def recommendation_tracker(request, year):
-    plan_year = risk_selectors.plan_year_for_pages(year=year)
-    status = request.GET.get("status", "")
-    status_error = ""
-    if status not in {"", *choices.RecommendationStatus.values}:
-        status_error = "Choose a status from the list."
-        status = ""
-    tracker = risk_selectors.recommendation_tracker(
-        plan_year=plan_year, status=status, user=request.user
-    )
-    return render(
-        request,
-        "plans/recommendations/tracker.html",
-        {
-            "plan_year": plan_year,
-            "tracker": tracker,
-            "statuses": choices.RecommendationStatus.choices,
-            "status_error": status_error,
-        },
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def recommendation_response(request, year, pk):
-    recommendation = risk_selectors.recommendation_for_response(year=year, pk=pk)
-    plan_year = recommendation.project.plan_year
-    if recommendation.project_id not in projects_for_responses(request.user, plan_year):
-        return _forbidden(
-            request,
-            f"{plan_year.year} is closed: its recommendations can no longer be changed."
-            if is_closed(plan_year)
-            else "Only the owners of a project record the responses to its recommendations.",
-            reverse("risks:recommendations", kwargs={"year": plan_year.year}),
-            "the recommendations",
-        )
-    form_class = edit_conflict_form(
-        RecommendationResponseForm, recommendation, record_fingerprint(recommendation)
-    )
-    if request.method == "POST":
-        with transaction.atomic():
-            form = form_class(request.POST, instance=recommendation)
-            if form.is_valid():
-                recommendation_response_record(recommendation=form.save(commit=False))
-                messages.success(request, "The response is recorded.")
-                return redirect(reverse("risks:recommendations", kwargs={"year": year}))
-    else:
-        form = form_class(instance=recommendation)
-    return render(
-        request,
-        "plans/recommendations/response.html",
-        {
-            "plan_year": plan_year,
-            "recommendation": recommendation,
-            "form": form,
-            "history": risk_selectors.recommendation_history(recommendation=recommendation),
-        },
     )

@@ -9,11 +9,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from plans import choices, risk_selectors, risks
-from plans.models import MitigatingAction, PlanYear, Recommendation, Risk
-from plans.risk_permissions import may_edit_risk
+from plans import choices as plan_choices
+from plans.models import PlanYear, Recommendation
+from risks import choices, rules
+from risks import selectors as risk_selectors
+from risks.models import MitigatingAction, Risk
+from risks.rights import may_edit_risk
 from tests.conftest import run_load_demo
-from tests.plans.test_risks_pages import open_form, review_data
+from tests.risks.test_pages import open_form, review_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +32,7 @@ def test_the_closed_years_have_risks_in_every_tier_some_escalated_some_overdue(d
     escalated = [
         risk
         for risk in register
-        if risks.is_escalated(
+        if rules.is_escalated(
             tier=risk.tier,
             residual=risk.residual_score,
             appetite=plan_year.risk_appetite,
@@ -39,7 +42,7 @@ def test_the_closed_years_have_risks_in_every_tier_some_escalated_some_overdue(d
     overdue = [
         risk
         for risk in register
-        if risks.review_is_overdue(
+        if rules.review_is_overdue(
             is_open=risk.status == "open", review_on=risk.review_on, as_at=TODAY
         )
     ]
@@ -65,7 +68,7 @@ def test_the_2012_13_inquiries_and_advice_projects_have_recommendations_of_every
                 "status", flat=True
             )
         )
-        assert statuses == set(choices.RecommendationStatus.values)
+        assert statuses == set(plan_choices.RecommendationStatus.values)
     for recommendation in recommendations:
         recommendation.full_clean()
 
@@ -112,7 +115,7 @@ def test_a_2016_17_review_that_leaves_the_date_empty_does_not_drop_the_risk_for_
     data |= {"review_on_day": "", "review_on_month": "", "review_on_year": ""}
     assert client.post(f"{risk.get_absolute_url()}review/", data).status_code == 302
 
-    next_review = risks.next_review_on(reviewed_on=today, interval_months=1)
+    next_review = rules.next_review_on(reviewed_on=today, interval_months=1)
     assert Risk.objects.get(pk=risk.pk).review_on == next_review
     assert reviews_overdue(today) == 11  # just reviewed
     assert reviews_overdue(next_review + datetime.timedelta(days=1)) == 12
