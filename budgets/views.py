@@ -15,29 +15,18 @@ from django.views.decorators.http import require_POST, require_safe
 from budgets import exports, selectors, services
 from budgets.forms import ConfirmImportForm, MonthlyFiguresUploadForm
 from budgets.models import Budget
+from budgets.rights import NOT_CORPORATE_SERVICES, budget_rights
 from core.admin import read_upload, upload_limits
-from core.permissions import may_change_in_year
 from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
 from core.spreadsheets import UnreadableSheet, read_sheet
 from plans.models import PlanYear
 
-IMPORT_PERMISSIONS = ("budgets.add_monthlyfigure", "budgets.change_monthlyfigure")
-ROLL_FORWARD_PERMISSIONS = ("budgets.add_budget", "budgets.add_budgetline")
 # Rows of a good sheet the preview lists (every problem of a bad one is listed).
 PREVIEW_ROWS = 500
 
 
 def _budget(year) -> Budget:
     return get_object_or_404(Budget.objects.select_related("plan_year"), plan_year__year=year)
-
-
-def may_import(user, plan_year: PlanYear) -> bool:
-    """Corporate services and administrators, into an open year (administrators into any)."""
-    return user.has_perms(IMPORT_PERMISSIONS) and may_change_in_year(user, plan_year, "")
-
-
-def may_roll_forward(user) -> bool:
-    return user.has_perms(ROLL_FORWARD_PERMISSIONS)
 
 
 def _report(request, year, plan_year=None, *, stream=False):
@@ -61,14 +50,15 @@ def variance(request, year):
         # The header links to the current plan year's page, which may have no budget yet.
         return render(request, "budgets/no_budget.html", {"plan_year": plan_year})
     report = _report(request, year, plan_year)
+    rights = budget_rights(request.user)
     return render(
         request,
         "budgets/variance.html",
         {
             "report": report,
             "plan_year": report.plan_year,
-            "may_import": may_import(request.user, report.plan_year),
-            "may_roll_forward": may_roll_forward(request.user),
+            "may_import": rights.may_import(report.plan_year),
+            "may_roll_forward": rights.may_roll_forward,
         },
     )
 
@@ -138,8 +128,9 @@ def _import_page(request, budget, form, *, plan=None, confirm_form=None, file_er
 
 def _check_import(request, year) -> Budget:
     budget = _budget(year)
-    if not may_import(request.user, budget.plan_year):
-        raise PermissionDenied
+    refusal = budget_rights(request.user).refusal(budget.plan_year, importing=True)
+    if refusal:
+        raise PermissionDenied(refusal)
     return budget
 
 
@@ -285,8 +276,8 @@ def import_template_xlsx(request, year):
 @require_POST
 def roll_forward(request, year):
     budget = _budget(year)
-    if not may_roll_forward(request.user):
-        raise PermissionDenied
+    if not budget_rights(request.user).may_roll_forward:
+        raise PermissionDenied(NOT_CORPORATE_SERVICES)
     try:
         result = services.budget_roll_forward(budget=budget, user=request.user)
     except services.CannotRollForward as error:

@@ -44,3 +44,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# The one refusal page, saying why (core.refusals).
+handler403 = "core.refusals.refusal_page"

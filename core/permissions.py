@@ -1,28 +1,31 @@
-"""Who may change which record, object by object: the rules every entry screen, import and page
-applies, written once.
+"""The shared part of who may change which record: the rules every domain app builds on, and the
+hooks by which its entry screens and imports ask the domain's own rule.
 
 - **Administrators** (superusers and members of the Administrators group) may do whatever their
   model permissions allow.
 - **A closed plan year is read-only** to everyone else: nothing that belongs to it (a project, a
   milestone, an indicator, a measurement, a budget line...) is changed, added or deleted.
-- **Milestones are updated by the people who work on the project**: those who hold a role that
-  owns it (a director) and its members. Nobody else but an administrator changes, adds or
-  deletes a project's milestones.
+
+What narrows these down to a person's own records is each domain app's rights module
+(`plans.rights`, `kpis.rights`, `budgets.rights`): a pure rule worked out from facts, and one
+function that gathers the facts. The admin classes and resources here call it through hooks
+(`may_change_record`, `row_refusal`, `rule_errors`) that the domain's admins and resources fill in.
 
 Model permissions (the groups' "can change milestone") still decide what kind of record a person
-may touch at all; these rules narrow that down to the records themselves.
+may touch at all; the rights modules narrow that down to the records themselves.
 
 core imports no domain app, so the plan domain's words it needs are named here as lookups: where
 a record finds its plan year is declared by each admin and resource (`plan_year_path`), what
 makes a plan year closed is `CLOSED_PLAN_YEAR`, and how a person works on a project is
-`PROJECT_WORKERS`. Tests keep these equal to the plans app's own.
+`PROJECT_WORKERS` (still used by the risk register's rule). Tests keep these equal to the plans
+app's own.
 """
 
-from dataclasses import dataclass
+import copy
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 ADMINISTRATORS_GROUP = "Administrators"
 
@@ -32,22 +35,16 @@ CLOSED_PLAN_YEAR = {"status": "closed"}
 #: How a person works on a project: holding a role that owns it, or as one of its members.
 PROJECT_WORKERS = ("owners__holders", "members")
 
-#: How a person owns a project: holding a role that owns it (PROJECT_WORKERS' first way).
-PROJECT_OWNERS = PROJECT_WORKERS[0]
-
-#: The model permission that lets a person update milestones at all.
-CHANGE_MILESTONE = "plans.change_milestone"
-
 CLOSED_YEAR_MESSAGE = "{year} is closed: its records can no longer be changed."
-NOT_YOUR_PROJECT_MESSAGE = (
-    "You can only update the milestones of projects you own or are a member of, and "
-    "{project} is not one of them."
-)
 
-NO_MILESTONE_PERMISSION_MESSAGE = (
-    "Your account lets you read milestones but not update them: milestones are updated by the "
-    "people who work on their project."
-)
+
+def once_per_request(request, name: str, work):
+    """`work()`, worked out once per request and kept on it under `name`: an entry screen asks
+    for a person's rights for every row and every button."""
+    kept = request.__dict__.setdefault("_rights", {})
+    if name not in kept:
+        kept[name] = work()
+    return kept[name]
 
 
 def is_administrator(user) -> bool:
@@ -108,75 +105,6 @@ def projects_worked_on(user, projects):
     return projects.filter(linked)
 
 
-def projects_for_milestones(user, projects):
-    """The projects of `projects` whose milestones `user` may add, change and delete: all of them
-    for an administrator; otherwise those they work on, in open plan years; none without the
-    permission to change milestones. For the choices a form offers and for pages."""
-    if not user.has_perm(CHANGE_MILESTONE):
-        return projects.none()
-    if is_administrator(user):
-        return projects
-    return in_open_years(projects_worked_on(user, projects), "plan_year")
-
-
-def can_change_milestone(user, project) -> bool:
-    """Whether `user` may add, change or delete milestones of `project`: for the pages that
-    offer a milestone's edit link. One query once the person's permissions are known (they are
-    remembered on the user) and the project's plan year is loaded."""
-    if not user.has_perm(CHANGE_MILESTONE):
-        return False
-    if is_administrator(user):
-        return True
-    if in_closed_year(project, "plan_year"):
-        return False
-    one = type(project)._default_manager.filter(pk=project.pk)
-    return projects_worked_on(user, one).exists()
-
-
-def projects_owned(user, projects):
-    """The projects of `projects` that `user` owns through a role they hold."""
-    manager = projects.model._default_manager
-    return projects.filter(pk__in=manager.filter(**{PROJECT_OWNERS: user}).values("pk"))
-
-
-@dataclass(frozen=True)
-class MilestoneRights:
-    """What a person may do with a project's milestones on the pages: update them (status,
-    completion, commentary, revised due date) and add them; change what was planned (a
-    milestone's title and original due date), which only owners and administrators do; and,
-    when they may not update, why not, in words for the page that refuses them."""
-
-    may_update: bool = False
-    may_change_plan: bool = False
-    refusal: str = ""
-
-
-def milestone_rights(user, project) -> MilestoneRights:
-    """`user`'s rights over the milestones of `project` (whose plan year is loaded): one query
-    once the person's permissions are known."""
-    if not user.has_perm(CHANGE_MILESTONE):
-        return MilestoneRights(refusal=NO_MILESTONE_PERMISSION_MESSAGE)
-    if is_administrator(user):
-        return MilestoneRights(may_update=True, may_change_plan=True)
-    if in_closed_year(project, "plan_year"):
-        year = plan_year_of(project, "plan_year").year
-        return MilestoneRights(refusal=CLOSED_YEAR_MESSAGE.format(year=year))
-    manager = type(project)._default_manager
-    this_one = manager.filter(pk=OuterRef("pk"))
-    owns, works_on = (
-        manager.filter(pk=project.pk)
-        .annotate(
-            owns=Exists(projects_owned(user, this_one)),
-            works_on=Exists(projects_worked_on(user, this_one)),
-        )
-        .values_list("owns", "works_on")
-        .get()
-    )
-    if not works_on:
-        return MilestoneRights(refusal=NOT_YOUR_PROJECT_MESSAGE.format(project=project.title))
-    return MilestoneRights(may_update=True, may_change_plan=owns)
-
-
 # --- The admin --------------------------------------------------------------------------------
 
 
@@ -212,7 +140,10 @@ def autocomplete_source(request, admin_site):
 class YearLockedAdmin:
     """A ModelAdmin for records of a plan year: read-only once the year is closed, except to
     administrators, and its forms (including the autocomplete lists) offer only records of open
-    years to link to. Subclasses name the path to the plan year."""
+    years to link to. Subclasses name the path to the plan year, and fill in the hooks through
+    which the domain's rights module narrows this down to a person's own records
+    (`may_change_record`, `may_add_record`) and its services add the rules a record keeps beyond
+    the model's (`rule_errors`)."""
 
     #: From a record to its plan year, e.g. "project__plan_year"; "" for the plan year itself.
     plan_year_path = None
@@ -220,11 +151,41 @@ class YearLockedAdmin:
     def is_locked(self, request, obj) -> bool:
         return obj is not None and not may_change_in_year(request.user, obj, self.plan_year_path)
 
+    def may_change_record(self, request, obj) -> bool:
+        """Whether the domain's rule lets the signed-in person change or delete `obj`."""
+        return True
+
+    def may_add_record(self, request) -> bool:
+        """Whether the domain's rule leaves the signed-in person anything to add a record to."""
+        return True
+
+    def rule_errors(self, request, instance, form) -> dict:
+        """What the domain's services say is wrong with `instance` as the form would save it,
+        beyond the model's own validation: {field name or None: message}."""
+        return {}
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and self.may_add_record(request)
+
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self.is_locked(request, obj)
+        return (
+            super().has_change_permission(request, obj)
+            and not self.is_locked(request, obj)
+            and (obj is None or self.may_change_record(request, obj))
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self.is_locked(request, obj)
+        return (
+            super().has_delete_permission(request, obj)
+            and not self.is_locked(request, obj)
+            and (obj is None or self.may_change_record(request, obj))
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return checked_by_rules(
+            super().get_form(request, obj, change=change, **kwargs),
+            lambda instance, form: self.rule_errors(request, instance, form),
+        )
 
     def limit_choices(self, request, db_field, queryset):
         """The records offered for a relation; subclasses narrow it further (a milestone's
@@ -257,7 +218,8 @@ class YearLockedAdmin:
 
 class YearLockedInline:
     """An InlineModelAdmin whose rows are read-only when their parent (the `obj` Django passes)
-    is in a closed plan year, and whose relations offer only records of open years."""
+    is in a closed plan year, and whose relations offer only records of open years. Subclasses
+    fill in the same hooks as YearLockedAdmin's, for the rows of one parent."""
 
     def parent_is_locked(self, request, obj) -> bool:
         path = _plan_year_path_of(self.admin_site, self.parent_model)
@@ -265,24 +227,56 @@ class YearLockedInline:
             obj is not None and path is not None and not may_change_in_year(request.user, obj, path)
         )
 
+    def may_change_rows(self, request, parent) -> bool:
+        """Whether the domain's rule lets the signed-in person add, change or delete the rows of
+        `parent` (None on a form adding the parent)."""
+        return True
+
+    def rule_errors(self, request, instance, form) -> dict:
+        """As YearLockedAdmin.rule_errors, for one row."""
+        return {}
+
+    def _may(self, request, obj) -> bool:
+        return not self.parent_is_locked(request, obj) and self.may_change_rows(request, obj)
+
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not self.parent_is_locked(request, obj)
+        return super().has_add_permission(request, obj) and self._may(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self.parent_is_locked(
-            request, obj
-        )
+        return super().has_change_permission(request, obj) and self._may(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self.parent_is_locked(
-            request, obj
+        return super().has_delete_permission(request, obj) and self._may(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = checked_by_rules(
+            formset.form, lambda instance, form: self.rule_errors(request, instance, form)
         )
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None:
             field.queryset = offered_choices(request, self.admin_site, db_field, field.queryset)
         return field
+
+
+def checked_by_rules(form_class, rule_errors):
+    """`form_class` whose validation also asks `rule_errors(instance, form)` what the domain's
+    services refuse about the record as it would be saved, once the model's own validation has
+    passed, and shows each on its field (or above the form)."""
+
+    class CheckedByRules(form_class):
+        def _post_clean(self):
+            super()._post_clean()
+            if self.errors:
+                return
+            for name, message in rule_errors(self.instance, self).items():
+                self.add_error(name if name in self.fields else None, message)
+
+    CheckedByRules.__name__ = form_class.__name__
+    return CheckedByRules
 
 
 # --- Spreadsheet imports ----------------------------------------------------------------------
@@ -309,10 +303,19 @@ class YearLockedResource:
                     {self.plan_year_field: CLOSED_YEAR_MESSAGE.format(year=plan_year.year)}
                 )
 
+    def check_row(self, instance, user, *, stored):
+        """The domain's rule for one row: raise ValidationError, naming the field, if `user` may
+        not save `instance` as the row has it, or the domain's services refuse it. `stored` is
+        a copy of the record before the row (None if the row adds one)."""
+
     def import_instance(self, instance, row, **kwargs):
         # The instance is the stored record, which the row is about to change.
-        stored_plan_year = None
+        stored_plan_year, stored = None, None
         if instance.pk is not None:
             stored_plan_year = plan_year_of(instance, self.plan_year_path)
+            stored = copy.copy(instance)
         super().import_instance(instance, row, **kwargs)
-        self.check_row_permission(instance, kwargs.get("user"), stored_plan_year=stored_plan_year)
+        user = kwargs.get("user")
+        self.check_row_permission(instance, user, stored_plan_year=stored_plan_year)
+        if user is not None:
+            self.check_row(instance, user, stored=stored)

@@ -7,12 +7,29 @@ from core.edit_conflicts import EditConflictInlineMixin
 from core.permissions import YearLockedAdmin, YearLockedInline
 from kpis import models
 from kpis.resources import IndicatorResource, MeasurementResource
-from kpis.services import ENTRY_FIELDS, record_entry
+from kpis.rights import indicator_rights_for
+from kpis.services import ACTUAL_FIELDS, ENTRY_FIELDS, measurement_rule_errors, record_entry
+
+
+def actual_rule_errors(instance, form) -> dict:
+    """The rules an actual keeps, asked of the service for one that is added or whose figures
+    or commentary change: a measurement recorded from a document and not touched since keeps
+    its wording as printed."""
+    if instance.indicator_id is None:
+        return {}
+    if instance.pk is not None and not set(form.changed_data) & {*ACTUAL_FIELDS, "commentary"}:
+        return {}
+    return measurement_rule_errors(instance)
 
 
 class PeriodTargetInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
+    """An indicator's profile: part of its targets, which only administrators change."""
+
     model = models.PeriodTarget
     extra = 0
+
+    def may_change_rows(self, request, indicator) -> bool:
+        return indicator_rights_for(request).may_change_definitions
 
     def get_queryset(self, request):
         # Each row is named with its indicator.
@@ -32,6 +49,15 @@ class MeasurementInline(YearLockedInline, EditConflictInlineMixin, admin.Tabular
     ]
     readonly_fields = ENTRY_FIELDS
     extra = 0
+
+    def may_change_rows(self, request, indicator) -> bool:
+        rights = indicator_rights_for(request)
+        if indicator is None:
+            return rights.may_change_definitions
+        return rights.may_enter_actuals(indicator)
+
+    def rule_errors(self, request, instance, form) -> dict:
+        return actual_rule_errors(instance, form)
 
     def get_queryset(self, request):
         # Each row is named with its indicator and shows who entered it.
@@ -55,6 +81,26 @@ class IndicatorAdmin(YearLockedAdmin, SpreadsheetAdmin):
     ]
     ordering = ["plan_year__year", "tier", "position"]
     inlines = [PeriodTargetInline, MeasurementInline]
+
+    # Its owners open an indicator to enter its actuals (the measurements below it); its
+    # definition and targets are read-only to everyone but administrators (kpis.rights).
+    def may_add_record(self, request) -> bool:
+        return indicator_rights_for(request).may_change_definitions
+
+    def may_change_record(self, request, obj) -> bool:
+        rights = indicator_rights_for(request)
+        return rights.may_change_definitions or rights.may_enter_actuals(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if indicator_rights_for(request).may_change_definitions:
+            return readonly
+        editable = [
+            field.name
+            for field in self.model._meta.get_fields()
+            if getattr(field, "editable", False) and not field.auto_created
+        ]
+        return [*readonly, *(name for name in editable if name not in readonly)]
 
     def save_formset(self, request, form, formset, change):
         if formset.model is models.Measurement:
@@ -87,6 +133,21 @@ class MeasurementAdmin(YearLockedAdmin, SpreadsheetAdmin):
     readonly_fields = ENTRY_FIELDS
     date_hierarchy = "period"
     ordering = ["indicator__plan_year__year", "indicator__ref", "period"]
+
+    def may_add_record(self, request) -> bool:
+        return indicator_rights_for(request).may_enter_any_actuals
+
+    def may_change_record(self, request, obj) -> bool:
+        return indicator_rights_for(request).may_enter_actuals(obj.indicator)
+
+    def limit_choices(self, request, db_field, queryset):
+        queryset = super().limit_choices(request, db_field, queryset)
+        if db_field.name == "indicator":
+            return indicator_rights_for(request).indicators_for_actuals(queryset)
+        return queryset
+
+    def rule_errors(self, request, instance, form) -> dict:
+        return actual_rule_errors(instance, form)
 
     def save_model(self, request, obj, form, change):
         record_entry(obj, request.user, changed=form.changed_data)

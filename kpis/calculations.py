@@ -251,6 +251,48 @@ def status_at(
     )
 
 
+RED_NEEDS_COMMENTARY = (
+    "This actual puts the indicator at red against its target to date: say in the commentary "
+    "what is being done about it."
+)
+
+
+def red_needs_commentary(
+    indicator,
+    *,
+    entered: Actual,
+    commentary: str,
+    other_actuals: Iterable[Actual],
+    period_targets: Mapping[datetime.date, Decimal],
+) -> bool:
+    """Whether an actual, entered with `commentary`, is refused for want of it: one that leaves
+    the indicator red to date needs commentary on what is being done, as the Leadership Team
+    report asks for measures to correct deviations. `indicator` gives its definition (its
+    aggregation, direction, targets, thresholds and periods); `other_actuals` are its actuals of
+    the other periods."""
+    if commentary.strip():
+        return False
+    period = entered.period
+    actuals = [actual for actual in other_actuals if actual.period != period] + [entered]
+    actual = year_to_date(indicator.aggregation, actuals, up_to=period)
+    annual = annual_target(
+        annual=indicator.annual_target,
+        baseline=indicator.baseline,
+        change_percent=indicator.target_change_percent,
+    )
+    target = target_to_date(
+        indicator.aggregation, indicator.periods(), annual, period_targets, up_to=period
+    )
+    status = rag(
+        actual,
+        target,
+        direction=indicator.direction,
+        green_from=indicator.green_from_percent,
+        amber_from=indicator.amber_from_percent,
+    )
+    return status is Rag.RED
+
+
 @dataclass(frozen=True)
 class QuarterFigures:
     """A quarter's own target and actual (its subtotal) beside the status at its end."""

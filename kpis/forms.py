@@ -5,7 +5,6 @@ import datetime
 from django import forms
 
 from core.numbers import UnreadableNumber, parse_number
-from kpis import calculations
 from kpis.choices import Aggregation, Unit
 from kpis.selectors import period_label
 
@@ -17,7 +16,8 @@ class ActualForm(forms.Form):
 
     Checks what a person can get wrong and says how to put it right: the period inside the
     plan year and already begun, no negative counts, a numerator not above its denominator, a
-    percentage from 0 to 100, and commentary on a red actual.
+    percentage from 0 to 100. Commentary on a red actual is the service's rule, not the form's,
+    so that the entry screens and imports keep it too.
     """
 
     # Text with a list to choose from, so a period outside the year gets its own message.
@@ -93,8 +93,8 @@ class ActualForm(forms.Form):
             self._clean_ratio(cleaned)
         else:
             self._clean_value(cleaned)
-        if not self.errors:
-            self._require_commentary_when_red(cleaned)
+        # Commentary on a red actual is asked for by the service that records it
+        # (kpis.services.measurement_rule_errors), which every route calls.
         return cleaned
 
     def _clean_ratio(self, cleaned):
@@ -132,36 +132,3 @@ class ActualForm(forms.Form):
             self.add_error("value", "A count cannot be negative.")
         cleaned["value"] = value
         cleaned["numerator"] = cleaned["denominator"] = None
-
-    def _require_commentary_when_red(self, cleaned):
-        """An actual that leaves the indicator red to date needs commentary on what is being
-        done, as the Leadership Team report asks for measures to correct deviations."""
-        if cleaned.get("commentary", "").strip():
-            return
-        indicator, period = self.indicator, cleaned["period"]
-        entered = calculations.Actual(
-            period, cleaned["value"], cleaned["numerator"], cleaned["denominator"]
-        )
-        actuals = [a for a in self.actuals if a.period != period] + [entered]
-        actual = calculations.year_to_date(indicator.aggregation, actuals, up_to=period)
-        annual = calculations.annual_target(
-            annual=indicator.annual_target,
-            baseline=indicator.baseline,
-            change_percent=indicator.target_change_percent,
-        )
-        target = calculations.target_to_date(
-            indicator.aggregation, indicator.periods(), annual, self.period_targets, up_to=period
-        )
-        status = calculations.rag(
-            actual,
-            target,
-            direction=indicator.direction,
-            green_from=indicator.green_from_percent,
-            amber_from=indicator.amber_from_percent,
-        )
-        if status is calculations.Rag.RED:
-            self.add_error(
-                "commentary",
-                "This actual puts the indicator at red against its target to date: say in the "
-                "commentary what is being done about it.",
-            )

@@ -1,11 +1,19 @@
 """Spreadsheet import and export of indicators and measurements."""
 
+from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
 from core.permissions import YearLockedResource
 from core.spreadsheets import FormulaSafeResource, LookupWidget, NamesWidget, PlanYearScopedWidget
 from kpis.models import Indicator, Measurement
-from kpis.services import ACTUAL_FIELDS, actual_of, record_entry
+from kpis.rights import DEFINITION_IS_FIXED, indicator_rights
+from kpis.services import (
+    ACTUAL_FIELDS,
+    actual_of,
+    indicator_facts,
+    measurement_rule_errors,
+    record_entry,
+)
 from plans.models import PlanYear, Project, Role
 
 
@@ -58,6 +66,11 @@ class IndicatorResource(YearLockedResource, FormulaSafeResource):
     export_select_related = ("plan_year", "project")
     export_prefetch_related = ("owners",)
 
+    def check_row(self, instance, user, *, stored):
+        # Only administrators hold the permission to import indicators; the rule holds anyway.
+        if not indicator_rights(user).may_change_definitions:
+            raise ValidationError({"ref": DEFINITION_IS_FIXED})
+
 
 class MeasurementResource(YearLockedResource, FormulaSafeResource):
     """Actuals by indicator and period. Who entered each and when are exported, but an import
@@ -108,6 +121,45 @@ class MeasurementResource(YearLockedResource, FormulaSafeResource):
     def import_instance(self, instance, row, **kwargs):
         instance._stored_actual = actual_of(instance) if instance.pk is not None else None
         super().import_instance(instance, row, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.rights, self.facts = {}, {}
+
+    def rights_of(self, user):
+        """`user`'s IndicatorRights, gathered once per import, not once per row."""
+        if user.pk not in self.rights:
+            self.rights[user.pk] = indicator_rights(user)
+        return self.rights[user.pk]
+
+    def facts_of(self, indicator):
+        """An indicator's stored actuals and period targets, read once per import."""
+        if indicator.pk not in self.facts:
+            self.facts[indicator.pk] = indicator_facts(indicator)
+        return self.facts[indicator.pk]
+
+    def check_row(self, instance, user, *, stored):
+        """A row refused as the page and the entry screens refuse it: an actual of an indicator
+        the importer does not own (before the row or as the row has it), or a red actual
+        without commentary, which an import cannot ask for."""
+        rights = self.rights_of(user)
+        for indicator in (getattr(stored, "indicator", None), getattr(instance, "indicator", None)):
+            refusal = rights.actuals_refusal(indicator) if indicator is not None else ""
+            if refusal:
+                raise ValidationError({"indicator": f"{indicator.ref}: {refusal}"})
+        changed = stored is None or (
+            actual_of(stored) != actual_of(instance) or stored.commentary != instance.commentary
+        )
+        if changed and instance.period is not None and instance.indicator_id is not None:
+            errors = measurement_rule_errors(instance, facts=self.facts_of(instance.indicator))
+            if errors:
+                raise ValidationError(
+                    {
+                        name: f"{message} An import cannot ask for it: add the commentary to "
+                        "the row."
+                        for name, message in errors.items()
+                    }
+                )
 
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from core import charts, numbers
 from core.history import HISTORY_SHOWN, History, latest_history, record_histories
-from core.permissions import is_administrator, is_closed
 from kpis import calculations, choices
 from kpis.choices import Aggregation, Unit
 from kpis.models import Indicator, Measurement, PeriodTarget
@@ -258,19 +257,6 @@ def other_years(*, indicator: Indicator) -> list[Indicator]:
         .select_related("plan_year")
         .order_by("plan_year__year")
     )
-
-
-def may_enter_actuals(user, indicator: Indicator) -> bool:
-    """Whether `user` may enter or correct `indicator`'s actuals: an administrator, or in an
-    open plan year a holder of one of its owner roles. Nobody enters a figure the application
-    counts itself."""
-    if indicator.source != choices.Source.ENTERED or not user.is_authenticated:
-        return False
-    if is_administrator(user):
-        return True
-    if is_closed(indicator.plan_year):
-        return False
-    return Role.objects.filter(indicators=indicator, holders=user).exists()
 
 
 def indicator_history(*, indicator: Indicator, limit: int = HISTORY_SHOWN) -> History:

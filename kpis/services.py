@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.edit_conflicts import current_or_new, insert_or_conflict
+from kpis import calculations
 
 #: What a measurement's actual is made of.
 ACTUAL_FIELDS = ("value", "numerator", "denominator")
@@ -24,6 +25,51 @@ def record_entry(measurement, user, *, changed) -> None:
     if measurement.pk is None or set(changed) & set(ACTUAL_FIELDS):
         measurement.entered_by = user
         measurement.entered_at = timezone.now()
+
+
+def indicator_facts(indicator) -> tuple[list, dict]:
+    """What the red-actual rule weighs an entered actual against: the indicator's stored actuals
+    and its period targets."""
+    from kpis.models import Measurement, PeriodTarget
+
+    others = [
+        calculations.Actual(*row)
+        for row in Measurement.objects.filter(indicator=indicator).values_list(
+            "period", "value", "numerator", "denominator"
+        )
+    ]
+    targets = dict(PeriodTarget.objects.filter(indicator=indicator).values_list("period", "target"))
+    return others, targets
+
+
+def measurement_rule_errors(measurement, *, facts=None) -> dict[str, str]:
+    """What every route that enters an actual must also refuse, beyond the model's own
+    validation: an actual that leaves its indicator red to date without commentary
+    (kpis.calculations.red_needs_commentary), weighed against the indicator's stored actuals of
+    the other periods and its period targets (`facts`, read here unless given)."""
+    from kpis.models import Measurement
+
+    indicator = measurement.indicator
+    others, targets = facts if facts is not None else indicator_facts(indicator)
+    try:
+        # As the model will store them: an imported workbook gives a period as a datetime.
+        entered = calculations.Actual(
+            *(
+                Measurement._meta.get_field(name).to_python(getattr(measurement, name))
+                for name in ("period", *ACTUAL_FIELDS)
+            )
+        )
+    except ValidationError:
+        return {}  # the model's own validation says what is wrong
+    if calculations.red_needs_commentary(
+        indicator,
+        entered=entered,
+        commentary=measurement.commentary,
+        other_actuals=others,
+        period_targets=targets,
+    ):
+        return {"commentary": calculations.RED_NEEDS_COMMENTARY}
+    return {}
 
 
 def measurement_record(
@@ -68,6 +114,9 @@ def measurement_record(
     # A person's figure replaces a generated one.
     measurement.is_illustrative = False
     measurement.full_clean()
+    errors = measurement_rule_errors(measurement)
+    if errors:
+        raise ValidationError(errors)
     if measurement.pk is None:
         return insert_or_conflict(measurement, lookup, fields=shown)
     measurement.save()

@@ -19,12 +19,8 @@ from core.edit_conflicts import (
 from core.forms import form_errors_from_model
 from kpis import exports, selectors, services
 from kpis.forms import ActualForm
+from kpis.rights import indicator_rights
 from plans.periods import Quarter
-
-NOT_YOURS = (
-    "Only the holders of this indicator's owner roles, and administrators, enter its actuals; "
-    "in a closed plan year only administrators."
-)
 
 
 def _chosen_quarter(request, year) -> tuple[Quarter | None, str]:
@@ -83,7 +79,7 @@ def indicator_detail(request, year, ref):
             "detail": detail,
             "status": detail.status,
             "wrong_quarter": wrong_quarter,
-            "may_enter": selectors.may_enter_actuals(request.user, detail.indicator),
+            "may_enter": indicator_rights(request.user).may_enter_actuals(detail.indicator),
             "entered": request.GET.get("entered", ""),
             "history": selectors.indicator_history(indicator=detail.indicator),
         },
@@ -107,8 +103,9 @@ def actual_entry(request, year, ref):
     it was opened, so a correction never silently replaces someone else's."""
     detail = selectors.indicator_detail(year=year, ref=ref)
     indicator = detail.indicator
-    if not selectors.may_enter_actuals(request.user, indicator):
-        raise PermissionDenied(NOT_YOURS)
+    refusal = indicator_rights(request.user).actuals_refusal(indicator)
+    if refusal:
+        raise PermissionDenied(refusal)
     today = timezone.localdate()
     measurements = {
         row.measurement.period: row.measurement for row in detail.rows if row.measurement

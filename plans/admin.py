@@ -2,31 +2,16 @@
 
 from django.contrib import admin
 
-from core import permissions
 from core.admin import RecordAdmin, SpreadsheetAdmin
 from core.edit_conflicts import EditConflictInlineMixin
 from core.permissions import YearLockedAdmin, YearLockedInline
-from plans import models
+from plans import models, services
 from plans.resources import MilestoneResource
+from plans.rights import MILESTONE_PLAN_FIELDS, plan_rights_for
 
 admin.site.site_header = "Business plans: enter and update"
 admin.site.site_title = "Business plans"
 admin.site.index_title = "Entry screens"
-
-
-def milestone_project_ids(request) -> set:
-    """The ids of the projects whose milestones the signed-in person may change, worked out once
-    per request: an admin page asks for every row and every button."""
-    if not hasattr(request, "_milestone_project_ids"):
-        projects = permissions.projects_for_milestones(request.user, models.Project.objects.all())
-        request._milestone_project_ids = set(projects.values_list("pk", flat=True))
-    return request._milestone_project_ids
-
-
-def may_change_milestones_of(request, project_id) -> bool:
-    if permissions.is_administrator(request.user):
-        return request.user.has_perm(permissions.CHANGE_MILESTONE)
-    return project_id in milestone_project_ids(request)
 
 
 @admin.register(models.Role)
@@ -133,17 +118,17 @@ class MilestoneInline(YearLockedInline, EditConflictInlineMixin, admin.TabularIn
     ]
     extra = 0
 
-    def may_update(self, request, project) -> bool:
-        return project is None or may_change_milestones_of(request, project.pk)
+    def may_change_rows(self, request, project) -> bool:
+        return project is None or plan_rights_for(request).milestones(project).may_update
 
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self.may_update(request, obj)
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and not plan_rights_for(request).milestones(obj).may_change_plan:
+            return [*readonly, *MILESTONE_PLAN_FIELDS]
+        return readonly
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self.may_update(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.may_update(request, obj)
+    def rule_errors(self, request, instance, form) -> dict:
+        return services.milestone_rule_errors(instance, changed=form.changed_data)
 
 
 class RecommendationInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
@@ -158,6 +143,9 @@ class RecommendationInline(YearLockedInline, EditConflictInlineMixin, admin.Tabu
         "is_illustrative",
     ]
     extra = 0
+
+    def may_change_rows(self, request, project) -> bool:
+        return project is None or plan_rights_for(request).may_respond(project)
 
 
 @admin.register(models.Project)
@@ -196,9 +184,11 @@ class YoursToUpdateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in {"yes", "no"}:
             return queryset
-        projects = permissions.projects_for_milestones(
-            request.user, models.Project.objects.all()
-        ).values("pk")
+        projects = (
+            plan_rights_for(request)
+            .projects_for_milestones(models.Project.objects.all())
+            .values("pk")
+        )
         if self.value() == "yes":
             return queryset.filter(project__in=projects)
         return queryset.exclude(project__in=projects)
@@ -230,26 +220,28 @@ class MilestoneAdmin(YearLockedAdmin, SpreadsheetAdmin):
     def get_list_filter(self, request):
         return [YoursToUpdateFilter, *super().get_list_filter(request)]
 
-    def has_add_permission(self, request):
+    def may_add_record(self, request) -> bool:
         # No "Add milestone" button for someone with no project to add one to.
-        return super().has_add_permission(request) and (
-            permissions.is_administrator(request.user) or bool(milestone_project_ids(request))
-        )
+        rights = plan_rights_for(request)
+        return rights.is_administrator or bool(rights.worked_on_project_ids)
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or may_change_milestones_of(request, obj.project_id)
-        )
+    def may_change_record(self, request, obj) -> bool:
+        return plan_rights_for(request).milestones(obj.project).may_update
 
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or may_change_milestones_of(request, obj.project_id)
-        )
+    def get_readonly_fields(self, request, obj=None):
+        # What was planned stays as planned, except to the project's owners.
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and not plan_rights_for(request).milestones(obj.project).may_change_plan:
+            return [*readonly, *MILESTONE_PLAN_FIELDS]
+        return readonly
+
+    def rule_errors(self, request, instance, form) -> dict:
+        return services.milestone_rule_errors(instance, changed=form.changed_data)
 
     def limit_choices(self, request, db_field, queryset):
         queryset = super().limit_choices(request, db_field, queryset)
         if db_field.name == "project":
-            return permissions.projects_for_milestones(request.user, queryset)
+            return plan_rights_for(request).projects_for_milestones(queryset)
         return queryset
 
 
@@ -269,3 +261,16 @@ class RecommendationAdmin(YearLockedAdmin, RecordAdmin):
     list_select_related = ["project__plan_year"]
     search_fields = ["text", "report", "addressee", "project__title"]
     autocomplete_fields = ["project"]
+
+    def may_add_record(self, request) -> bool:
+        rights = plan_rights_for(request)
+        return rights.is_administrator or bool(rights.owned_project_ids)
+
+    def may_change_record(self, request, obj) -> bool:
+        return plan_rights_for(request).may_respond(obj.project)
+
+    def limit_choices(self, request, db_field, queryset):
+        queryset = super().limit_choices(request, db_field, queryset)
+        if db_field.name == "project":
+            return plan_rights_for(request).projects_for_recommendations(queryset)
+        return queryset

@@ -2,8 +2,8 @@
 and year, statuses as radios, and error summaries that link to the field in error.
 
 Forms only read what people typed; the rules a milestone keeps (a completion date when done,
-commentary when at risk or slipped, a reason for a revised due date) are the model's, so the
-entry screens and imports keep them too."""
+a reason for a revised due date) are the model's, and commentary when at risk or slipped is the
+service's (plans.services.milestone_rule_errors), so the entry screens and imports keep them too."""
 
 import datetime
 

@@ -547,9 +547,11 @@ class Milestone(models.Model):
             raise ValidationError(errors)
 
     def update_errors(self) -> dict[str, str]:
-        """What a person updating the milestone on the pages must also give: commentary when it
-        is at risk or slipped. Kept out of clean(), so that the entry screens and imports can
-        still hold a document's milestones as printed."""
+        """What a person updating the milestone must also give: commentary when it is at risk
+        or slipped. Kept out of clean(), so that a document's milestones recorded as printed and
+        not touched since stay valid; plans.services.milestone_rule_errors asks it on every
+        route (the pages, the entry screens, the imports) when a milestone is added or its
+        status or commentary changes."""
         if (
             self.status in choices.MILESTONE_STATUSES_NEEDING_COMMENTARY
             and not self.commentary.strip()

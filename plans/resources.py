@@ -3,10 +3,16 @@
 from django.core.exceptions import ValidationError
 from import_export import fields
 
-from core import permissions
 from core.permissions import YearLockedResource
 from core.spreadsheets import FormulaSafeResource, PlanYearScopedWidget
 from plans.models import Milestone, Project
+from plans.rights import (
+    MILESTONE_PLAN_FIELDS,
+    NOT_AN_OWNER_MESSAGE,
+    NOT_YOUR_PROJECT_MESSAGE,
+    plan_rights,
+)
+from plans.services import REPORTED_FIELDS, milestone_rule_errors
 
 
 class MilestoneResource(YearLockedResource, FormulaSafeResource):
@@ -47,23 +53,49 @@ class MilestoneResource(YearLockedResource, FormulaSafeResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        self.projects_allowed = {}
+        self.rights = {}
 
-    def may_change_milestones(self, user, project):
-        """Whether `user` may change `project`'s milestones, asked once per project an import
-        names, not once per row."""
-        if project.pk not in self.projects_allowed:
-            self.projects_allowed[project.pk] = permissions.can_change_milestone(user, project)
-        return self.projects_allowed[project.pk]
+    def rights_of(self, user):
+        """`user`'s PlanRights, gathered once per import, not once per row."""
+        if user.pk not in self.rights:
+            self.rights[user.pk] = plan_rights(user)
+        return self.rights[user.pk]
 
-    def import_instance(self, instance, row, **kwargs):
-        stored_project = getattr(instance, "project", None) if instance.pk is not None else None
-        super().import_instance(instance, row, **kwargs)
-        user = kwargs.get("user")
-        if user is None:
-            return
-        for project in (stored_project, getattr(instance, "project", None)):
-            if project is not None and not self.may_change_milestones(user, project):
+    def check_row(self, instance, user, *, stored):
+        rights = self.rights_of(user)
+        projects = [getattr(stored, "project", None), getattr(instance, "project", None)]
+        for project in projects:
+            if project is not None and not rights.milestones(project).may_update:
+                refusal = rights.milestones(project).refusal
+                if project.pk not in rights.worked_on_project_ids:
+                    # Named with its year, since a sheet may hold more than one.
+                    refusal = NOT_YOUR_PROJECT_MESSAGE.format(project=project)
+                raise ValidationError({"project": refusal})
+        if stored is not None and not rights.milestones(stored.project).may_change_plan:
+            moved = [
+                name
+                for name in MILESTONE_PLAN_FIELDS
+                if getattr(stored, name) != getattr(instance, name)
+            ]
+            if moved:
                 raise ValidationError(
-                    {"project": permissions.NOT_YOUR_PROJECT_MESSAGE.format(project=project)}
+                    {
+                        name: NOT_AN_OWNER_MESSAGE.format(project=stored.project.title)
+                        for name in moved
+                    }
                 )
+        changed = (
+            []
+            if stored is None
+            else [
+                name for name in REPORTED_FIELDS if getattr(stored, name) != getattr(instance, name)
+            ]
+        )
+        errors = milestone_rule_errors(instance, changed=changed)
+        if errors:
+            raise ValidationError(
+                {
+                    name: f"{message} An import cannot ask for it: add the commentary to the row."
+                    for name, message in errors.items()
+                }
+            )

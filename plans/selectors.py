@@ -32,6 +32,7 @@ from plans.models import (
     Strategy,
     Theme,
 )
+from plans.rights import MilestoneRights, plan_rights
 
 
 def plan_year_for_pages(*, year: str) -> PlanYear:
@@ -257,7 +258,7 @@ class ProjectMilestones:
     project: Project
     rows: list[MilestoneRow]
     slippage: slippage.Slippage
-    rights: permissions.MilestoneRights
+    rights: MilestoneRights
     add_url: str
     #: Whether the person owns the project through a role they hold (else they are a member).
     is_owner: bool = False
@@ -327,7 +328,7 @@ def project_milestones(*, project: Project, user, as_at: datetime.date) -> Proje
     return _project_milestones(
         project,
         histories=histories,
-        rights=permissions.milestone_rights(user, project),
+        rights=plan_rights(user).milestones(project),
         as_at=as_at,
     )
 
@@ -383,9 +384,10 @@ def my_work(*, user, as_at: datetime.date, year: str | None = None) -> MyWork:
         plan_year = current_plan_year(today=as_at)
     if plan_year is None:
         return MyWork(plan_year=None, plan_years=plan_years, projects=[], as_at=as_at)
+    rights = plan_rights(user)
     in_year = Project.objects.filter(plan_year=plan_year)
     projects = list(
-        permissions.projects_worked_on(user, in_year)
+        in_year.filter(pk__in=rights.worked_on_project_ids)
         .fetch_mode(models.FETCH_RAISE)
         .select_related("plan_year")
         .prefetch_related(
@@ -395,7 +397,7 @@ def my_work(*, user, as_at: datetime.date, year: str | None = None) -> MyWork:
     )
     if not projects:
         years = (
-            permissions.projects_worked_on(user, Project.objects.all())
+            Project.objects.filter(pk__in=rights.worked_on_project_ids)
             .order_by("-plan_year__year")
             .values_list("plan_year__year", flat=True)
             .distinct()
@@ -407,11 +409,6 @@ def my_work(*, user, as_at: datetime.date, year: str | None = None) -> MyWork:
             as_at=as_at,
             years_with_projects=list(years),
         )
-    may_update = user.has_perm(permissions.CHANGE_MILESTONE) and (
-        permissions.is_administrator(user) or not permissions.is_closed(plan_year)
-    )
-    owned = set(permissions.projects_owned(user, in_year).values_list("pk", flat=True))
-    refusal = "" if may_update else _refusal(user, plan_year)
     histories = _milestone_histories([project.pk for project in projects], latest=1)
     return MyWork(
         plan_year=plan_year,
@@ -420,25 +417,14 @@ def my_work(*, user, as_at: datetime.date, year: str | None = None) -> MyWork:
             _project_milestones(
                 project,
                 histories=histories,
-                rights=permissions.MilestoneRights(
-                    may_update=may_update,
-                    may_change_plan=may_update
-                    and (project.pk in owned or permissions.is_administrator(user)),
-                    refusal=refusal,
-                ),
+                rights=rights.milestones(project),
                 as_at=as_at,
-                is_owner=project.pk in owned,
+                is_owner=project.pk in rights.owned_project_ids,
             )
             for project in projects
         ],
         as_at=as_at,
     )
-
-
-def _refusal(user, plan_year) -> str:
-    if not user.has_perm(permissions.CHANGE_MILESTONE):
-        return permissions.NO_MILESTONE_PERMISSION_MESSAGE
-    return permissions.CLOSED_YEAR_MESSAGE.format(year=plan_year.year)
 
 
 def milestone_for_update(*, year: str, project_pk: int, pk: int) -> Milestone:

@@ -8,23 +8,36 @@ with full_clean() and records who made the change in the audit history.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from core import permissions
 from core.edit_conflicts import check_version
 from plans.models import Milestone, Project, Recommendation
+from plans.rights import MILESTONE_PLAN_FIELDS, MilestoneRights, plan_rights
 
 #: What anyone who updates a project's milestones may change.
 PROGRESS_FIELDS = ("status", "completed_on", "commentary", "revised_due_on", "revision_reason")
 #: What was planned, which only the project's owners and administrators change.
-PLAN_FIELDS = ("title", "due_on")
+PLAN_FIELDS = MILESTONE_PLAN_FIELDS
+#: What a person changes when they report a milestone's progress: commentary is then needed
+#: when it is at risk or slipped.
+REPORTED_FIELDS = ("status", "commentary")
 #: What a new milestone is given.
 NEW_MILESTONE_FIELDS = ("title", "due_on", "status", "completed_on", "commentary")
 
 
-def milestone_update_fields(rights: permissions.MilestoneRights) -> tuple[str, ...]:
+def milestone_update_fields(rights: MilestoneRights) -> tuple[str, ...]:
     """The fields of a milestone a person with `rights` may change, in the form's order."""
     if not rights.may_update:
         return ()
     return (*PLAN_FIELDS, *PROGRESS_FIELDS) if rights.may_change_plan else PROGRESS_FIELDS
+
+
+def milestone_rule_errors(milestone: Milestone, *, changed) -> dict[str, str]:
+    """What every route that adds or changes a milestone must also refuse, beyond the model's
+    own validation: an addition, or a change of its status or commentary (`changed` names the
+    fields that changed), that leaves it at risk or slipped without commentary. A milestone
+    recorded from a document and not touched since keeps its wording as printed."""
+    if milestone.pk is not None and not set(changed) & set(REPORTED_FIELDS):
+        return {}
+    return milestone.update_errors()
 
 
 def _validate(milestone: Milestone) -> None:
@@ -62,7 +75,7 @@ def milestone_update(*, milestone_pk: int, user, version: str, values: dict) -> 
             version,
             fields=list(values),
         )
-        rights = permissions.milestone_rights(user, milestone.project)
+        rights = plan_rights(user).milestones(milestone.project)
         _refuse_unless_allowed(rights, values, milestone_update_fields(rights))
         changed = [name for name, value in values.items() if getattr(milestone, name) != value]
         if not changed:
@@ -80,7 +93,7 @@ def milestone_create(*, project: Project, user, values: dict) -> Milestone:
     to it (not their project, a closed year), ValidationError if it is invalid."""
     with transaction.atomic():
         project = Project.objects.select_related("plan_year").get(pk=project.pk)
-        rights = permissions.milestone_rights(user, project)
+        rights = plan_rights(user).milestones(project)
         _refuse_unless_allowed(rights, values, NEW_MILESTONE_FIELDS)
         milestone = Milestone(project=project, **values)
         _validate(milestone)

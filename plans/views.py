@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core import permissions
 from core.edit_conflicts import EditConflictError, edit_conflict_form, record_fingerprint
 from core.permissions import is_closed
+from core.refusals import Refused
 from plans import choices, selectors, services
 from plans.forms import RecommendationResponseForm, milestone_form_class
 from plans.models import Milestone
+from plans.rights import plan_rights
 
 
 @require_safe
@@ -29,9 +30,12 @@ def my_work(request):
 
 
 def _refused(request, project, reason):
-    """The 403 page saying why this person may not change this project's milestones."""
-    return render(
-        request, "plans/milestone_refused.html", {"project": project, "reason": reason}, status=403
+    """The refusal page saying why this person may not change this project's milestones."""
+    raise Refused(
+        reason,
+        heading="You cannot change the milestones of this project",
+        back_url=project.get_absolute_url(),
+        back_label=project.title,
     )
 
 
@@ -49,7 +53,7 @@ def _return_to(request, project) -> str:
 def milestone_update(request, year, pk, milestone_pk):
     milestone = selectors.milestone_for_update(year=year, project_pk=pk, pk=milestone_pk)
     project = milestone.project
-    rights = permissions.milestone_rights(request.user, project)
+    rights = plan_rights(request.user).milestones(project)
     if not rights.may_update:
         return _refused(request, project, rights.refusal)
     form_class = milestone_form_class(services.milestone_update_fields(rights))
@@ -97,7 +101,7 @@ def milestone_update(request, year, pk, milestone_pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestone_add(request, year, pk):
     project = selectors.project_for_milestones(year=year, pk=pk)
-    rights = permissions.milestone_rights(request.user, project)
+    rights = plan_rights(request.user).milestones(project)
     if not rights.may_update:
         return _refused(request, project, rights.refusal)
     form_class = milestone_form_class(services.NEW_MILESTONE_FIELDS)

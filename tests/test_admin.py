@@ -12,6 +12,7 @@ import pytest
 import tablib
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -21,11 +22,11 @@ from import_export.formats.base_formats import CSV
 from budgets.models import BudgetLine, GrantInAid, MonthlyFigure
 from core.admin import describe_import_problems
 from core.edit_conflicts import FINGERPRINT_FIELD, record_fingerprint
-from core.permissions import NOT_YOUR_PROJECT_MESSAGE
 from kpis.models import Measurement, PeriodTarget
 from kpis.resources import MeasurementResource
 from plans.choices import PlanStatus
-from plans.models import Milestone, Project, Recommendation
+from plans.models import Milestone, Project, Recommendation, Role
+from plans.rights import NOT_YOUR_PROJECT_MESSAGE
 from tests.budgets import factories as budget_factories
 from tests.kpis import factories as kpi_factories
 from tests.plans import factories as plan_factories
@@ -156,7 +157,7 @@ def test_a_staff_member_can_change_milestones_but_not_budgets(client, user_in_gr
 def test_an_admin_entered_measurement_records_who_entered_it(client, user_in_group):
     director = user_in_group("Directors")
     client.force_login(director)
-    indicator = kpi_factories.IndicatorFactory()
+    indicator = owned_by_the_directors(kpi_factories.IndicatorFactory())
     response = client.post(
         reverse("admin:kpis_measurement_add"),
         {
@@ -336,15 +337,16 @@ def test_saving_a_milestone_is_refused_where_it_may_not_be_changed(client, matri
     client.force_login(world.user)
     milestone = world.milestones[obj]
 
-    response = client.post(change_url(milestone), milestone_form(milestone, title="Renamed"))
+    # The commentary, which everyone working on the project updates (the title only its owners).
+    response = client.post(change_url(milestone), milestone_form(milestone, commentary="Drafted"))
 
     milestone.refresh_from_db()
     if obj in MAY_CHANGE[role]:
         assert response.status_code == 302, response.context["adminform"].errors
-        assert milestone.title == "Renamed"
+        assert milestone.commentary == "Drafted"
     else:
         assert response.status_code == 403
-        assert milestone.title == f"Publish the {obj} report"
+        assert milestone.commentary == ""
 
 
 @pytest.mark.parametrize("role", ["Staff", "Directors"])
@@ -427,7 +429,9 @@ def test_the_project_autocomplete_of_other_forms_offers_only_open_years(client, 
 
     offered = project_autocomplete(client, "recommendation")
 
-    assert offered == {world.projects["own"].pk, world.projects["other"].pk}
+    # A project's owners record its recommendations: of the director's two open-year projects'
+    # recommendations, only their own are offered (issue 24), and never a closed year's.
+    assert offered == {world.projects["own"].pk}
 
 
 def test_the_project_autocomplete_of_the_risk_form_offers_the_projects_worked_on(client, matrix):
@@ -542,8 +546,19 @@ def test_an_importer_who_is_no_administrator_changes_only_their_projects_in_open
 
     response = preview_import(client, Milestone, milestone_sheet(world, OBJECTS))
 
+    # A member changes their own milestone's progress, not what was planned (its title).
+    planned = (
+        [
+            'Row 2, column D ("title"): Only the owners of Takeover Day change what was planned '
+            "for its milestones (their title and original due date), so that slippage stays "
+            "visible."
+        ]
+        if role == "Staff"
+        else []
+    )
     assert response.status_code == 200
     assert preview_problems(response) == [
+        *planned,
         f'Row 3, column C ("project"): '
         f"{NOT_YOUR_PROJECT_MESSAGE.format(project=world.projects['other'])}",
         'Row 4, column C ("project"): 2023-24 is closed: its records can no longer be changed.',
@@ -620,10 +635,21 @@ def test_the_milestones_inline_lets_each_person_change_only_what_they_may(matrix
 # --- Closed plan years are read-only ------------------------------------------------------------
 
 
+def owned_by_the_directors(*records):
+    """Give `records` (projects, indicators) the Director of Policy as owner, a role every
+    member of the Directors group so far holds: a director changes only what they own."""
+    policy, _ = Role.objects.get_or_create(title="Director of Policy")
+    policy.holders.add(*get_user_model().objects.filter(groups__name="Directors"))
+    for record in records:
+        record.owners.add(policy)
+    return records[0] if len(records) == 1 else records
+
+
 def record_in(model_name, plan_year):
-    """A record of `model_name` that belongs to `plan_year`."""
+    """A record of `model_name` that belongs to `plan_year`, owned (where it has owners) by the
+    directors."""
     start = plan_year.start
-    project = plan_factories.ProjectFactory(plan_year=plan_year)
+    project = owned_by_the_directors(plan_factories.ProjectFactory(plan_year=plan_year))
     line = lambda: budget_factories.BudgetLineFactory(budget__plan_year=plan_year)  # noqa: E731
     makers = {
         "project": lambda: project,
@@ -631,9 +657,12 @@ def record_in(model_name, plan_year):
         "risk": lambda: risk_factories.RiskFactory(plan_year=plan_year),
         "theme": lambda: plan_factories.ThemeFactory(plan_year=plan_year),
         "strategicaim": lambda: plan_factories.StrategicAimFactory(objective__plan_year=plan_year),
-        "indicator": lambda: kpi_factories.IndicatorFactory(plan_year=plan_year),
+        "indicator": lambda: owned_by_the_directors(
+            kpi_factories.IndicatorFactory(plan_year=plan_year)
+        ),
         "measurement": lambda: kpi_factories.MeasurementFactory(
-            indicator__plan_year=plan_year, period=datetime.date(start, 4, 1)
+            indicator=owned_by_the_directors(kpi_factories.IndicatorFactory(plan_year=plan_year)),
+            period=datetime.date(start, 4, 1),
         ),
         "grantinaid": lambda: GrantInAid.objects.create(
             plan_year=plan_year, sponsor="DfE", amount=Decimal("2500000")
@@ -794,7 +823,7 @@ def test_a_forged_entered_by_and_entered_at_are_ignored_when_adding_a_measuremen
     client, director, someone_else, years
 ):
     client.force_login(director)
-    indicator = kpi_factories.IndicatorFactory(plan_year=years.open)
+    indicator = owned_by_the_directors(kpi_factories.IndicatorFactory(plan_year=years.open))
 
     response = client.post(
         reverse("admin:kpis_measurement_add"),
@@ -802,6 +831,8 @@ def test_a_forged_entered_by_and_entered_at_are_ignored_when_adding_a_measuremen
             "indicator": indicator.pk,
             "period": "2024-05-01",
             "value": "4200",
+            # Behind its target to date: a red actual needs commentary, here as on the page.
+            "commentary": "Takeover Day moved to June.",
             "entered_by": someone_else.pk,
             **LONG_AGO,
         },
@@ -883,7 +914,9 @@ def test_a_measurement_entered_under_its_indicator_records_who_and_when(
 
 
 def test_an_imported_sheet_cannot_set_who_entered_an_actual_or_when(director, someone_else, years):
-    indicator = kpi_factories.IndicatorFactory(plan_year=years.open, ref="KPI1")
+    indicator = owned_by_the_directors(
+        kpi_factories.IndicatorFactory(plan_year=years.open, ref="KPI1")
+    )
     kept = kpi_factories.MeasurementFactory(
         indicator=indicator, period=datetime.date(2024, 4, 1), entered_by=someone_else
     )

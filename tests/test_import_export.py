@@ -35,7 +35,7 @@ from core.models import ImportPreview
 from kpis import choices as kpi_choices
 from kpis.models import Indicator, Measurement
 from plans import choices as plan_choices
-from plans.models import Milestone
+from plans.models import Milestone, Role
 from tests.budgets.factories import BudgetCategoryFactory, BudgetFactory, BudgetLineFactory
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
 from tests.plans.factories import (
@@ -197,9 +197,12 @@ def assert_refused(response):
 
 @pytest.fixture
 def plan(db):
+    """A plan year to import into. Its indicators are owned by the Director of Policy, a role
+    every director signed in by `admin_client_for` holds: directors import the actuals of their
+    own indicators only."""
     year = PlanYearFactory(year="2010-11")
     later_year = PlanYearFactory(year="2011-12")
-    return SimpleNamespace(
+    world = SimpleNamespace(
         year=year,
         later_year=later_year,
         voices=ProjectFactory(plan_year=year, title="Children's voices"),
@@ -223,12 +226,19 @@ def plan(db):
         income=BudgetCategoryFactory(name="Income", is_income=True),
         governance=BudgetCategoryFactory(name="Governance"),
     )
+    for indicator in (world.kpi1, world.ratio, world.later_kpi1):
+        indicator.owners.add(world.policy)
+    return world
 
 
 @pytest.fixture
 def admin_client_for(client, user_in_group):
     def sign_in(group_name):
         user = user_in_group(group_name)
+        if group_name == "Directors":
+            # A director holds the role that owns the plan's indicators (see `plan`).
+            for role in Role.objects.filter(title="Director of Policy"):
+                role.holders.add(user)
         client.force_login(user)
         client.user = user
         return client
@@ -377,8 +387,9 @@ def test_milestones_are_previewed_then_imported(admin_client_for, plan):
         MILESTONE_HEADERS,
         [existing.pk, "2010-11", "Young people's panel", "Recruit the panel", "2010-06-30",
          "done", "2010-06-15", "Recruited 24 members", "0"],
+        # At risk, so with commentary: an import cannot ask for it (issue 24).
         ["", "2010-11", "Children's voices", "Publish the report", "2011-03-31", "at risk",
-         "", "", "0"],
+         "", "Printer delayed", "0"],
     ]  # fmt: skip
 
     preview = upload(client, Milestone, rows)
@@ -455,7 +466,8 @@ def test_an_xlsx_workbook_is_imported_with_native_numbers_and_dates(admin_client
     client = admin_client_for("Directors")
     rows = [
         MEASUREMENT_HEADERS,
-        ["2010-11", "KPI1", datetime.date(2010, 6, 1), 4100.25, None, None, None],
+        # Behind its target to date, so with commentary (a red actual needs it).
+        ["2010-11", "KPI1", datetime.date(2010, 6, 1), 4100.25, None, None, "Summer events"],
     ]
     preview = upload(client, Measurement, rows, XLSX)
     assert_preview_only(preview)

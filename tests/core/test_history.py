@@ -280,14 +280,15 @@ ADMIN_CHANGES = [
         "two weeks",
         screen=lambda record: record.project,
     ),
+    # A status that needs no commentary: at risk without it is refused (issue 24).
     AdminChange(
         Milestone,
         plan_factories.MilestoneFactory,
         "status",
-        "at risk",
+        "not started",
         "Status",
         "On track",
-        "At risk",
+        "Not started",
     ),
     AdminChange(
         Recommendation,

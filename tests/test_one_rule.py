@@ -1,0 +1,503 @@
+"""One rule everywhere: each rule of who may change what is tried on the page, in the entry
+screens and by import, for every role against its own records, another's and a closed year's;
+and the rules a record keeps (commentary on a red actual, on a milestone at risk or slipped) hold
+on every route.
+
+The roles: a staff member of the project, the director who owns it (through a role they hold), a
+director who does not, corporate services (who hold a role too) and an administrator. Their
+records: "own" (theirs, in an open year), "other" (someone else's, in an open year) and "closed"
+(theirs, in a closed year).
+"""
+
+import datetime
+import re
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from budgets.models import BudgetLine
+from core.edit_conflicts import record_fingerprint
+from kpis.models import Indicator, Measurement
+from plans.choices import PlanStatus
+from plans.models import Milestone, Recommendation
+from tests.budgets import factories as budget_factories
+from tests.kpis import factories as kpi_factories
+from tests.plans import factories as plan_factories
+from tests.test_admin import change_url, posted_form
+from tests.test_import_export import MEASUREMENT_HEADERS, MILESTONE_HEADERS, problems, upload
+from tests.test_import_export import confirm as confirm_import
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = ["member", "owner", "director", "finance", "administrator"]
+RECORDS = ["own", "other", "closed"]
+ROUTES = ["page", "entry screens", "import"]
+GROUPS = {
+    "member": "Staff",
+    "owner": "Directors",
+    "director": "Directors",
+    "finance": "Corporate services",
+    "administrator": "Administrators",
+}
+APRIL = datetime.date(2024, 4, 1)
+CLOSED_APRIL = datetime.date(2023, 4, 1)
+
+
+@pytest.fixture
+def world(db):
+    """Two years, three roles, and for each kind of record one that is "own" (owned through
+    the Director of Policy role, with the staff member as a member), one that is "other" (owned
+    through another role) and one "closed" (own, in a closed year)."""
+    years = {
+        "open": plan_factories.PlanYearFactory(year="2024-25", status=PlanStatus.PUBLISHED),
+        "closed": plan_factories.PlanYearFactory(year="2023-24", status=PlanStatus.CLOSED),
+    }
+    policy = plan_factories.RoleFactory(title="Director of Policy")
+    participation = plan_factories.RoleFactory(title="Director of Participation")
+    services = plan_factories.RoleFactory(title="Director of Corporate Services")
+    people = {}
+    for name, group in GROUPS.items():
+        person = plan_factories.UserFactory(username=name, is_staff=True)
+        person.groups.add(Group.objects.get(name=group))
+        people[name] = person
+    policy.holders.add(people["owner"])
+    services.holders.add(people["finance"])
+    # The director who owns none of these holds a role of their own.
+    plan_factories.RoleFactory(title="Director of Communications").holders.add(people["director"])
+    year_of = {"own": years["open"], "other": years["open"], "closed": years["closed"]}
+    role_of = {"own": policy, "other": participation, "closed": policy}
+    projects, milestones, recommendations, indicators, measurements = {}, {}, {}, {}, {}
+    for record in RECORDS:
+        year = year_of[record]
+        project = plan_factories.ProjectFactory(plan_year=year, title=f"The {record} inquiry")
+        project.owners.add(role_of[record])
+        if record != "other":
+            project.members.add(people["member"])
+        projects[record] = project
+        milestones[record] = plan_factories.MilestoneFactory(
+            project=project,
+            title=f"Publish the {record} report",
+            due_on=datetime.date(year.start, 12, 28),
+        )
+        recommendations[record] = plan_factories.RecommendationFactory(project=project)
+        indicator = kpi_factories.IndicatorFactory(
+            plan_year=year, ref=f"OC{RECORDS.index(record) + 1}", annual_target=None
+        )
+        indicator.owners.add(role_of[record])
+        indicators[record] = indicator
+        measurements[record] = kpi_factories.MeasurementFactory(
+            indicator=indicator, period=datetime.date(year.start, 4, 1), value=Decimal("100")
+        )
+    return SimpleNamespace(
+        years=years,
+        people=people,
+        projects=projects,
+        milestones=milestones,
+        recommendations=recommendations,
+        indicators=indicators,
+        measurements=measurements,
+    )
+
+
+def version_on_page(client, url) -> str:
+    """The record's version the page's form carries, or "" where the page refuses."""
+    found = re.search(r'name="record_version" value="([0-9a-f]+|new)"', client.get(url).text)
+    return found[1] if found else ""
+
+
+def signed_in(client, world, person):
+    client.force_login(world.people[person])
+    return client
+
+
+def admin_change(client, obj, **changes):
+    """Open `obj` in the entry screens and save it with `changes`; None if it was refused."""
+    opened = client.get(change_url(obj))
+    if opened.status_code == 403:
+        return None
+    assert opened.status_code == 200
+    data = {**posted_form(opened), **changes}
+    saved = client.post(change_url(obj), data)
+    if saved.status_code == 403:
+        return None
+    return saved
+
+
+def imported(client, model, rows):
+    """Upload a sheet to the entry screens' import and confirm it if the preview allows: the
+    preview's problems ([] if it was confirmed), or None if the import page was refused."""
+    preview = upload(client, model, rows)
+    if preview.status_code == 403:
+        return None
+    found = problems(preview)
+    if not found:
+        confirm_import(client, model, preview)
+    return found
+
+
+# --- Actuals ----------------------------------------------------------------------------------
+
+
+def actuals_may_be_entered(person, record, route) -> bool:
+    """The rule: the holders of an indicator's owner role, in an open year; administrators in
+    any. The entry screens and the import need the group's permission to enter actuals there
+    too (directors and administrators hold it; corporate services and staff do not)."""
+    if person == "administrator":
+        return True
+    allowed = person == "owner" and record == "own"
+    if route != "page":
+        allowed = allowed and GROUPS[person] in {"Directors", "Administrators"}
+    return allowed
+
+
+def enter_actual(client, world, record, route, value, commentary="Counted at the events."):
+    measurement = world.measurements[record]
+    indicator = measurement.indicator
+    if route == "page":
+        url = f"/plans/{indicator.plan_year.year}/indicators/{indicator.ref}/actuals/"
+        return client.post(
+            url,
+            {
+                "period": measurement.period.isoformat(),
+                "value": value,
+                "commentary": commentary,
+                "record_version": version_on_page(
+                    client, f"{url}?period={measurement.period.isoformat()}"
+                ),
+            },
+        )
+    if route == "entry screens":
+        return admin_change(client, measurement, value=value, commentary=commentary)
+    row = [indicator.plan_year.year, indicator.ref, measurement.period.isoformat(), value]
+    return imported(client, Measurement, [MEASUREMENT_HEADERS, [*row, "", "", commentary]])
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("record", RECORDS)
+@pytest.mark.parametrize("person", PEOPLE)
+def test_actuals_are_entered_only_by_their_indicators_owners_on_every_route(
+    client, world, person, record, route
+):
+    signed_in(client, world, person)
+
+    enter_actual(client, world, record, route, "4242")
+
+    stored = Measurement.objects.get(pk=world.measurements[record].pk).value
+    expected = Decimal("4242") if actuals_may_be_entered(person, record, route) else Decimal("100")
+    assert stored == expected
+
+
+def test_a_director_who_does_not_own_an_indicator_is_refused_in_the_entry_screens(client, world):
+    signed_in(client, world, "director")
+    measurement = world.measurements["other"]
+
+    opened = client.get(change_url(measurement))
+    saved = client.post(change_url(measurement), {**posted_form(opened), "value": "4242"})
+
+    assert saved.status_code == 403
+    assert Measurement.objects.get(pk=measurement.pk).value == Decimal("100")
+    add_form = client.get(reverse("admin:kpis_measurement_add"))
+    assert add_form.status_code == 403  # no indicator of theirs to add an actual to
+
+
+def test_a_director_who_does_not_own_an_indicator_is_refused_by_import_naming_the_row(
+    client, world
+):
+    signed_in(client, world, "director")
+    rows = [MEASUREMENT_HEADERS, ["2024-25", "OC2", "2024-04-01", "4242", "", "", "Counted."]]
+
+    found = imported(client, Measurement, rows)
+
+    assert found
+    assert found[0][0] == 2  # the sheet's row under its headers
+    assert "Only the holders of this indicator's owner roles" in found[0][2]
+    assert Measurement.objects.get(pk=world.measurements["other"].pk).value == Decimal("100")
+
+
+def test_the_owners_indicator_is_the_only_one_the_entry_screens_offer(client, world):
+    signed_in(client, world, "owner")
+    form = client.get(reverse("admin:kpis_measurement_add")).context["adminform"].form
+    assert set(form.fields["indicator"].queryset) == {world.indicators["own"]}
+
+
+# --- A red actual needs commentary ------------------------------------------------------------
+
+
+@pytest.fixture
+def red(world):
+    """The owner's indicator with a target: 12,000 a year, so 1,000 a month, and April at 100
+    is red."""
+    indicator = world.indicators["own"]
+    Indicator.objects.filter(pk=indicator.pk).update(annual_target=Decimal("12000"))
+    return world
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_red_actual_without_commentary_is_refused_on_every_route(client, red, route):
+    signed_in(client, red, "owner")
+
+    response = enter_actual(client, red, "own", route, "50", commentary="")
+
+    measurement = Measurement.objects.get(pk=red.measurements["own"].pk)
+    assert measurement.value == Decimal("100")
+    if route == "import":
+        assert any("puts the indicator at red" in message for _, _, message in response)
+        assert any("An import cannot ask for it" in message for _, _, message in response)
+    else:
+        assert response.status_code == 200
+        assert "puts the indicator at red" in response.content.decode()
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_red_actual_with_commentary_is_saved_on_every_route(client, red, route):
+    signed_in(client, red, "owner")
+
+    enter_actual(client, red, "own", route, "50", commentary="The venue closed in April.")
+
+    assert Measurement.objects.get(pk=red.measurements["own"].pk).value == Decimal("50")
+
+
+# --- Milestones -------------------------------------------------------------------------------
+
+
+def milestone_progress_may_be_updated(person, record, route) -> bool:
+    """The rule: the people who work on the project (owners and members), in an open year;
+    administrators in any. Only administrators import milestones."""
+    if route == "import":
+        return person == "administrator"
+    if person == "administrator":
+        return True
+    return person in {"member", "owner"} and record == "own"
+
+
+def milestone_plan_may_be_changed(person, record, route) -> bool:
+    """What was planned (title, original due date): the project's owners, in an open year;
+    administrators in any."""
+    if person == "administrator":
+        return True
+    return route != "import" and person == "owner" and record == "own"
+
+
+def change_milestone(client, world, record, route, **changes):
+    milestone = world.milestones[record]
+    year = milestone.project.plan_year.year
+    if route == "page":
+        url = f"{milestone.project.get_absolute_url()}milestones/{milestone.pk}/update/"
+        data = {
+            "record_version": record_fingerprint(milestone),
+            "title": milestone.title,
+            "due_on_day": milestone.due_on.day,
+            "due_on_month": milestone.due_on.month,
+            "due_on_year": milestone.due_on.year,
+            "status": milestone.status,
+            "commentary": milestone.commentary,
+        }
+        for name, value in changes.items():
+            if name == "due_on":
+                data.update(due_on_day=value.day, due_on_month=value.month, due_on_year=value.year)
+            else:
+                data[name] = value
+        return client.post(url, data)
+    if route == "entry screens":
+        values = {k: v.isoformat() if k == "due_on" else v for k, v in changes.items()}
+        return admin_change(client, milestone, **values)
+    row = {
+        "id": milestone.pk,
+        "plan_year": year,
+        "project": milestone.project.title,
+        "title": milestone.title,
+        "due_on": milestone.due_on.isoformat(),
+        "status": milestone.status,
+        "completed_on": "",
+        "commentary": milestone.commentary,
+        "is_illustrative": "",
+    }
+    for name, value in changes.items():
+        row[name] = value.isoformat() if name == "due_on" else value
+    return imported(client, Milestone, [MILESTONE_HEADERS, [row[h] for h in MILESTONE_HEADERS]])
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("record", RECORDS)
+@pytest.mark.parametrize("person", PEOPLE)
+def test_a_milestones_title_and_original_due_date_change_only_by_its_owners(
+    client, world, person, record, route
+):
+    signed_in(client, world, person)
+    milestone = world.milestones[record]
+    later = milestone.due_on.replace(year=milestone.due_on.year + 1, month=3, day=31)
+
+    change_milestone(client, world, record, route, title="Renamed", due_on=later)
+
+    stored = Milestone.objects.get(pk=milestone.pk)
+    if milestone_plan_may_be_changed(person, record, route):
+        assert (stored.title, stored.due_on) == ("Renamed", later)
+    else:
+        assert (stored.title, stored.due_on) == (milestone.title, milestone.due_on)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("record", RECORDS)
+@pytest.mark.parametrize("person", PEOPLE)
+def test_a_milestones_progress_is_updated_by_the_people_on_its_project(
+    client, world, person, record, route
+):
+    signed_in(client, world, person)
+    milestone = world.milestones[record]
+
+    change_milestone(client, world, record, route, commentary="Drafted and with the printers.")
+
+    stored = Milestone.objects.get(pk=milestone.pk)
+    expected = milestone_progress_may_be_updated(person, record, route)
+    assert (stored.commentary == "Drafted and with the printers.") is expected
+
+
+def test_a_member_sees_a_milestones_title_and_original_due_date_read_only(client, world):
+    signed_in(client, world, "member")
+    opened = client.get(change_url(world.milestones["own"]))
+    form = opened.context["adminform"].form
+    assert "title" not in form.fields
+    assert "due_on" not in form.fields
+    assert "commentary" in form.fields
+
+
+@pytest.mark.parametrize("route", ["page", "entry screens", "import"])
+def test_a_milestone_at_risk_without_commentary_is_refused_on_every_route(client, world, route):
+    # Only administrators import milestones; the others are tried as the owner.
+    signed_in(client, world, "administrator" if route == "import" else "owner")
+
+    response = change_milestone(client, world, "own", route, status="at risk", commentary="")
+
+    assert Milestone.objects.get(pk=world.milestones["own"].pk).status == "on track"
+    if route == "import":
+        assert any("why the milestone is at risk" in message for _, _, message in response)
+    else:
+        assert response.status_code == 200
+        assert "why the milestone is at risk" in response.content.decode()
+
+
+# --- Recommendations --------------------------------------------------------------------------
+
+
+def response_may_be_recorded(person, record) -> bool:
+    """The rule: a project's owners, in an open year; administrators in any."""
+    return person == "administrator" or (person == "owner" and record == "own")
+
+
+@pytest.mark.parametrize("route", ["page", "entry screens"])
+@pytest.mark.parametrize("record", RECORDS)
+@pytest.mark.parametrize("person", PEOPLE)
+def test_a_recommendations_response_is_recorded_only_by_its_projects_owners(
+    client, world, person, record, route
+):
+    signed_in(client, world, person)
+    recommendation = world.recommendations[record]
+    year = recommendation.project.plan_year.year
+
+    if route == "page":
+        url = f"/plans/{year}/recommendations/{recommendation.pk}/response/"
+        client.post(
+            url,
+            {
+                "status": "accepted",
+                "responded_on": "14/1/2025",
+                "response": "Accepted in full.",
+                "record_version": version_on_page(client, url),
+            },
+        )
+    else:
+        admin_change(client, recommendation, status="accepted")
+
+    stored = Recommendation.objects.get(pk=recommendation.pk).status
+    assert (stored == "accepted") is response_may_be_recorded(person, record)
+
+
+# --- Indicator definitions and targets --------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["entry screens", "import"])
+@pytest.mark.parametrize("record", RECORDS)
+@pytest.mark.parametrize("person", PEOPLE)
+def test_an_indicators_definition_and_targets_change_only_by_administrators(
+    client, world, person, record, route
+):
+    signed_in(client, world, person)
+    indicator = world.indicators[record]
+
+    if route == "entry screens":
+        admin_change(client, indicator, annual_target="1", title="Easier")
+    else:
+        from tests.test_import_export import INDICATOR_HEADERS
+
+        row = dict.fromkeys(INDICATOR_HEADERS, "")
+        row.update(
+            plan_year=indicator.plan_year.year,
+            ref=indicator.ref,
+            title="Easier",
+            tier=indicator.tier,
+            unit=indicator.unit,
+            direction=indicator.direction,
+            aggregation=indicator.aggregation,
+            frequency=indicator.frequency,
+            annual_target="1",
+            target_wording=indicator.target_wording,
+        )
+        imported(client, Indicator, [INDICATOR_HEADERS, [row[h] for h in INDICATOR_HEADERS]])
+
+    stored = Indicator.objects.get(pk=indicator.pk)
+    if person == "administrator":
+        assert (stored.title, stored.annual_target) == ("Easier", Decimal("1"))
+    else:
+        assert (stored.title, stored.annual_target) == (indicator.title, None)
+
+
+def test_an_owner_enters_actuals_under_the_indicator_but_its_definition_is_read_only(client, world):
+    signed_in(client, world, "owner")
+    opened = client.get(change_url(world.indicators["own"]))
+    formsets = {f.opts.model._meta.model_name: f for f in opened.context["inline_admin_formsets"]}
+    assert "annual_target" not in opened.context["adminform"].form.fields
+    assert formsets["measurement"].has_change_permission
+    assert not formsets["periodtarget"].has_change_permission
+    assert not formsets["periodtarget"].has_add_permission
+
+
+# --- Budgets ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("record", ["own", "closed"])
+@pytest.mark.parametrize("person", PEOPLE)
+def test_budget_lines_are_kept_by_corporate_services_in_open_years(client, world, person, record):
+    year = world.years["open" if record == "own" else "closed"]
+    line = budget_factories.BudgetLineFactory(
+        budget=budget_factories.BudgetFactory(plan_year=year), amount=Decimal("1000")
+    )
+    signed_in(client, world, person)
+
+    admin_change(client, line, amount="2000")
+
+    stored = BudgetLine.objects.get(pk=line.pk).amount
+    allowed = person == "administrator" or (person == "finance" and record == "own")
+    assert (stored == Decimal("2000")) is allowed
+
+
+# --- The refusal page -------------------------------------------------------------------------
+
+
+def test_every_refusal_is_the_one_page_saying_why(client, world):
+    signed_in(client, world, "director")
+    milestone = world.milestones["other"]
+    indicator = world.indicators["other"]
+
+    refusals = [
+        client.get(f"{milestone.project.get_absolute_url()}milestones/{milestone.pk}/update/"),
+        client.get(f"/plans/2024-25/indicators/{indicator.ref}/actuals/"),
+    ]
+
+    for refusal in refusals:
+        assert refusal.status_code == 403
+        assert refusal.templates[0].name == "403.html"
+    assert "The other inquiry is not one of them" in refusals[0].content.decode()
+    assert "Only the holders of this indicator" in refusals[1].content.decode()
