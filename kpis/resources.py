@@ -10,8 +10,8 @@ from kpis.rights import DEFINITION_IS_FIXED, indicator_rights
 from kpis.services import (
     ACTUAL_FIELDS,
     actual_of,
-    indicator_facts,
     measurement_rule_errors,
+    plan_year_indicator_facts,
     record_entry,
 )
 from plans.models import PlanYear, Project, Role
@@ -133,10 +133,11 @@ class MeasurementResource(YearLockedResource, FormulaSafeResource):
         return self.rights[user.pk]
 
     def facts_of(self, indicator):
-        """An indicator's stored actuals and period targets, read once per import."""
-        if indicator.pk not in self.facts:
-            self.facts[indicator.pk] = indicator_facts(indicator)
-        return self.facts[indicator.pk]
+        """An indicator's stored actuals and period targets, read once per plan year an import
+        names."""
+        if indicator.plan_year_id not in self.facts:
+            self.facts[indicator.plan_year_id] = plan_year_indicator_facts(indicator.plan_year_id)
+        return self.facts[indicator.plan_year_id][indicator.pk]
 
     def check_row(self, instance, user, *, stored):
         """A row refused as the page and the entry screens refuse it: an actual of an indicator

@@ -1,5 +1,6 @@
 """Writes of the kpis app: who entered an actual, and when, is kept by the system."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -30,16 +31,29 @@ def record_entry(measurement, user, *, changed) -> None:
 def indicator_facts(indicator) -> tuple[list, dict]:
     """What the red-actual rule weighs an entered actual against: the indicator's stored actuals
     and its period targets."""
+    return plan_year_indicator_facts(indicator.plan_year_id, indicators=[indicator.pk])[
+        indicator.pk
+    ]
+
+
+def plan_year_indicator_facts(plan_year_id, *, indicators=None) -> dict[int, tuple[list, dict]]:
+    """indicator_facts for every indicator of a plan year (or those of `indicators`), in two
+    queries: an import weighs many rows against them."""
     from kpis.models import Measurement, PeriodTarget
 
-    others = [
-        calculations.Actual(*row)
-        for row in Measurement.objects.filter(indicator=indicator).values_list(
-            "period", "value", "numerator", "denominator"
-        )
-    ]
-    targets = dict(PeriodTarget.objects.filter(indicator=indicator).values_list("period", "target"))
-    return others, targets
+    scope = {"indicator__plan_year_id": plan_year_id}
+    if indicators is not None:
+        scope["indicator__in"] = indicators
+    facts = defaultdict(lambda: ([], {}))
+    for pk, *actual in Measurement.objects.filter(**scope).values_list(
+        "indicator_id", "period", "value", "numerator", "denominator"
+    ):
+        facts[pk][0].append(calculations.Actual(*actual))
+    for pk, period, target in PeriodTarget.objects.filter(**scope).values_list(
+        "indicator_id", "period", "target"
+    ):
+        facts[pk][1][period] = target
+    return facts
 
 
 def measurement_rule_errors(measurement, *, facts=None) -> dict[str, str]:

@@ -1048,11 +1048,23 @@ def preview_sheet(model, plan, count):
         indicators = [
             IndicatorFactory(plan_year=plan.year, ref=f"M{count}-{n}") for n in range(count)
         ]
+        for indicator in indicators:
+            indicator.owners.add(plan.policy)  # directors import their own indicators' actuals
         for indicator in indicators[::2]:
             MeasurementFactory(indicator=indicator, period=months[0])
         rows = [MEASUREMENT_HEADERS]
         for indicator in indicators:
-            rows.append(["2010-11", indicator.ref, months[0].isoformat(), "12", "", "", ""])
+            rows.append(
+                [
+                    "2010-11",
+                    indicator.ref,
+                    months[0].isoformat(),
+                    "12",
+                    "",
+                    "",
+                    "Behind: recovering.",
+                ]
+            )
         return rows
     projects = [
         ProjectFactory(plan_year=plan.year, title=f"Line project {count}-{n}") for n in range(count)
