@@ -5,11 +5,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from core import permissions
 from core.history import (
     HISTORY_SHOWN,
     History,
@@ -448,20 +447,13 @@ def project_for_milestones(*, year: str, pk: int) -> Project:
 
 # --- Recommendations ---------------------------------------------------------------------------
 
-CHANGE_RECOMMENDATION = "plans.change_recommendation"
-
 
 def projects_for_responses(user, plan_year: PlanYear) -> frozenset:
-    """The ids of the plan year's projects whose recommendations `user` records responses to:
-    every one for an administrator; those owned through a role they hold, in an open year, for
-    someone who may change recommendations; none otherwise."""
-    projects = Project.objects.filter(plan_year=plan_year)
-    if permissions.is_administrator(user):
-        return frozenset(projects.values_list("pk", flat=True))
-    if not user.has_perm(CHANGE_RECOMMENDATION) or permissions.is_closed(plan_year):
-        return frozenset()
-    owned = projects.filter(Q(owners__holders=user)).distinct()
-    return frozenset(owned.values_list("pk", flat=True))
+    """The ids of the plan year's projects whose recommendations `user` records responses to,
+    by the one rule (plans.rights.PlanRights.may_respond)."""
+    rights = plan_rights(user)
+    projects = Project.objects.filter(plan_year=plan_year).select_related("plan_year")
+    return frozenset(project.pk for project in projects if rights.may_respond(project))
 
 
 RECOMMENDATION_STATUSES = list(RecommendationStatus)

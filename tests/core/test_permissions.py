@@ -8,7 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from core import permissions
 from plans.choices import PlanStatus
 from plans.models import Project
-from tests.plans.factories import PlanYearFactory, ProjectFactory, RoleFactory, UserFactory
+from tests.plans.factories import (
+    projects_and_people,
+)
 
 # --- Without a database -----------------------------------------------------------------------
 
@@ -49,26 +51,7 @@ def test_an_anonymous_visitor_is_no_administrator():
 
 @pytest.fixture
 def world(db, user_in_group):
-    open_year = PlanYearFactory(year="2024-25", status=PlanStatus.PUBLISHED)
-    closed_year = PlanYearFactory(year="2023-24", status=PlanStatus.CLOSED)
-    policy = RoleFactory(title="Director of Policy")
-    w = SimpleNamespace(
-        staff=user_in_group("Staff"),
-        director=user_in_group("Directors"),
-        finance=user_in_group("Corporate services"),
-        administrator=user_in_group("Administrators"),
-        superuser=UserFactory(is_staff=True, is_superuser=True),
-        owned=ProjectFactory(plan_year=open_year, title="Takeover Day"),
-        membered=ProjectFactory(plan_year=open_year, title="Children's voices"),
-        other=ProjectFactory(plan_year=open_year, title="Young people's panel"),
-        closed=ProjectFactory(plan_year=closed_year, title="Takeover Day"),
-    )
-    policy.holders.add(w.director)
-    w.owned.owners.add(policy)
-    w.closed.owners.add(policy)
-    w.membered.members.add(w.staff, w.finance)
-    w.closed.members.add(w.staff)
-    return w
+    return projects_and_people(user_in_group)
 
 
 def test_the_people_on_a_project_are_its_owners_role_holders_and_its_members(world):

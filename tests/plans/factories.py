@@ -109,3 +109,33 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     text = "Every local authority should publish its complaints procedure for children."
+
+
+def projects_and_people(user_in_group):
+    """Projects of an open and a closed year and the people around them: a director who owns
+    one (through the Director of Policy role), staff and corporate services who are members of
+    another, an administrator and a superuser, and a project none of them works on."""
+    from types import SimpleNamespace
+
+    from plans.choices import PlanStatus
+
+    open_year = PlanYearFactory(year="2024-25", status=PlanStatus.PUBLISHED)
+    closed_year = PlanYearFactory(year="2023-24", status=PlanStatus.CLOSED)
+    policy = RoleFactory(title="Director of Policy")
+    w = SimpleNamespace(
+        staff=user_in_group("Staff"),
+        director=user_in_group("Directors"),
+        finance=user_in_group("Corporate services"),
+        administrator=user_in_group("Administrators"),
+        superuser=UserFactory(is_staff=True, is_superuser=True),
+        owned=ProjectFactory(plan_year=open_year, title="Takeover Day"),
+        membered=ProjectFactory(plan_year=open_year, title="Children's voices"),
+        other=ProjectFactory(plan_year=open_year, title="Young people's panel"),
+        closed=ProjectFactory(plan_year=closed_year, title="Takeover Day"),
+    )
+    policy.holders.add(w.director)
+    w.owned.owners.add(policy)
+    w.closed.owners.add(policy)
+    w.membered.members.add(w.staff, w.finance)
+    w.closed.members.add(w.staff)
+    return w

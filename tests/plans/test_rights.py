@@ -2,40 +2,18 @@
 (plans.rights): the people who work on a project update its milestones, its owners change what
 was planned and record responses, in open years; administrators everything."""
 
-from types import SimpleNamespace
-
 import pytest
 
-from plans.choices import PlanStatus
 from plans.models import Project
 from plans.rights import NO_MILESTONE_PERMISSION_MESSAGE, plan_rights
-from tests.plans.factories import PlanYearFactory, ProjectFactory, RoleFactory, UserFactory
+from tests.plans.factories import RoleFactory, projects_and_people
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(db, user_in_group):
-    open_year = PlanYearFactory(year="2024-25", status=PlanStatus.PUBLISHED)
-    closed_year = PlanYearFactory(year="2023-24", status=PlanStatus.CLOSED)
-    policy = RoleFactory(title="Director of Policy")
-    w = SimpleNamespace(
-        staff=user_in_group("Staff"),
-        director=user_in_group("Directors"),
-        finance=user_in_group("Corporate services"),
-        administrator=user_in_group("Administrators"),
-        superuser=UserFactory(is_staff=True, is_superuser=True),
-        owned=ProjectFactory(plan_year=open_year, title="Takeover Day"),
-        membered=ProjectFactory(plan_year=open_year, title="Children's voices"),
-        other=ProjectFactory(plan_year=open_year, title="Young people's panel"),
-        closed=ProjectFactory(plan_year=closed_year, title="Takeover Day"),
-    )
-    policy.holders.add(w.director)
-    w.owned.owners.add(policy)
-    w.closed.owners.add(policy)
-    w.membered.members.add(w.staff, w.finance)
-    w.closed.members.add(w.staff)
-    return w
+    return projects_and_people(user_in_group)
 
 
 @pytest.mark.parametrize(
