@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "risks",
     "kpis",
     "budgets",
+    "reports",
     "demo",
 ]
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("plans/", include("kpis.urls")),
     path("plans/", include("risks.urls")),
     path("plans/", include("budgets.urls")),
+    path("reports/", include("reports.urls")),
     # One sign-in page for everyone: the admin's own is replaced by the application's, keeping
     # the page to return to (?next=...).
     path(

@@ -1,0 +1,5 @@
+"""Addresses of the quarterly Leadership Team performance report, under /reports/."""
+
+app_name = "reports"
+
+urlpatterns = []
