@@ -1,0 +1,102 @@
+"""What the quarterly Leadership Team report adds to the other apps' records: each exception's
+explanation and corrective action for a quarter ("measures to correct deviations", 2010-11)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from budgets.models import BudgetLine
+from kpis.models import Indicator
+from plans.models import Milestone, PlanYear
+from risks.models import Risk
+
+#: The kinds of item that can be an exception in a quarter, each a foreign key below.
+ITEM_FIELDS = ("indicator", "milestone", "budget_line", "risk")
+
+
+def _one_per_quarter(field):
+    return models.UniqueConstraint(
+        fields=["plan_year", "quarter", field],
+        condition=Q(**{f"{field}__isnull": False}),
+        name=f"corrective_action_one_per_{field}_quarter",
+        violation_error_message=(
+            f"This {field.replace('_', ' ')} already has an explanation for this quarter."
+        ),
+    )
+
+
+class CorrectiveAction(models.Model):
+    """An owner's explanation of one exception in one quarter, and what they are doing about it.
+
+    An exception is a red or amber indicator, a slipped or at-risk milestone, a budget line beyond
+    tolerance or a risk above appetite, as at the quarter's end; the report lists each with this
+    record, or as missing when there is none. Exactly one of the item fields is set."""
+
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.CASCADE, related_name="corrective_actions"
+    )
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Quarter of the plan year, 1 (April to June) to 4 (January to March).",
+    )
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    budget_line = models.ForeignKey(
+        BudgetLine, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    risk = models.ForeignKey(
+        Risk, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    explanation = models.TextField(help_text="Why it is off course this quarter.")
+    action = models.TextField(
+        "corrective action", help_text="What is being done to bring it back on course."
+    )
+    recover_by = models.DateField(
+        "expected to recover by",
+        null=True,
+        blank=True,
+        help_text="The date by which it should be back on course.",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["plan_year", "quarter", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="corrective_action_valid_quarter",
+                violation_error_message="Choose a quarter from 1 to 4.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(indicator__isnull=False, milestone=None, budget_line=None, risk=None)
+                    | Q(indicator=None, milestone__isnull=False, budget_line=None, risk=None)
+                    | Q(indicator=None, milestone=None, budget_line__isnull=False, risk=None)
+                    | Q(indicator=None, milestone=None, budget_line=None, risk__isnull=False)
+                ),
+                name="corrective_action_one_item",
+                violation_error_message=(
+                    "An explanation is for exactly one indicator, milestone, budget line or risk."
+                ),
+            ),
+            *(_one_per_quarter(field) for field in ITEM_FIELDS),
+        ]
+
+    def __str__(self):
+        return f"{self.item} (quarter {self.quarter} {self.plan_year.year})"
+
+    @property
+    def item(self):
+        """The indicator, milestone, budget line or risk this explains."""
+        return next(getattr(self, field) for field in ITEM_FIELDS if getattr(self, f"{field}_id"))
