@@ -296,4 +296,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs each step of every PDF at INFO: only its warnings (an image it would not
+    # fetch, a style it does not support) are worth a line in the log.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }
