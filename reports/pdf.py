@@ -10,9 +10,9 @@ inline `<svg aria-label>` none.
 import base64
 
 import weasyprint
-from weasyprint.urls import URLFetcher
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from weasyprint.urls import URLFetcher
 
 #: The PDF/UA part of ISO 14289 that WeasyPrint's tagged output follows.
 PDF_VARIANT = "pdf/ua-1"
