@@ -624,3 +624,65 @@ class Recommendation(models.Model):
             raise ValidationError(
                 {"responded_on": "The date of the latest response cannot be in the future."}
             )
+
+
+class QuarterSignOff(models.Model):
+    """A director's sign-off of a quarter's Leadership Team performance report.
+
+    While it stands, what falls in the quarter (its actuals, budget figures, milestone
+    completions and risk reviews) is locked on every route, so that the signed-off report stays
+    true to the records (`plans.locks`). An administrator may reopen the quarter, giving a
+    reason; the sign-off is then kept as reopened, and the quarter can be signed off again. The
+    report as signed off (its figures, PDF and workbook) is kept by the reports app."""
+
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, related_name="sign_offs")
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Quarter of the plan year, 1 (April to June) to 4 (January to March).",
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField("reason for reopening", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan_year", "quarter", "signed_off_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="quarter_sign_off_valid_quarter",
+                violation_error_message="Choose a quarter from 1 to 4.",
+            ),
+            # Two directors signing off at once: the database keeps one sign-off.
+            models.UniqueConstraint(
+                fields=["plan_year", "quarter"],
+                condition=Q(reopened_at__isnull=True),
+                name="quarter_sign_off_one_standing",
+                violation_error_message="This quarter is already signed off.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True)
+                | (Q(reopened_by__isnull=False) & ~Q(reopen_reason="")),
+                name="quarter_sign_off_reopened_with_reason",
+                violation_error_message="Give the reason for reopening the quarter.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Quarter {self.quarter} of {self.plan_year.year}, signed off"
+
+    @property
+    def is_standing(self) -> bool:
+        return self.reopened_at is None
