@@ -24,6 +24,7 @@ from plans.models import (
     PlanYear,
     Project,
     ProjectTolerance,
+    QuarterSignOff,
     Recommendation,
     Role,
     StrategicAim,
@@ -402,7 +403,9 @@ def test_every_business_model_keeps_a_history_and_is_covered_here():
         if not model._meta.object_name.startswith("Historical")
     }
     assert all(hasattr(model, "history") for model in models)
-    assert {change.model for change in ADMIN_CHANGES} == models
+    # A quarter's sign-off is made and reopened on the quarter's report, not in the entry
+    # screens; its history is checked with the sign-off.
+    assert {change.model for change in ADMIN_CHANGES} == models - {QuarterSignOff}
 
 
 class ChangeFormValues(HTMLParser):
