@@ -1119,6 +1119,8 @@ def test_an_indicator_page_lists_its_actuals_and_targets_in_a_fixed_number_of_qu
         PeriodTarget.objects.create(
             indicator=indicator, period=datetime.date(2024, month, 1), target=Decimal("4000")
         )
+    # Once first, so that what Django caches for the process (content types) is not counted.
+    assert client.get(change_url(indicator)).status_code == 200
     with django_assert_max_num_queries(60) as few:
         assert client.get(change_url(indicator)).status_code == 200
     for month in range(6, 13):
