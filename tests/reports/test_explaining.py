@@ -638,3 +638,24 @@ def test_explaining_rights_gather_their_facts_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         rights = explaining_rights(world["sam"])
     assert rights.may_explain(Milestone.objects.select_related("project__plan_year").first())
+
+
+def test_the_entry_screens_list_runs_as_many_queries_for_many_explanations(
+    client, world, django_assert_max_num_queries
+):
+    def explanations_of_each_kind(quarter):
+        CorrectiveActionFactory(indicator=world["indicator"], quarter=quarter)
+        for name in ("milestone", "budget_line", "risk"):
+            item = world[name.replace("_", "-")]
+            CorrectiveActionFactory(**{"indicator": None, name: item, "quarter": quarter})
+
+    client.force_login(world["ada"])
+    url = "/admin/reports/correctiveaction/"
+    explanations_of_each_kind(1)
+    few = _queries(client, url, django_assert_max_num_queries)
+    for quarter in (2, 3, 4):
+        explanations_of_each_kind(quarter)
+
+    page = client.get(url).content.decode()
+    assert page.count("Loss of key staff (quarter") == 4  # each explanation names its item
+    assert _queries(client, url, django_assert_max_num_queries) == few
