@@ -48,19 +48,28 @@ class IndicatorRights:
         """Whether the person may enter or correct `indicator`'s actuals."""
         return not self.actuals_refusal(indicator)
 
+    def answers_for(self, indicator) -> bool:
+        """Whether the person answers for `indicator`: holds one of its owner roles in an open
+        plan year, or administers. They enter its actuals (unless the application counts them)
+        and account for it, figures counted or entered, in the Leadership Team's report."""
+        if not self.is_signed_in:
+            return False
+        if self.is_administrator:
+            return True
+        return (
+            not permissions.is_closed(indicator.plan_year)
+            and indicator.pk in self.owned_indicator_ids
+        )
+
     def actuals_refusal(self, indicator) -> str:
         """Why the person may not enter `indicator`'s actuals, or "" if they may."""
         if indicator.source != Source.ENTERED:
             return COUNTED
-        if not self.is_signed_in:
-            return NOT_YOURS
-        if self.is_administrator:
+        if self.answers_for(indicator):
             return ""
-        if permissions.is_closed(indicator.plan_year):
+        if self.is_signed_in and permissions.is_closed(indicator.plan_year):
             return CLOSED.format(year=indicator.plan_year.year)
-        if indicator.pk not in self.owned_indicator_ids:
-            return NOT_YOURS
-        return ""
+        return NOT_YOURS
 
     def indicators_for_actuals(self, indicators):
         """The indicators of `indicators` whose actuals the person may enter: the choices a

@@ -71,6 +71,7 @@ def dashboard_export(request, year, extension):
 def indicator_detail(request, year, ref):
     quarter, wrong_quarter = _chosen_quarter(request, year)
     detail = selectors.indicator_detail(year=year, ref=ref, quarter=quarter)
+    rights = indicator_rights(request.user)
     return render(
         request,
         "kpis/indicator.html",
@@ -79,7 +80,9 @@ def indicator_detail(request, year, ref):
             "detail": detail,
             "status": detail.status,
             "wrong_quarter": wrong_quarter,
-            "may_enter": indicator_rights(request.user).may_enter_actuals(detail.indicator),
+            "may_enter": rights.may_enter_actuals(detail.indicator),
+            # Its owners explain it in the quarterly report (reports.explaining asks the same).
+            "answers_for": rights.answers_for(detail.indicator),
             "entered": request.GET.get("entered", ""),
             "history": selectors.indicator_history(indicator=detail.indicator),
         },

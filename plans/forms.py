@@ -122,21 +122,10 @@ def milestone_formfield(model_field, **kwargs):
     return model_field.formfield(**options)
 
 
-class MilestoneForm(forms.ModelForm):
-    """A milestone's update or new-milestone form; which fields it has depends on who is
-    changing it (see milestone_form_class)."""
-
-    class Meta:
-        model = Milestone
-        fields = ()
-        formfield_callback = milestone_formfield
-
-    def _post_clean(self):
-        super()._post_clean()
-        # What the pages ask for besides the model's own rules, on the fields it concerns.
-        for name, message in self.instance.update_errors().items():
-            if name in self.fields and name not in self.errors:
-                self.add_error(name, message)
+class GovukPageFormMixin:
+    """For a page's form drawn field by field (templates/plans/includes/form_field.html): each
+    field with the GOV.UK component that draws it, dates as day, month and year boxes, and an
+    error summary whose links move focus to the input in error."""
 
     def first_input_id(self, name) -> str:
         """The id of the input an error summary link for field `name` moves focus to."""
@@ -191,6 +180,23 @@ class MilestoneForm(forms.ModelForm):
             return
         for name, messages in error.message_dict.items():
             self.add_error(name if name in self.fields else None, messages)
+
+
+class MilestoneForm(GovukPageFormMixin, forms.ModelForm):
+    """A milestone's update or new-milestone form; which fields it has depends on who is
+    changing it (see milestone_form_class)."""
+
+    class Meta:
+        model = Milestone
+        fields = ()
+        formfield_callback = milestone_formfield
+
+    def _post_clean(self):
+        super()._post_clean()
+        # What the pages ask for besides the model's own rules, on the fields it concerns.
+        for name, message in self.instance.update_errors().items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
 
 
 def milestone_form_class(fields) -> type[MilestoneForm]:

@@ -1,5 +1,16 @@
 """Addresses of the quarterly Leadership Team performance report, under /reports/."""
 
+from django.urls import path
+
+from reports import explain_views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path(
+        "<str:year>/q<int:quarter>/explain/<str:kind>/<int:pk>/",
+        explain_views.explain,
+        name="explain",
+    ),
+    path("<str:year>/explain/<str:kind>/<int:pk>/", explain_views.explain_now, name="explain-now"),
+]
