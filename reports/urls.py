@@ -1,5 +1,11 @@
 """Addresses of the quarterly Leadership Team performance report, under /reports/."""
 
+from django.urls import path
+
+from reports import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:year>/q<int:number>/", views.quarter, name="quarter"),
+]
