@@ -206,4 +206,4 @@ def test_the_query_count_does_not_grow_with_the_plan(plan):
     add_plan(plan.plan_year, plan.earlier_year, copies=3, suffix="b")
     large = queries_for(plan.plan_year)
     assert small == large
-    assert large <= 40
+    assert large <= 33
