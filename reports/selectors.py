@@ -64,21 +64,14 @@ def quarterly_report(*, plan_year: PlanYear, quarter: Quarter) -> report.Quarter
         raise ValueError(f"{quarter.label} is not a quarter of {plan_year.year}.")
     as_at = quarter.last_day
     explanations = _explanations(plan_year, quarter)
-
     indicator_lines, objective_order = _indicator_lines(plan_year, quarter)
     projects = _projects(plan_year)
     milestone_rows = _milestone_rows(projects, plan_year, as_at)
     budget = _budget(plan_year, quarter)
     risk_section, risk_lines = _risks(plan_year, as_at)
 
-    budget_url = _budget_url(plan_year, quarter)
-    found = exceptions.find(
-        indicators=indicator_lines,
-        milestones=[line for line, _ in milestone_rows],
-        budget_lines=budget.lines if budget else [],
-        budget_url=budget_url,
-        risks=risk_lines,
-        explanations=explanations,
+    found = _exceptions(
+        plan_year, quarter, indicator_lines, milestone_rows, budget, risk_lines, explanations
     )
     due = [(line, objectives) for line, objectives in milestone_rows if _due_in(line, quarter)]
     following = _next_quarter(quarter)
@@ -129,6 +122,37 @@ def quarterly_report(*, plan_year: PlanYear, quarter: Quarter) -> report.Quarter
         recommendations_illustrative=Recommendation.objects.filter(
             project__plan_year=plan_year, is_illustrative=True
         ).exists(),
+    )
+
+
+def quarter_exceptions(*, plan_year: PlanYear, quarter: Quarter) -> tuple:
+    """The exceptions of `plan_year` at the end of `quarter` (reports.exceptions decides which),
+    each with its owner's explanation or missing, as the report lists them: for the lists of
+    explanations owners are to write. A fixed number of queries, as the report's."""
+    if quarter.start != plan_year.start:
+        raise ValueError(f"{quarter.label} is not a quarter of {plan_year.year}.")
+    as_at = quarter.last_day
+    indicator_lines, _ = _indicator_lines(plan_year, quarter)
+    _, risk_lines = _risks(plan_year, as_at)
+    return _exceptions(
+        plan_year,
+        quarter,
+        indicator_lines,
+        _milestone_rows(_projects(plan_year), plan_year, as_at),
+        _budget(plan_year, quarter),
+        risk_lines,
+        _explanations(plan_year, quarter),
+    )
+
+
+def _exceptions(plan_year, quarter, indicator_lines, milestone_rows, budget, risk_lines, found):
+    return exceptions.find(
+        indicators=indicator_lines,
+        milestones=[line for line, _ in milestone_rows],
+        budget_lines=budget.lines if budget else [],
+        budget_url=_budget_url(plan_year, quarter),
+        risks=risk_lines,
+        explanations=found,
     )
 
 

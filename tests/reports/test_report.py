@@ -168,6 +168,11 @@ def test_exceptions_carry_their_explanation_or_are_missing_naming_the_owner(repo
     assert report.exceptions_missing == 6
 
 
+def test_the_exceptions_alone_are_those_the_report_lists(plan, report):
+    found = selectors.quarter_exceptions(plan_year=plan.plan_year, quarter=Q2)
+    assert found == report.exceptions
+
+
 def test_an_explanation_of_another_quarter_does_not_count(plan):
     CorrectiveAction.objects.create(
         plan_year=plan.plan_year, quarter=1, indicator=plan.k3, explanation="Late", action="More"

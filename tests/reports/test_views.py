@@ -2,8 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reports.rights import may_read_reports
+from tests.reports.conftest import add_plan
 
 URL = "/reports/2010-11/q2/"
 
@@ -96,3 +99,16 @@ def test_staff_see_no_link_to_the_report(client, user_in_group, plan):
     assert "Quarterly report" not in nav_labels(home)
     assert "/reports/" not in home.content.decode()
     assert "/reports/" not in client.get("/plans/2010-11/indicators/").content.decode()
+
+
+def test_the_page_runs_as_many_queries_for_a_plan_four_times_as_large(
+    client, user_in_group, plan, django_assert_num_queries
+):
+    client.force_login(user_in_group("Directors"))
+    client.get(URL)  # sessions and permissions settle
+    with CaptureQueriesContext(connection) as small:
+        client.get(URL)
+    add_plan(plan.plan_year, plan.earlier_year, copies=3, suffix="b")
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(URL)
+    assert "K3b2" in response.content.decode()
