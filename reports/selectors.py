@@ -10,6 +10,7 @@ Each kind of row is fetched once, so the query count does not grow with the plan
 
 import datetime
 from collections import Counter, defaultdict
+from typing import NamedTuple
 from urllib.parse import quote
 
 from django.contrib.auth.models import AnonymousUser
@@ -461,10 +462,11 @@ def _budget_url(plan_year, quarter) -> str:
     return f"{reverse('budgets:variance', args=[plan_year.year])}?month={quarter.last_period:%Y-%m}"
 
 
-class _Budget:
-    def __init__(self, position, lines):
-        self.position = position
-        self.lines = lines
+class _Budget(NamedTuple):
+    """The budget section of the report, and the variance report's lines (for the exceptions)."""
+
+    position: report.BudgetPosition
+    lines: list
 
 
 def _budget_row(name, kind, is_income, variance) -> report.BudgetRow:

@@ -1,13 +1,16 @@
 """The report's own rules, without a database: a milestone's outcome at the quarter's end, what
 is an exception, and the direction of travel of an indicator's quarter figure."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from plans.choices import MilestoneStatus
+from plans.models import PlanYear
+from plans.periods import Quarter
 from plans.slippage import MilestonePosition
-from reports import exceptions
+from reports import exceptions, selectors
 from reports.report import direction_of_travel
 from risks import rules
 
@@ -82,3 +85,17 @@ def test_an_open_risk_at_or_above_the_appetite_is_above_it(residual, is_open, ab
     assert rules.is_escalated(tier="project", residual=residual, appetite=15, is_open=is_open) is (
         above
     )
+
+
+@pytest.mark.parametrize(
+    ("today", "quarter"),
+    [
+        (datetime.date(2016, 5, 1), 1),  # none has ended yet
+        (datetime.date(2016, 7, 1), 1),
+        (datetime.date(2016, 12, 31), 2),
+        (datetime.date(2026, 12, 3), 4),  # the year has ended
+    ],
+)
+def test_a_link_to_a_years_report_opens_on_the_latest_quarter_ended(today, quarter):
+    found = selectors.default_quarter(plan_year=PlanYear(year="2016-17"), today=today)
+    assert found == Quarter(2016, quarter)
