@@ -17,6 +17,7 @@ from budgets.forms import ConfirmImportForm, MonthlyFiguresUploadForm
 from budgets.models import Budget
 from budgets.rights import NOT_CORPORATE_SERVICES, budget_rights
 from core.admin import read_upload, upload_limits
+from core.numbers import format_number
 from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
 from core.spreadsheets import UnreadableSheet, read_sheet
 from plans.models import PlanYear
@@ -103,6 +104,25 @@ def _preview_model(budget: Budget) -> str:
     return f"budgets.monthlyfigure:{budget.plan_year.year}"
 
 
+#: How many of a file's problems the error summary lists; the table below lists them all.
+SUMMARY_PROBLEMS = 10
+
+
+def _import_error_links(file_error, problems) -> list[tuple[str, str]]:
+    """The import page's error summary: what is wrong with the file, then its first problems,
+    each linking to its row of the table of problems, and how many more there are."""
+    if not file_error:
+        return []
+    links = [("file", file_error)]
+    links += [
+        (f"problem-{number}", problem)
+        for number, problem in enumerate(problems[:SUMMARY_PROBLEMS], start=1)
+    ]
+    if len(problems) > SUMMARY_PROBLEMS:
+        links.append(("problems", f"and {format_number(len(problems) - SUMMARY_PROBLEMS)} more"))
+    return links
+
+
 def _import_page(request, budget, form, *, plan=None, confirm_form=None, file_error=None):
     problems = plan.problems if plan is not None else []
     if file_error is None and form.errors.get("file"):
@@ -119,6 +139,7 @@ def _import_page(request, budget, form, *, plan=None, confirm_form=None, file_er
             "preview_rows": plan.rows[:PREVIEW_ROWS] if plan is not None else [],
             "confirm_form": confirm_form,
             "file_error": file_error,
+            "error_links": _import_error_links(file_error, problems),
             "columns": [(name, services.COLUMN_HELP[name]) for name in services.COLUMNS],
             "max_upload_mb": upload_limits()[0] // 1_000_000,
             "max_rows": upload_limits()[2],

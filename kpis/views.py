@@ -35,6 +35,14 @@ def _chosen_quarter(request, year) -> tuple[Quarter | None, str]:
         return None, str(error)
 
 
+def _showing_instead(wrong_quarter: str, quarter: Quarter) -> str:
+    """What a page says above itself when `?quarter=` named no quarter of the year: what was
+    wrong, and the quarter it shows instead."""
+    if not wrong_quarter:
+        return ""
+    return f"{wrong_quarter} Showing quarter {quarter.number}, the latest with data."
+
+
 def _filters(request) -> selectors.DashboardFilters:
     return selectors.DashboardFilters(
         owner=request.GET.get("owner", ""),
@@ -50,7 +58,11 @@ def dashboard(request, year):
     return render(
         request,
         "kpis/dashboard.html",
-        {"dashboard": data, "plan_year": data.plan_year, "wrong_quarter": wrong_quarter},
+        {
+            "dashboard": data,
+            "plan_year": data.plan_year,
+            "wrong_quarter": _showing_instead(wrong_quarter, data.quarter),
+        },
     )
 
 
@@ -78,7 +90,7 @@ def indicator_detail(request, year, ref):
             "indicator": detail.indicator,
             "detail": detail,
             "status": detail.status,
-            "wrong_quarter": wrong_quarter,
+            "wrong_quarter": _showing_instead(wrong_quarter, detail.quarter),
             "may_enter": indicator_rights(request.user).may_enter_actuals(detail.indicator),
             "entered": request.GET.get("entered", ""),
             "history": selectors.indicator_history(indicator=detail.indicator),

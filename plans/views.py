@@ -49,6 +49,14 @@ def _return_to(request, project) -> str:
     return project.get_absolute_url()
 
 
+#: The error summary's line for an edit conflict, linking to the paragraph that describes it.
+CONFLICT_LINK = (
+    "edit-conflict",
+    "Someone else saved changes to this milestone after you opened it, so your changes have not "
+    "been saved.",
+)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestone_update(request, year, pk, milestone_pk):
     milestone = selectors.milestone_for_update(year=year, project_pk=pk, pk=milestone_pk)
@@ -93,6 +101,7 @@ def milestone_update(request, year, pk, milestone_pk):
             "rights": rights,
             "record_version": version,
             "conflict": conflict,
+            "error_links": ([CONFLICT_LINK] if conflict else []) + form.error_links(),
             "next": _return_to(request, project),
         },
     )
@@ -126,7 +135,13 @@ def milestone_add(request, year, pk):
     return render(
         request,
         "plans/milestone_form.html",
-        {"form": form, "project": project, "rights": rights, "next": _return_to(request, project)},
+        {
+            "form": form,
+            "project": project,
+            "rights": rights,
+            "error_links": form.error_links(),
+            "next": _return_to(request, project),
+        },
     )
 
 
@@ -159,6 +174,7 @@ def recommendation_tracker(request, year):
             "tracker": tracker,
             "statuses": choices.RecommendationStatus.choices,
             "status_error": status_error,
+            "error_links": [("id_status", status_error)] if status_error else [],
         },
     )
 
