@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.text import capfirst
 
+from core.forms import GovukFormMixin
 from plans.models import Milestone, Recommendation
 
 DATE_PARTS = ("day", "month", "year")
@@ -93,7 +94,7 @@ class DateField(forms.Field):
 
 def date_input_parts(bound) -> list[dict]:
     """The day, month and year boxes of a bound DateField as the page draws them
-    (templates/plans/includes/form_field.html)."""
+    (templates/components/field.html)."""
     values = bound.field.widget.format_value(bound.value())
     return [
         {
@@ -119,10 +120,12 @@ def milestone_formfield(model_field, **kwargs):
         return DateField(required=not model_field.blank, **options)
     if name == "status":
         return model_field.formfield(widget=forms.RadioSelect, **options)
+    if isinstance(model_field, models.TextField):
+        return model_field.formfield(widget=forms.Textarea(attrs={"rows": 4}), **options)
     return model_field.formfield(**options)
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(GovukFormMixin, forms.ModelForm):
     """A milestone's update or new-milestone form; which fields it has depends on who is
     changing it (see milestone_form_class)."""
 
@@ -130,6 +133,10 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ()
         formfield_callback = milestone_formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.govuk_widgets()
 
     def _post_clean(self):
         super()._post_clean()
@@ -168,8 +175,8 @@ class MilestoneForm(forms.ModelForm):
         }
 
     def fields_for_page(self) -> list[dict]:
-        """Each field with the kind of GOV.UK component that draws it and, for a date, its
-        boxes."""
+        """Each field with the kind of field templates/components/field.html draws it as and,
+        for a date, its boxes."""
         dates = self.date_parts()
         drawn = []
         for name, field in self.fields.items():
@@ -198,38 +205,6 @@ def milestone_form_class(fields) -> type[MilestoneForm]:
     return forms.modelform_factory(
         Milestone, form=MilestoneForm, fields=list(fields), formfield_callback=milestone_formfield
     )
-
-
-class GovukFormMixin:
-    """Gives each widget its GOV.UK class, its error state and the ids of its hint and error
-    (aria-describedby), so the template only lays the fields out."""
-
-    def govuk_widgets(self):
-        for name, bound in ((name, self[name]) for name in self.fields):
-            widget = self.fields[name].widget
-            if isinstance(widget, forms.HiddenInput | forms.CheckboxSelectMultiple | DateInput):
-                continue
-            base = (
-                "govuk-select"
-                if isinstance(widget, forms.Select)
-                else "govuk-textarea"
-                if isinstance(widget, forms.Textarea)
-                else "govuk-input"
-            )
-            classes = [base, widget.attrs.get("class", "")]
-            described = []
-            if self.fields[name].help_text:
-                described.append(f"{bound.auto_id}-hint")
-            if self.is_bound and name in self.errors:
-                classes.append(f"{base}--error")
-                described.append(f"{bound.auto_id}-error")
-            widget.attrs["class"] = " ".join(c for c in classes if c)
-            if described:
-                widget.attrs["aria-describedby"] = " ".join(described)
-
-    def full_clean(self):
-        super().full_clean()
-        self.govuk_widgets()
 
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
