@@ -113,7 +113,7 @@ def _import_error_links(file_error, problems) -> list[tuple[str, str]]:
     each linking to its row of the table of problems, and how many more there are."""
     if not file_error:
         return []
-    links = [("file", file_error)]
+    links = [("id_file", file_error)]
     links += [
         (f"problem-{number}", problem)
         for number, problem in enumerate(problems[:SUMMARY_PROBLEMS], start=1)
@@ -123,10 +123,9 @@ def _import_error_links(file_error, problems) -> list[tuple[str, str]]:
     return links
 
 
-def _import_page(request, budget, form, *, plan=None, confirm_form=None, file_error=None):
+def _import_page(request, budget, form, *, plan=None, confirm_form=None):
     problems = plan.problems if plan is not None else []
-    if file_error is None and form.errors.get("file"):
-        file_error = form.errors["file"][0]
+    file_error = form.errors["file"][0] if form.errors.get("file") else None
     return render(
         request,
         "budgets/import.html",
@@ -225,16 +224,15 @@ def import_confirm(request, year):
         return _import_page(
             request,
             budget,
-            MonthlyFiguresUploadForm(),
-            plan=refused.plan,
-            file_error=(
+            MonthlyFiguresUploadForm.refusing(
                 "The budget has changed since the preview, and the file now has problems, "
                 "listed below. Nothing was imported. Correct the file and upload it again."
             ),
+            plan=refused.plan,
         )
     except UnreadableSheet as error:
         return _import_page(
-            request, budget, MonthlyFiguresUploadForm(), file_error=f"Nothing was imported. {error}"
+            request, budget, MonthlyFiguresUploadForm.refusing(f"Nothing was imported. {error}")
         )
     messages.success(request, _outcome_message(outcome, preview.file_name))
     last = outcome.months[-1]

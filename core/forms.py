@@ -189,3 +189,8 @@ class GovukFormMixin:
     def full_clean(self):
         super().full_clean()
         self.govuk_widgets()
+
+    def add_error(self, field, error):
+        # An error found after cleaning (by a service, in a file) is drawn on its field too.
+        super().add_error(field, error)
+        self.govuk_widgets()

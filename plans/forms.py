@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.text import capfirst
 
 from core.forms import GovukFormMixin
+from plans.choices import RecommendationStatus
 from plans.models import Milestone, Recommendation
 
 DATE_PARTS = ("day", "month", "year")
@@ -246,3 +247,23 @@ class RecommendationResponseForm(GovukFormMixin, forms.ModelForm):
                 "responded_on", "A response cannot come before the recommendation was made."
             )
         return cleaned_data
+
+
+class RecommendationFilterForm(GovukFormMixin, forms.Form):
+    """The recommendations tracker's choice of status, read from the address (GET), so a
+    filtered list can be bookmarked and works without JavaScript."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Every status"), *RecommendationStatus.choices],
+        error_messages={"invalid_choice": "Choose a status from the list."},
+    )
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.govuk_widgets()
+
+    def chosen_status(self) -> str:
+        """The status chosen; every status if none, or if what was asked for is no status."""
+        return self.cleaned_data["status"] if self.is_valid() else ""

@@ -16,7 +16,11 @@ from core.edit_conflicts import EditConflictError, edit_conflict_form, record_fi
 from core.permissions import is_closed
 from core.refusals import Refused
 from plans import choices, selectors, services
-from plans.forms import RecommendationResponseForm, milestone_form_class
+from plans.forms import (
+    RecommendationFilterForm,
+    RecommendationResponseForm,
+    milestone_form_class,
+)
 from plans.models import Milestone
 from plans.rights import plan_rights
 
@@ -158,13 +162,9 @@ def _recommendation_refused(request, reason, back_url, back_label):
 @require_safe
 def recommendation_tracker(request, year):
     plan_year = selectors.plan_year_for_pages(year=year)
-    status = request.GET.get("status", "")
-    status_error = ""
-    if status not in {"", *choices.RecommendationStatus.values}:
-        status_error = "Choose a status from the list."
-        status = ""
+    form = RecommendationFilterForm(request.GET)
     tracker = selectors.recommendation_tracker(
-        plan_year=plan_year, status=status, user=request.user
+        plan_year=plan_year, status=form.chosen_status(), user=request.user
     )
     return render(
         request,
@@ -173,8 +173,7 @@ def recommendation_tracker(request, year):
             "plan_year": plan_year,
             "tracker": tracker,
             "statuses": choices.RecommendationStatus.choices,
-            "status_error": status_error,
-            "error_links": [("id_status", status_error)] if status_error else [],
+            "form": form,
         },
     )
 
