@@ -33,3 +33,23 @@ class ConfirmImportForm(forms.Form):
     """The confirm step names the previewed upload by its random key, never by a file."""
 
     preview_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class VarianceMonthForm(GovukFormMixin, forms.Form):
+    """The variance report's choice of month, showing the month shown and whether each has
+    actuals or only forecasts; read from the address (?month=)."""
+
+    month = forms.ChoiceField(label="Show the position at the end of", required=False)
+
+    def __init__(self, report):
+        chosen = report.chosen_month
+        super().__init__(initial={"month": f"{chosen:%Y-%m}" if chosen else None}, auto_id="%s")
+        self.fields["month"].choices = [
+            (
+                f"{month:%Y-%m}",
+                f"{month:%B %Y} "
+                + ("(actuals)" if month in report.months_with_actuals else "(forecasts)"),
+            )
+            for month in report.months
+        ]
+        self.govuk_widgets()

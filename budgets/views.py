@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from budgets import exports, selectors, services
-from budgets.forms import ConfirmImportForm, MonthlyFiguresUploadForm
+from budgets.forms import ConfirmImportForm, MonthlyFiguresUploadForm, VarianceMonthForm
 from budgets.models import Budget
 from budgets.rights import NOT_CORPORATE_SERVICES, budget_rights
 from core.admin import read_upload, upload_limits
@@ -57,6 +57,7 @@ def variance(request, year):
         "budgets/variance.html",
         {
             "report": report,
+            "month_form": VarianceMonthForm(report),
             "plan_year": report.plan_year,
             "may_import": rights.may_import(report.plan_year),
             "may_roll_forward": rights.may_roll_forward,

@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.utils.text import Truncator
 
 from core.forms import GovukFormMixin
 from core.numbers import UnreadableNumber, parse_number
@@ -148,3 +149,29 @@ class ActualForm(GovukFormMixin, forms.Form):
             self.add_error("value", "A count cannot be negative.")
         cleaned["value"] = value
         cleaned["numerator"] = cleaned["denominator"] = None
+
+
+class DashboardFilterForm(GovukFormMixin, forms.Form):
+    """The dashboard's filters as the page draws them, showing what it is narrowed to; they are
+    read from the address (kpis.views._filters), so a filtered dashboard can be bookmarked."""
+
+    owner = forms.ChoiceField(label="Owner", required=False)
+    tier = forms.ChoiceField(label="Tier", required=False)
+    group = forms.ChoiceField(label="Objective or theme", required=False)
+
+    def __init__(self, dashboard):
+        chosen = dashboard.filters
+        super().__init__(
+            initial={"owner": chosen.owner, "tier": chosen.tier, "group": chosen.group},
+            auto_id="%s",
+        )
+        self.fields["owner"].choices = [("", "All owners"), *dashboard.owner_choices]
+        self.fields["tier"].choices = [("", "All tiers"), *dashboard.tier_choices]
+        self.fields["group"].choices = [
+            ("", "All objectives and themes"),
+            *(
+                (name, [(value, Truncator(label).chars(70)) for value, label in options])
+                for name, options in dashboard.group_choices
+            ),
+        ]
+        self.govuk_widgets()

@@ -18,7 +18,7 @@ from core.edit_conflicts import (
 )
 from core.forms import form_errors_from_model
 from kpis import exports, selectors, services
-from kpis.forms import ActualForm
+from kpis.forms import ActualForm, DashboardFilterForm
 from kpis.rights import indicator_rights
 from plans.periods import Quarter
 
@@ -60,6 +60,7 @@ def dashboard(request, year):
         "kpis/dashboard.html",
         {
             "dashboard": data,
+            "filter_form": DashboardFilterForm(data),
             "plan_year": data.plan_year,
             "wrong_quarter": _showing_instead(wrong_quarter, data.quarter),
         },

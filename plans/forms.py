@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.text import capfirst
 
 from core.forms import GovukFormMixin
+from core.permissions import is_closed
 from plans.choices import RecommendationStatus
 from plans.models import Milestone, Recommendation
 
@@ -267,3 +268,20 @@ class RecommendationFilterForm(GovukFormMixin, forms.Form):
     def chosen_status(self) -> str:
         """The status chosen; every status if none, or if what was asked for is no status."""
         return self.cleaned_data["status"] if self.is_valid() else ""
+
+
+class MyWorkYearForm(GovukFormMixin, forms.Form):
+    """My work's choice of plan year, showing the year shown; read from the address (?year=)."""
+
+    year = forms.ChoiceField(label="Plan year", required=False)
+
+    def __init__(self, *, plan_years, chosen):
+        super().__init__(initial={"year": chosen.year if chosen else None}, auto_id="%s")
+        self.fields["year"].choices = [
+            (
+                plan_year.year,
+                f"{plan_year.year} (closed)" if is_closed(plan_year) else plan_year.year,
+            )
+            for plan_year in plan_years
+        ]
+        self.govuk_widgets()

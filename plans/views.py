@@ -17,6 +17,7 @@ from core.permissions import is_closed
 from core.refusals import Refused
 from plans import choices, selectors, services
 from plans.forms import (
+    MyWorkYearForm,
     RecommendationFilterForm,
     RecommendationResponseForm,
     milestone_form_class,
@@ -30,7 +31,12 @@ def my_work(request):
     work = selectors.my_work(
         user=request.user, as_at=timezone.localdate(), year=request.GET.get("year") or None
     )
-    return render(request, "plans/my_work.html", {"work": work})
+    year_form = (
+        MyWorkYearForm(plan_years=work.plan_years, chosen=work.plan_year)
+        if work.plan_years
+        else None
+    )
+    return render(request, "plans/my_work.html", {"work": work, "year_form": year_form})
 
 
 def _refused(request, project, reason):

@@ -115,6 +115,7 @@ class RiskReviewForm(GovukFormMixin, forms.ModelForm):
         label="Mitigating actions done",
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text="Select each action done since the last review.",
     )
 
     # As the page lays them out, so the error summary lists errors in the page's order.
