@@ -17,9 +17,14 @@ from django.test import RequestFactory
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 COMPONENTS = TEMPLATES / "components"
 
-#: The markup only templates/components/ may draw: the notification banner and the error
-#: summary, and a field's error message.
-OWN_MARKUP = ["govuk-notification-banner", "govuk-error-summary", "govuk-error-message"]
+#: The markup only templates/components/ may draw: the notification banner, the error summary,
+#: and a field (its form group and error message).
+OWN_MARKUP = [
+    "govuk-notification-banner",
+    "govuk-error-summary",
+    "govuk-form-group",
+    "govuk-error-message",
+]
 
 
 def pages_drawing(markup: str, templates: Path = TEMPLATES) -> list[str]:
@@ -33,7 +38,7 @@ def pages_drawing(markup: str, templates: Path = TEMPLATES) -> list[str]:
 
 
 @pytest.mark.parametrize("markup", OWN_MARKUP)
-def test_no_page_draws_its_own_banner_error_summary_or_error_message(markup):
+def test_no_page_draws_its_own_banner_error_summary_or_field(markup):
     # The rule cannot hold by finding nothing: the components themselves do draw it.
     assert any(markup in path.read_text(encoding="utf-8") for path in COMPONENTS.glob("*.html"))
 
