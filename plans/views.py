@@ -16,7 +16,12 @@ from core.edit_conflicts import EditConflictError, edit_conflict_form, record_fi
 from core.permissions import is_closed
 from core.refusals import Refused
 from plans import choices, selectors, services
-from plans.forms import RecommendationResponseForm, milestone_form_class
+from plans.forms import (
+    MyWorkYearForm,
+    RecommendationFilterForm,
+    RecommendationResponseForm,
+    milestone_form_class,
+)
 from plans.models import Milestone
 from plans.rights import plan_rights
 
@@ -26,7 +31,12 @@ def my_work(request):
     work = selectors.my_work(
         user=request.user, as_at=timezone.localdate(), year=request.GET.get("year") or None
     )
-    return render(request, "plans/my_work.html", {"work": work})
+    year_form = (
+        MyWorkYearForm(plan_years=work.plan_years, chosen=work.plan_year)
+        if work.plan_years
+        else None
+    )
+    return render(request, "plans/my_work.html", {"work": work, "year_form": year_form})
 
 
 def _refused(request, project, reason):
@@ -47,6 +57,14 @@ def _return_to(request, project) -> str:
     ):
         return wanted
     return project.get_absolute_url()
+
+
+#: The error summary's line for an edit conflict, linking to the paragraph that describes it.
+CONFLICT_LINK = (
+    "edit-conflict",
+    "Someone else saved changes to this milestone after you opened it, so your changes have not "
+    "been saved.",
+)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -93,6 +111,7 @@ def milestone_update(request, year, pk, milestone_pk):
             "rights": rights,
             "record_version": version,
             "conflict": conflict,
+            "error_links": ([CONFLICT_LINK] if conflict else []) + form.error_links(),
             "next": _return_to(request, project),
         },
     )
@@ -126,7 +145,13 @@ def milestone_add(request, year, pk):
     return render(
         request,
         "plans/milestone_form.html",
-        {"form": form, "project": project, "rights": rights, "next": _return_to(request, project)},
+        {
+            "form": form,
+            "project": project,
+            "rights": rights,
+            "error_links": form.error_links(),
+            "next": _return_to(request, project),
+        },
     )
 
 
@@ -143,13 +168,9 @@ def _recommendation_refused(request, reason, back_url, back_label):
 @require_safe
 def recommendation_tracker(request, year):
     plan_year = selectors.plan_year_for_pages(year=year)
-    status = request.GET.get("status", "")
-    status_error = ""
-    if status not in {"", *choices.RecommendationStatus.values}:
-        status_error = "Choose a status from the list."
-        status = ""
+    form = RecommendationFilterForm(request.GET)
     tracker = selectors.recommendation_tracker(
-        plan_year=plan_year, status=status, user=request.user
+        plan_year=plan_year, status=form.chosen_status(), user=request.user
     )
     return render(
         request,
@@ -158,7 +179,7 @@ def recommendation_tracker(request, year):
             "plan_year": plan_year,
             "tracker": tracker,
             "statuses": choices.RecommendationStatus.choices,
-            "status_error": status_error,
+            "form": form,
         },
     )
 
