@@ -23,7 +23,7 @@ from budgets.selectors import (
     programme_split,
 )
 from core.exports import MONEY_MARK
-from core.spreadsheets import FORMULA_TRIGGERS, escape_formula, unescape_formula
+from core.spreadsheets.formulas import FORMULA_TRIGGERS, escape_formula, unescape_formula
 
 MONEY_FORMAT = '£#,##0.00;(£#,##0.00);"£0.00"'
 PERCENT_FORMAT = "0.0%;(0.0%);0.0%"

@@ -8,7 +8,7 @@ import io
 import xlsxwriter
 from django.http import HttpResponse
 
-from core.spreadsheets import escape_formula
+from core.spreadsheets.formulas import escape_formula
 from kpis.choices import Aggregation, Unit
 
 HEADERS = [

@@ -9,9 +9,8 @@ import pytest
 import tablib
 
 from core.numbers import MONEY_HINT
-from core.spreadsheets import (
+from core.spreadsheets.reading import (
     NOT_A_SHEET,
-    DecimalWidget,
     UnreadableSheet,
     column_letter,
     column_number,
@@ -21,6 +20,7 @@ from core.spreadsheets import (
     sheet_row_numbers,
     sniff_format,
 )
+from core.spreadsheets.widgets import DecimalWidget
 from tests.core import hostile_workbooks
 
 LIMITS = {"max_rows": 100, "max_unpacked_bytes": 10_000_000}
