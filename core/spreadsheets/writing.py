@@ -83,23 +83,28 @@ class Workbook:
         # XlsxWriter's in-memory mode would override constant memory.
         options["constant_memory" if streamed else "in_memory"] = True
         self.book = xlsxwriter.Workbook(self.output, options)
-        self.formats = {}
+        self.formats = {}  # by the styles in STYLES order
+        self.formats_asked = {}  # by the styles as asked
 
-    def format(self, *styles):
+    def format(self, *asked):
         """The cell format of these STYLES together (made once per workbook); None for none."""
-        wanted = {style for style in styles if style}
+        # Asked once a cell: what was asked before is answered by one look-up.
+        known = self.formats_asked.get(asked, False)
+        if known is not False:
+            return known
+        wanted = {style for style in asked if style}
         if unknown := wanted - STYLES.keys():
             raise KeyError(f"No cell style called {', '.join(sorted(unknown))}.")
         # In one order, so that ("bold", "money") and ("money", "bold") are one format.
         styles = tuple(style for style in STYLES if style in wanted)
-        if not styles:
-            return None
-        if styles not in self.formats:
+        if styles and styles not in self.formats:
             spec = {}
             for style in styles:
                 spec.update(STYLES[style])
             self.formats[styles] = self.book.add_format(spec)
-        return self.formats[styles]
+        found = self.formats[styles] if styles else None
+        self.formats_asked[asked] = found
+        return found
 
     def add_sheet(self, title, *, widths=(), frozen_rows=0, frozen_columns=0):
         """A new sheet named after `title`, its columns this wide (in characters), with this
@@ -148,7 +153,9 @@ class Sheet:
             return
         # A carriage return is written as a line feed (XML reads one as the other); XlsxWriter
         # would write it as "_x000D_", which openpyxl, reading an import, leaves as is.
-        value = str(value).replace("\r\n", "\n").replace("\r", "\n")
+        value = str(value)
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
         if not value:
             return
         quoted = "quoted" if value.startswith(FORMULA_TRIGGERS) else None
@@ -156,18 +163,27 @@ class Sheet:
 
     def money(self, column, value, *styles):
         """An amount in pounds (a Decimal), in the one money format."""
-        self._number(column, value, "money", styles)
+        if value is not None:
+            self.worksheet.write_number(
+                self.row, column, float(value), self.workbook.format("money", *styles)
+            )
 
     def percent(self, column, value, *styles):
         """A percentage as the pages write it (7.5 for 7.5%), held as the fraction."""
         if value is not None:
-            self._number(column, Decimal(str(value)) / 100, "percent", styles)
+            fraction = float(Decimal(str(value)) / 100)
+            self.worksheet.write_number(
+                self.row, column, fraction, self.workbook.format("percent", *styles)
+            )
 
     def number(self, column, value, *styles):
         """A count or a measure: whole numbers without decimals, others with theirs."""
         if value is not None:
-            whole = Decimal(str(value)) == Decimal(str(value)).to_integral_value()
-            self._number(column, value, "whole_number" if whole else "number", styles)
+            number = Decimal(str(value))
+            style = "whole_number" if number == number.to_integral_value() else "number"
+            self.worksheet.write_number(
+                self.row, column, float(value), self.workbook.format(style, *styles)
+            )
 
     def date(self, column, value, *styles):
         """A date, or a date and time (in local time), as the pages write them."""
@@ -196,9 +212,3 @@ class Sheet:
             self.date(column, value, *styles)
         else:
             self.text(column, value, *styles)
-
-    def _number(self, column, value, number_style, styles):
-        if value is not None:
-            self.worksheet.write_number(
-                self.row, column, float(value), self.workbook.format(*styles, number_style)
-            )
