@@ -19,7 +19,7 @@ from budgets.rights import NOT_CORPORATE_SERVICES, budget_rights
 from core.admin import read_upload, upload_limits
 from core.numbers import format_number
 from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
-from core.spreadsheets import UnreadableSheet, read_sheet
+from core.spreadsheets.reading import UnreadableSheet, read_sheet
 from plans.models import PlanYear
 
 # Rows of a good sheet the preview lists (every problem of a bad one is listed).

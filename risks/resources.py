@@ -3,7 +3,8 @@
 from import_export import fields
 
 from core.permissions import YearLockedResource
-from core.spreadsheets import FormulaSafeResource, LookupWidget, PlanYearScopedWidget
+from core.spreadsheets.resources import FormulaSafeResource
+from core.spreadsheets.widgets import LookupWidget, PlanYearScopedWidget
 from plans.models import PlanYear, Project, Role
 from risks.models import Risk
 
