@@ -120,6 +120,26 @@ def milestone_position(
     )
 
 
+#: What the milestone tracker says of a milestone whose outcome was never recorded, beside the
+#: statuses staff choose from.
+OUTCOME_NOT_RECORDED = "outcome not recorded"
+
+
+def status_as_at(*, status: str, position: MilestonePosition) -> str:
+    """A milestone's status as at the date its position was worked out at, from the status
+    recorded now: done only if done by then; one marked done since, but not by then, was then
+    slipped if the date it was due by had passed, else on track; OUTCOME_NOT_RECORDED when its
+    year ended without one; otherwise the status recorded (the latest, since the record keeps
+    no earlier status of its own)."""
+    if position.outcome_not_recorded:
+        return OUTCOME_NOT_RECORDED
+    if position.done:
+        return MilestoneStatus.DONE
+    if status == MilestoneStatus.DONE:
+        return MilestoneStatus.SLIPPED if position.overdue else MilestoneStatus.ON_TRACK
+    return status
+
+
 @dataclass(frozen=True)
 class Slippage:
     """How many milestones slipped, the largest slip in days (0 when none did), and how many

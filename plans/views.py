@@ -1,5 +1,5 @@
-"""Pages of the plans app: My work, a milestone's update and addition, and the
-recommendations tracker (counts, the list, a response)."""
+"""Pages of the plans app: My work, the milestone tracker, a milestone's update and addition,
+and the recommendations tracker (counts, the list, a response)."""
 
 import copy
 
@@ -16,7 +16,7 @@ from core.edit_conflicts import EditConflictError, edit_conflict_form, record_fi
 from core.permissions import is_closed
 from core.refusals import Refused
 from plans import choices, selectors, services
-from plans.forms import RecommendationResponseForm, milestone_form_class
+from plans.forms import MilestoneFilterForm, RecommendationResponseForm, milestone_form_class
 from plans.models import Milestone
 from plans.rights import plan_rights
 
@@ -27,6 +27,23 @@ def my_work(request):
         user=request.user, as_at=timezone.localdate(), year=request.GET.get("year") or None
     )
     return render(request, "plans/my_work.html", {"work": work})
+
+
+@require_safe
+def milestone_tracker(request, year):
+    """Every milestone of the plan year, filtered as the address asks, one page at a time."""
+    plan_year = selectors.plan_year_for_pages(year=year)
+    today = timezone.localdate()
+    options = selectors.milestone_tracker_options(plan_year=plan_year, today=today)
+    form = MilestoneFilterForm(request.GET, options=options)
+    tracker = selectors.milestone_tracker(
+        options=options, filters=form.filters(), today=today, page=request.GET.get("page", "")
+    )
+    return render(
+        request,
+        "plans/milestone_tracker.html",
+        {"plan_year": plan_year, "form": form, "tracker": tracker},
+    )
 
 
 def _refused(request, project, reason):
