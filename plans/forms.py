@@ -280,6 +280,7 @@ def _filter(label, blank, problem):
         required=False,
         choices=[("", blank)],
         error_messages={"invalid_choice": problem},
+        widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
     )
 
 
@@ -331,7 +332,7 @@ class MilestoneFilterForm(GovukFormMixin, forms.Form):
             ("none", "Not under an objective"),
         ]
         self.fields["owner"].choices = [("", "All owners")] + [
-            (str(role.pk), role.title) for role in options.owners
+            (str(role.pk), str(role)) for role in options.owners
         ]
         self.fields["status"].choices = [("", "All statuses")] + [
             (status, TRACKER_STATUS_LABELS[status]) for status, _ in TRACKER_STATUSES
@@ -339,7 +340,7 @@ class MilestoneFilterForm(GovukFormMixin, forms.Form):
         self.fields["quarter"].choices = [("", "Any quarter")] + [
             (
                 str(quarter.number),
-                f"Quarter {quarter.number} ({quarter.first_day:%B} to {quarter.last_day:%B %Y})",
+                f"Quarter {quarter.number} ({quarter.first_day:%B} to {quarter.last_day:%B})",
             )
             for quarter in options.quarters
         ]

@@ -176,25 +176,22 @@ def test_each_row_shows_project_owners_objective_dates_status_slippage_and_comme
 ):
     page = get(signed_in_client)
     assert row(page, "A4") == (
-        "A4 | Safeguarding review | Director of Policy | SO1: Safeguard | 30 Sep 2010 | "
-        "31 Jan 2011 | On track | Not done | 46 days late | None"
+        "A4 | Safeguarding review Owner: DoP Objective: SO1 | "
+        "Originally 30 Sep 2010 Revised to 31 Jan 2011 | On track | 46 days late | None"
     )
     assert row(page, "B1") == (
-        "B1 | Takeover Day | Director of Communications and Director of Policy | "
-        "SO2: Participate | 31 Aug 2010 | None | Slipped | Not done | 76 days late | "
-        "Commentary on B1"
+        "B1 | Takeover Day Owners: DoC, DoP Objective: SO2 | 31 Aug 2010 | Slipped | "
+        "76 days late | Commentary on B1"
     )
     assert row(page, "B4") == (
-        "B4 | Takeover Day | Director of Communications and Director of Policy | "
-        "SO2: Participate | 15 Sep 2010 | None | Done | 5 Oct 2010 | 20 days late | None"
+        "B4 | Takeover Day Owners: DoC, DoP Objective: SO2 | 15 Sep 2010 | "
+        "Done Completed 5 Oct 2010 | 20 days late | None"
     )
     assert row(page, "C3") == (
-        "C3 | Annual report | Director of Communications | CO1: Be heard. | 30 Nov 2010 | None | "
-        "Not started | Not done | None | None"
+        "C3 | Annual report Owner: DoC Objective: CO1 | 30 Nov 2010 | Not started | None | None"
     )
     assert row(page, "D1") == (
-        "D1 | Office move | Not named | Not under an objective | 15 Dec 2010 | None | On track | "
-        "Not done | None | None"
+        "D1 | Office move Owner: not named Objective: none | 15 Dec 2010 | On track | None | None"
     )
     assert '<strong class="govuk-tag govuk-tag--red">Slipped</strong>' in page
 
@@ -237,6 +234,31 @@ def test_it_filters_by_objective_directly_through_an_aim_corporate_or_none(
     assert counts(page) == expected
     assert titles(page) == listed
     assert "Of the 12 milestones of 2010-11, those the filters keep." in text(page)
+
+
+def test_the_filters_name_objectives_and_owners_in_full_where_the_rows_use_refs(
+    signed_in_client, plan
+):
+    page = get(signed_in_client)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', page)
+    assert options[:6] == [
+        ("", "All objectives"),
+        (f"objective-{plan.so1.pk}", "SO1: Safeguard"),
+        (f"objective-{plan.so2.pk}", "SO2: Participate"),
+        (f"corporate-{plan.co1.pk}", "CO1: Be heard."),
+        ("none", "Not under an objective"),
+        ("", "All owners"),
+    ]
+    assert options[6:8] == [
+        (str(plan.doc.pk), "Director of Communications (DoC)"),
+        (str(plan.dop.pk), "Director of Policy (DoP)"),
+    ]
+    # Quarter 3 ends on 31 December 2010, after today: it is not offered.
+    assert options[-3:] == [
+        ("", "Today, 15 November 2010"),
+        ("q1", "End of quarter 1, 30 June 2010"),
+        ("q2", "End of quarter 2, 30 September 2010"),
+    ]
 
 
 def test_it_filters_by_owner_role(signed_in_client, plan):
@@ -294,13 +316,12 @@ def test_as_at_the_end_of_quarter_2_a_milestone_completed_since_was_then_slipped
     on track A3, A4, C1, D1; not started C3; at risk B2, B3; slipped B1, B4."""
     page = get(signed_in_client, "?as_at=q2")
     assert counts(page) == "12 milestones: 3 done, 4 on track, 1 not started, 2 at risk, 2 slipped"
-    assert row(page, "B4").split(" | ")[6:9] == [
-        "Slipped",
-        "Not by then (completed 5 Oct 2010)",
+    assert row(page, "B4").split(" | ")[3:5] == [
+        "Slipped Completed later, on 5 Oct 2010",
         "15 days late",
     ]
     # B1, due 31 August, slipped: 30 days late by 30 September.
-    assert row(page, "B1").split(" | ")[8] == "30 days late"
+    assert row(page, "B1").split(" | ")[4] == "30 days late"
     assert "as at the end of quarter 2, 30 September 2010" in text(page)
     # The report's link: the milestones due in quarter 2, as at its end.
     page = get(signed_in_client, "?quarter=2&as_at=q2")
@@ -316,8 +337,8 @@ def test_after_the_year_a_milestone_without_an_outcome_says_so(signed_in_client,
     assert counts(page) == (
         "12 milestones: 4 done, 0 on track, 0 at risk, 1 slipped, 7 with no recorded outcome"
     )
-    assert row(page, "B1").split(" | ")[8] == "212 days late"
-    assert row(page, "C3").split(" | ")[6:9] == ["Outcome not recorded", "Not done", "Not known"]
+    assert row(page, "B1").split(" | ")[4] == "212 days late"
+    assert row(page, "C3").split(" | ")[3:5] == ["Outcome not recorded", "Not known"]
     assert "The plan year ended on 31 March 2011: slippage is counted to then." in text(page)
     page = get(signed_in_client, "?status=outcome+not+recorded")
     assert titles(page) == ["B2", "C3", "D1", "A3", "A4", "B3", "C1"]
@@ -524,3 +545,15 @@ def test_on_the_demo_every_milestone_of_the_year_is_listed_once_across_the_pages
         )
     expected = Milestone.objects.filter(project__plan_year__year=year).values_list("pk", flat=True)
     assert sorted(map(int, listed)) == sorted(expected)
+
+
+def test_long_commentary_is_shortened_and_the_project_page_has_it_all(signed_in_client, plan):
+    milestone = Milestone.objects.get(title="B1")
+    milestone.commentary = "The printer went bust. " * 10  # 230 characters
+    milestone.save()
+    cell = row(get(signed_in_client), "B1").split(" | ")[-1]
+    assert len(cell) == 120
+    assert cell.endswith("…")
+    assert milestone.commentary.strip() in text(
+        signed_in_client.get(plan.b.get_absolute_url()).content.decode()
+    )
