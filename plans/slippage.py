@@ -127,17 +127,21 @@ OUTCOME_NOT_RECORDED = "outcome not recorded"
 
 def status_as_at(*, status: str, position: MilestonePosition) -> str:
     """A milestone's status as at the date its position was worked out at, from the status
-    recorded now: done only if done by then; one marked done since, but not by then, was then
-    slipped if the date it was due by had passed, else on track; OUTCOME_NOT_RECORDED when its
-    year ended without one; otherwise the status recorded (the latest, since the record keeps
-    no earlier status of its own)."""
-    if position.outcome_not_recorded:
-        return OUTCOME_NOT_RECORDED
+    recorded now: done only if done by then; OUTCOME_NOT_RECORDED when its year ended without
+    one; slipped when marked so or, not done, its original due date had passed (a revised due
+    date never hides slippage); else the status recorded (at risk, not started, on track), and
+    on track for one marked done since but not yet due then. The quarterly report reads a
+    milestone's outcome at a quarter's end by the same rule, so the tracker's counts are the
+    report's."""
     if position.done:
         return MilestoneStatus.DONE
-    if status == MilestoneStatus.DONE:
-        return MilestoneStatus.SLIPPED if position.overdue else MilestoneStatus.ON_TRACK
-    return status
+    if position.outcome_not_recorded:
+        return OUTCOME_NOT_RECORDED
+    if status == MilestoneStatus.SLIPPED or position.days_late:
+        return MilestoneStatus.SLIPPED
+    if status in (MilestoneStatus.AT_RISK, MilestoneStatus.NOT_STARTED):
+        return status
+    return MilestoneStatus.ON_TRACK
 
 
 @dataclass(frozen=True)

@@ -48,12 +48,12 @@ def plan(today):
       A1 due 30 Jun, done 25 Jun                    done                          due in Q1
       A2 due 31 Jul, done 10 Aug                    done, 10 days late            Q2
       A3 due 31 Dec, on track                       on track                      Q3
-      A4 due 30 Sep, revised 31 Jan, on track       on track, 46 days late        Q4 (revised)
-         (30 Sep to 15 Nov: 31 + 15 = 46)
+      A4 due 30 Sep, revised 31 Jan, on track       slipped, 46 days late         Q4 (revised)
+         (30 Sep to 15 Nov: 31 + 15 = 46; its original due date has passed)
     Project B, under SO2 through its aim 2.1, owned by DoP and the Director of Communications
     (DoC):
       B1 due 31 Aug, slipped                        slipped, 76 days late (30 + 31 + 15)   Q2
-      B2 due 31 Oct, at risk                        at risk, 15 days late         Q3
+      B2 due 31 Oct, at risk                        slipped, 15 days late         Q3
       B3 due 28 Feb, at risk                        at risk                       Q4
       B4 due 15 Sep, done 5 Oct                     done, 20 days late (15 + 5)   Q2
     Project C, under the corporate objective CO1, owned by DoC:
@@ -63,8 +63,9 @@ def plan(today):
     Project D, under no objective and no owner:
       D1 due 15 Dec, on track                       on track                      Q3
 
-    Today: 4 done (A1, A2, B4, C2), 4 on track (A3, A4, C1, D1), 1 not started (C3), 2 at risk
-    (B2, B3), 1 slipped (B1): 12. By quarter due: Q1 1, Q2 4, Q3 4, Q4 3.
+    A milestone not done whose original due date has passed is slipped, whatever is recorded.
+    Today: 4 done (A1, A2, B4, C2), 3 on track (A3, C1, D1), 1 not started (C3), 1 at risk (B3),
+    3 slipped (A4, B1, B2): 12. By quarter due: Q1 1, Q2 4, Q3 4, Q4 3.
     """
     plan_year = PlanYearFactory(year="2010-11")
     so1 = StrategicObjectiveFactory(plan_year=plan_year, ref="SO1", title="Safeguard", position=1)
@@ -159,7 +160,7 @@ def get(client, query=""):
 
 def test_it_counts_every_milestone_by_status_as_at_today(signed_in_client, plan):
     page = get(signed_in_client)
-    assert counts(page) == "12 milestones: 4 done, 4 on track, 1 not started, 2 at risk, 1 slipped"
+    assert counts(page) == "12 milestones: 4 done, 3 on track, 1 not started, 1 at risk, 3 slipped"
     assert "as at today, 15 November 2010" in text(page)
 
 
@@ -177,7 +178,7 @@ def test_each_row_shows_project_owners_objective_dates_status_slippage_and_comme
     page = get(signed_in_client)
     assert row(page, "A4") == (
         "A4 | Safeguarding review Owner: DoP Objective: SO1 | "
-        "Originally 30 Sep 2010 Revised to 31 Jan 2011 | On track | 46 days late | None"
+        "Originally 30 Sep 2010 Revised to 31 Jan 2011 | Slipped | 46 days late | None"
     )
     assert row(page, "B1") == (
         "B1 | Takeover Day Owners: DoC, DoP Objective: SO2 | 31 Aug 2010 | Slipped | "
@@ -207,10 +208,10 @@ def test_each_project_links_to_its_page(signed_in_client, plan):
 @pytest.mark.parametrize(
     ("objective", "expected", "listed"),
     [
-        # Project A: A1, A2 done; A3, A4 on track.
-        ("so1", "4 milestones: 2 done, 2 on track, 0 at risk, 0 slipped", ["A1", "A2", "A3", "A4"]),
-        # Project B, under SO2 through its aim: B4 done, B2 and B3 at risk, B1 slipped.
-        ("so2", "4 milestones: 1 done, 0 on track, 2 at risk, 1 slipped", ["B1", "B4", "B2", "B3"]),
+        # Project A: A1, A2 done; A3 on track; A4 slipped.
+        ("so1", "4 milestones: 2 done, 1 on track, 0 at risk, 1 slipped", ["A1", "A2", "A3", "A4"]),
+        # Project B, under SO2 through its aim: B4 done, B3 at risk, B1 and B2 slipped.
+        ("so2", "4 milestones: 1 done, 0 on track, 1 at risk, 2 slipped", ["B1", "B4", "B2", "B3"]),
         # Project C: C2 done, C1 on track, C3 not started.
         (
             "co1",
@@ -262,20 +263,22 @@ def test_the_filters_name_objectives_and_owners_in_full_where_the_rows_use_refs(
 
 
 def test_it_filters_by_owner_role(signed_in_client, plan):
-    # DoP owns A and B: done A1, A2, B4; on track A3, A4; at risk B2, B3; slipped B1.
+    # DoP owns A and B: done A1, A2, B4; on track A3; at risk B3; slipped A4, B1, B2.
     page = get(signed_in_client, f"?owner={plan.dop.pk}")
-    assert counts(page) == "8 milestones: 3 done, 2 on track, 2 at risk, 1 slipped"
-    # DoC owns B and C: done B4, C2; on track C1; not started C3; at risk B2, B3; slipped B1.
+    assert counts(page) == "8 milestones: 3 done, 1 on track, 1 at risk, 3 slipped"
+    # DoC owns B and C: done B4, C2; on track C1; not started C3; at risk B3; slipped B1, B2.
     page = get(signed_in_client, f"?owner={plan.doc.pk}")
-    assert counts(page) == "7 milestones: 2 done, 1 on track, 1 not started, 2 at risk, 1 slipped"
+    assert counts(page) == "7 milestones: 2 done, 1 on track, 1 not started, 1 at risk, 2 slipped"
     assert titles(page) == ["C2", "B1", "B4", "B2", "C3", "B3", "C1"]
 
 
 def test_it_filters_by_status_and_still_counts_every_status(signed_in_client, plan):
     page = get(signed_in_client, "?status=at+risk")
-    assert titles(page) == ["B2", "B3"]
-    assert counts(page) == "12 milestones: 4 done, 4 on track, 1 not started, 2 at risk, 1 slipped"
-    assert "Showing the 2 at risk." in text(page)
+    assert titles(page) == ["B3"]
+    assert counts(page) == "12 milestones: 4 done, 3 on track, 1 not started, 1 at risk, 3 slipped"
+    assert "Showing the 1 at risk." in text(page)
+    page = get(signed_in_client, "?status=slipped")
+    assert titles(page) == ["B1", "B2", "A4"]
 
 
 @pytest.mark.parametrize(
@@ -286,10 +289,10 @@ def test_it_filters_by_status_and_still_counts_every_status(signed_in_client, pl
         ("2", "4 milestones: 3 done, 0 on track, 0 at risk, 1 slipped", ["C2", "A2", "B1", "B4"]),
         (
             "3",
-            "4 milestones: 0 done, 2 on track, 1 not started, 1 at risk, 0 slipped",
+            "4 milestones: 0 done, 2 on track, 1 not started, 0 at risk, 1 slipped",
             ["B2", "C3", "D1", "A3"],
         ),
-        ("4", "3 milestones: 0 done, 2 on track, 1 at risk, 0 slipped", ["A4", "B3", "C1"]),
+        ("4", "3 milestones: 0 done, 1 on track, 1 at risk, 1 slipped", ["A4", "B3", "C1"]),
     ],
 )
 def test_quarter_is_the_quarter_due_by_the_revised_due_date_where_there_is_one(
@@ -301,9 +304,9 @@ def test_quarter_is_the_quarter_due_by_the_revised_due_date_where_there_is_one(
 
 
 def test_the_filters_combine(signed_in_client, plan):
-    # DoC's milestones due in quarter 3: B2 (at risk) and C3 (not started).
+    # DoC's milestones due in quarter 3: B2 (slipped) and C3 (not started).
     page = get(signed_in_client, f"?owner={plan.doc.pk}&quarter=3")
-    assert counts(page) == "2 milestones: 0 done, 0 on track, 1 not started, 1 at risk, 0 slipped"
+    assert counts(page) == "2 milestones: 0 done, 0 on track, 1 not started, 0 at risk, 1 slipped"
     page = get(signed_in_client, f"?owner={plan.doc.pk}&quarter=3&status=not+started")
     assert titles(page) == ["C3"]
 
@@ -312,8 +315,9 @@ def test_as_at_the_end_of_quarter_2_a_milestone_completed_since_was_then_slipped
     signed_in_client, plan
 ):
     """As at 30 September 2010, B4 (due 15 September, done 5 October) was not done and its due
-    date had passed: slipped, 15 days late. A2 (done 10 August) was done. So: done A1, A2, C2;
-    on track A3, A4, C1, D1; not started C3; at risk B2, B3; slipped B1, B4."""
+    date had passed: slipped, 15 days late. A2 (done 10 August) was done; A4 and B2 were not yet
+    late. So: done A1, A2, C2; on track A3, A4, C1, D1; not started C3; at risk B2, B3; slipped
+    B1, B4."""
     page = get(signed_in_client, "?as_at=q2")
     assert counts(page) == "12 milestones: 3 done, 4 on track, 1 not started, 2 at risk, 2 slipped"
     assert row(page, "B4").split(" | ")[3:5] == [
@@ -363,7 +367,7 @@ def test_a_filter_value_not_offered_is_ignored_and_the_page_says_so(
     signed_in_client, plan, query, field, message
 ):
     page = get(signed_in_client, query)
-    assert counts(page) == "12 milestones: 4 done, 4 on track, 1 not started, 2 at risk, 1 slipped"
+    assert counts(page) == "12 milestones: 4 done, 3 on track, 1 not started, 1 at risk, 3 slipped"
     assert "There is a problem" in page
     assert f'<a href="#id_{field}">{message}' in page
     assert f'id="id_{field}-error"' in page
@@ -388,7 +392,7 @@ def test_it_shows_a_page_at_a_time_with_links_that_keep_the_filters(
     assert 'href="?page=3" aria-label="Page 3"' in first
     assert 'rel="prev"' not in first
     # Counts are of every page, not only this one.
-    assert counts(first) == "12 milestones: 4 done, 4 on track, 1 not started, 2 at risk, 1 slipped"
+    assert counts(first) == "12 milestones: 4 done, 3 on track, 1 not started, 1 at risk, 3 slipped"
 
     last = get(signed_in_client, "?page=3")
     assert titles(last) == ["B3", "C1"]
