@@ -16,6 +16,7 @@ from core.forms import GovukFormMixin
 from core.permissions import is_closed
 from plans.choices import RecommendationStatus
 from plans.models import Milestone, Recommendation
+from plans.selectors import TRACKER_STATUS_LABELS, TRACKER_STATUSES, MilestoneFilters
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -292,3 +293,98 @@ class MyWorkYearForm(GovukFormMixin, forms.Form):
             for plan_year in plan_years
         ]
         self.govuk_widgets()
+
+
+def _filter(label, blank, problem):
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", blank)],
+        error_messages={"invalid_choice": problem},
+        widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
+    )
+
+
+class MilestoneFilterForm(GovukFormMixin, forms.Form):
+    """The milestone tracker's filters, read from the address (GET), so a filtered tracker can
+    be bookmarked and linked to (the quarterly report links `?quarter=N`, the milestones due in
+    quarter N) and works without JavaScript. A value that is not among the choices is ignored,
+    and the field says so; the other filters still apply."""
+
+    objective = _filter(
+        "Objective",
+        "All objectives",
+        "Choose an objective from the list. The milestones under every objective are shown.",
+    )
+    owner = _filter(
+        "Owner",
+        "All owners",
+        "Choose an owner from the list. The milestones of every owner are shown.",
+    )
+    status = _filter(
+        "Status",
+        "All statuses",
+        "Choose a status from the list. The milestones of every status are shown.",
+    )
+    quarter = _filter(
+        "Due in",
+        "Any quarter",
+        "Choose a quarter from the list, 1 to 4. The milestones due in every quarter are shown.",
+    )
+    as_at = _filter(
+        "Status as at",
+        "Today",
+        "Choose today or the end of a quarter that has ended. The status is shown as at today.",
+    )
+
+    def __init__(self, data, *, options):
+        super().__init__(data)
+        today = options.today
+        self.fields["objective"].choices = [
+            ("", "All objectives"),
+            (
+                "Strategic objectives",
+                [(f"objective-{each.pk}", str(each)) for each in options.objectives],
+            ),
+            (
+                "Corporate and enabling objectives",
+                [(f"corporate-{each.pk}", str(each)) for each in options.corporate_objectives],
+            ),
+            ("none", "Not under an objective"),
+        ]
+        self.fields["owner"].choices = [("", "All owners")] + [
+            (str(role.pk), str(role)) for role in options.owners
+        ]
+        self.fields["status"].choices = [("", "All statuses")] + [
+            (status, TRACKER_STATUS_LABELS[status]) for status, _ in TRACKER_STATUSES
+        ]
+        self.fields["quarter"].choices = [("", "Any quarter")] + [
+            (
+                str(quarter.number),
+                f"Quarter {quarter.number} ({quarter.first_day:%B} to {quarter.last_day:%B})",
+            )
+            for quarter in options.quarters
+        ]
+        self.fields["as_at"].choices = [("", f"Today, {today.day} {today:%B %Y}")] + [
+            (
+                f"q{quarter.number}",
+                f"End of quarter {quarter.number}, {quarter.last_day.day} {quarter.last_day:%B %Y}",
+            )
+            for quarter in options.ended_quarters
+        ]
+
+    def filters(self) -> MilestoneFilters:
+        """The filters chosen, leaving out any that is not valid (the form then says why).
+        Validating draws the widgets (GovukFormMixin.full_clean)."""
+        self.is_valid()
+        data = self.cleaned_data
+        owner = data.get("owner")
+        quarter = data.get("quarter")
+        as_at = data.get("as_at")
+        return MilestoneFilters(
+            objective=data.get("objective", ""),
+            owner=int(owner) if owner else None,
+            status=data.get("status", ""),
+            quarter=int(quarter) if quarter else None,
+            as_at=int(as_at.removeprefix("q")) if as_at else None,
+        )

@@ -1,5 +1,5 @@
-"""Pages of the plans app: My work, a milestone's update and addition, and the
-recommendations tracker (counts, the list, a response)."""
+"""Pages of the plans app: My work, the milestone tracker, a milestone's update and addition,
+and the recommendations tracker (counts, the list, a response)."""
 
 import copy
 
@@ -17,6 +17,7 @@ from core.permissions import is_closed
 from core.refusals import Refused
 from plans import choices, selectors, services
 from plans.forms import (
+    MilestoneFilterForm,
     MyWorkYearForm,
     RecommendationFilterForm,
     RecommendationResponseForm,
@@ -37,6 +38,23 @@ def my_work(request):
         else None
     )
     return render(request, "plans/my_work.html", {"work": work, "year_form": year_form})
+
+
+@require_safe
+def milestone_tracker(request, year):
+    """Every milestone of the plan year, filtered as the address asks, one page at a time."""
+    plan_year = selectors.plan_year_for_pages(year=year)
+    today = timezone.localdate()
+    options = selectors.milestone_tracker_options(plan_year=plan_year, today=today)
+    form = MilestoneFilterForm(request.GET, options=options)
+    tracker = selectors.milestone_tracker(
+        options=options, filters=form.filters(), today=today, page=request.GET.get("page", "")
+    )
+    return render(
+        request,
+        "plans/milestone_tracker.html",
+        {"plan_year": plan_year, "form": form, "tracker": tracker},
+    )
 
 
 def _refused(request, project, reason):
