@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import MonthlyFigure
+from tests.budgets.conftest import APRIL
+from tests.budgets.factories import MonthlyFigureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +54,87 @@ def test_corporate_services_enter_a_months_figures_and_profile_under_the_line(
         Decimal("150000"),
     )
     assert figure.history.get().history_user == finance_client.user
+
+
+# --- Two people entering the same month's first figures ------------------------------------------
+
+
+def april_row_posted(finance_client, line, actual):
+    """The line's page as opened when April had no figures, with April's actual typed in."""
+    url = reverse("admin:budgets_budgetline_change", args=[line.pk])
+    form = posted_form(finance_client.get(url))
+    prefix = next(name[: -len("-TOTAL_FORMS")] for name in form if name.endswith("-TOTAL_FORMS"))
+    form[f"{prefix}-0-month"] = "2016-04-01"
+    form[f"{prefix}-0-actual"] = actual
+    form[f"{prefix}-0-line"] = line.pk
+    form[f"{prefix}-TOTAL_FORMS"] = 1
+    return url, form
+
+
+def test_a_months_first_figures_entered_by_someone_else_after_the_line_opened_are_kept(
+    finance_client, budget
+):
+    line = budget.lines.get(category__name="Pay")
+    url, form = april_row_posted(finance_client, line, "98000")
+    # A colleague enters April's first figures meanwhile.
+    MonthlyFigureFactory(line=line, month=APRIL, actual=Decimal("97000"))
+
+    response = finance_client.post(url, form)
+
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Someone else has already entered the monthly figure Pay Apr 2016" in page
+    assert "It now says: Month: 1 April 2016; Actual: 97,000; Forecast: (blank);" in page
+    assert MonthlyFigure.objects.get(line=line).actual == Decimal("97000")
+
+
+@pytest.mark.parametrize("check_misses", [1, 2])
+def test_two_first_entries_at_the_same_moment_give_one_save_and_one_message(
+    finance_client, budget, monkeypatch, check_misses
+):
+    """Both saves checked before either wrote: the second meets the first in the database's
+    unique constraint. The form is checked again and names the first (or, if even that misses
+    it, a message says so above the page); never a server error, never an overwrite."""
+    from core import edit_conflicts
+
+    line = budget.lines.get(category__name="Pay")
+    url, form = april_row_posted(finance_client, line, "98000")
+    MonthlyFigureFactory(line=line, month=APRIL, actual=Decimal("97000"))
+    check = edit_conflicts.FirstEntryFormMixin.validate_constraints
+    missed = []
+
+    def as_if_checked_before_the_other_saved(form):
+        if len(missed) < check_misses:
+            missed.append(form)
+            return None
+        return check(form)
+
+    monkeypatch.setattr(
+        edit_conflicts.FirstEntryFormMixin,
+        "validate_constraints",
+        as_if_checked_before_the_other_saved,
+    )
+
+    response = finance_client.post(url, form, follow=True)
+
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 200
+    assert "Someone else has already entered the monthly figure Pay Apr 2016" in page
+    assert MonthlyFigure.objects.get(line=line).actual == Decimal("97000")
+
+
+def test_a_months_figures_added_on_their_own_are_not_saved_over_someone_elses(
+    finance_client, budget
+):
+    line = budget.lines.get(category__name="Pay")
+    MonthlyFigureFactory(line=line, month=APRIL, actual=Decimal("97000"))
+
+    response = finance_client.post(
+        reverse("admin:budgets_monthlyfigure_add"),
+        {"line": line.pk, "month": "2016-04-01", "actual": "98000"},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Someone else has already entered the monthly figure Pay Apr 2016" in page
+    assert MonthlyFigure.objects.get(line=line).actual == Decimal("97000")
