@@ -1632,3 +1632,28 @@ def test_an_actual_entered_at_the_same_moment_as_the_import_is_named_not_a_serve
     # (The colleague's actual was written inside the import's own transaction here, so it is
     # rolled back with the import; what matters is that the import's figure is not stored.)
     assert not Measurement.objects.filter(value=3900).exists()
+
+
+def test_a_confirmed_import_records_each_added_and_changed_actual_in_the_history_by_the_importer(
+    admin_client_for, plan
+):
+    """The history of an import's records is written once every row is saved, in bulk: each
+    record still gets its own entry, added or changed, by the person who imported it."""
+    kept = MeasurementFactory(indicator=plan.kpi1, period=datetime.date(2010, 4, 1), value=4100)
+    client = admin_client_for("Directors")
+    rows = [
+        MEASUREMENT_HEADERS,
+        ["2010-11", "KPI1", "2010-04-01", "4150", "", "", "Recount"],
+        ["2010-11", "KPI1", "2010-05-01", "3900", "", "", "Counted"],
+    ]
+
+    confirm(client, Measurement, upload(client, Measurement, rows))
+
+    april = kept.history.order_by("history_id")
+    assert [(entry.history_type, entry.value) for entry in april] == [
+        ("+", Decimal(4100)),
+        ("~", Decimal(4150)),
+    ]
+    assert april.last().history_user == client.user
+    may = Measurement.objects.get(period=datetime.date(2010, 5, 1)).history.get()
+    assert (may.history_type, may.value, may.history_user) == ("+", Decimal(3900), client.user)
