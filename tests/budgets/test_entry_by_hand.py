@@ -138,3 +138,66 @@ def test_a_months_figures_added_on_their_own_are_not_saved_over_someone_elses(
     page = response.content.decode().replace("&#x27;", "'")
     assert "Someone else has already entered the monthly figure Pay Apr 2016" in page
     assert MonthlyFigure.objects.get(line=line).actual == Decimal("97000")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_adding_a_months_first_figures_at_once_give_one_save_and_one_message(
+    budget, user_in_group, monkeypatch
+):
+    """Two real requests in two threads, each with its own database connection, both checked
+    before either writes. PostgreSQL lets their transactions overlap, so they meet in the unique
+    constraint; SQLite takes its write lock when a transaction begins, so there one waits for
+    the other and its check finds the first's figures (the tests above). (Two saves of the same
+    line's page do not overlap even on PostgreSQL: each locks the line while it checks it.)"""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from core import edit_conflicts
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time.")
+    line = budget.lines.get(category__name="Pay")
+    clients = []
+    for name in ("finance-a", "finance-b"):
+        client = Client()
+        client.force_login(user_in_group("Corporate services", username=name))
+        clients.append(client)
+    url = reverse("admin:budgets_monthlyfigure_add")
+    both_checked = threading.Barrier(2, timeout=20)
+    insert = edit_conflicts.insert_or_conflict
+    waited = threading.local()
+
+    def insert_once_both_have_checked(*args, **kwargs):
+        if not getattr(waited, "once", False):
+            waited.once = True
+            both_checked.wait()
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(edit_conflicts, "insert_or_conflict", insert_once_both_have_checked)
+    responses = [None, None]
+
+    def save(n, actual):
+        try:
+            responses[n] = clients[n].post(
+                url, {"line": line.pk, "month": "2016-04-01", "actual": actual}
+            )
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(n, actual))
+        for n, actual in enumerate(("98000", "97000"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    refused = next(response for response in responses if response.status_code == 200)
+    saved = MonthlyFigure.objects.get(line=line)
+    page = refused.content.decode()
+    assert "Someone else has already entered the monthly figure Pay Apr 2016" in page
+    assert f"Actual: {saved.actual:,.0f}" in page
