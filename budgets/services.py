@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgets.models import Budget, BudgetLine, MonthlyFigure
+from core.edit_conflicts import EditConflictError, insert_or_conflict
 from core.exports import MONEY_MARK
 from core.numbers import MONEY_HINT, UnreadableNumber, format_money, parse_number
 from core.spreadsheets import column_letter, escape_formula, sheet_row_numbers, unescape_formula
@@ -597,8 +599,19 @@ def budget_roll_forward(*, budget: Budget, user) -> RollForward:
                 status=PlanStatus.DRAFT,
             )
             target._history_user = user
-            target.full_clean()
-            target.save()
+            try:
+                target.full_clean()
+                insert_or_conflict(target, {"year": next_year})
+            except (ValidationError, EditConflictError):
+                if not PlanYear.objects.filter(year=next_year).exists():
+                    raise
+                # Someone else made the year after this one looked for it (rolling forward too,
+                # at the same moment): their year stands, and this roll forward is not made.
+                raise CannotRollForward(
+                    f"Someone else created the {next_year} plan year at the same moment. Open "
+                    f"the budget again, and roll it forward only if {next_year} still has no "
+                    "budget."
+                ) from None
         elif Budget.objects.filter(plan_year=target).exists():
             raise CannotRollForward(f"{next_year} already has a budget.")
         draft = Budget(

@@ -201,3 +201,28 @@ def test_two_people_adding_a_months_first_figures_at_once_give_one_save_and_one_
     page = refused.content.decode()
     assert "Someone else has already entered the monthly figure Pay Apr 2016" in page
     assert f"Actual: {saved.actual:,.0f}" in page
+
+
+def test_a_roll_forward_that_meets_a_next_year_made_at_the_same_moment_says_so(
+    finance_client, budget, monkeypatch
+):
+    """Someone else made 2017-18 after this roll forward looked for it (the look is made to
+    miss it): the page says so, instead of a server error, and no second budget is made."""
+    from budgets.models import Budget
+    from plans.models import PlanYear
+    from tests.plans.factories import PlanYearFactory
+
+    PlanYearFactory(year="2017-18")
+    look = PlanYear.objects.select_for_update
+    monkeypatch.setattr(
+        PlanYear.objects, "select_for_update", lambda *args, **kwargs: look().none()
+    )
+
+    response = finance_client.post(reverse("budgets:roll-forward", args=["2016-17"]), follow=True)
+
+    assert response.status_code == 200
+    assert (
+        "The budget was not rolled forward: Someone else created the 2017-18 plan year at the "
+        "same moment." in response.content.decode()
+    )
+    assert not Budget.objects.filter(plan_year__year="2017-18").exists()
