@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgets.models import Budget, BudgetLine, MonthlyFigure
+from core.edit_conflicts import EditConflictError, insert_or_conflict
 from core.exports import MONEY_MARK
 from core.numbers import MONEY_HINT, UnreadableNumber, format_money, parse_number
 from core.spreadsheets.formulas import escape_formula, unescape_formula
@@ -376,17 +378,95 @@ class ImportOutcome:
     replaced_months: list[MonthReplaced]
 
 
-def monthly_figures_import(*, budget: Budget, dataset, user) -> ImportOutcome:
+def _actual_column(dataset) -> tuple[int, str]:
+    """The sheet's "actual" column (its number and header), where a problem with a row's
+    figures as a whole is shown."""
+    headers = [_shown(header) for header in dataset.headers or []]
+    for index, header in enumerate(headers):
+        if _column_key(header) == "actual":
+            return index + 1, header
+    return 1, headers[0] if headers else ""
+
+
+def _figures_now(figure: MonthlyFigure) -> str:
+    said = [
+        f"{name} {format_money(value)}"
+        for name, value in (("actual", figure.actual), ("forecast", figure.forecast))
+        if value is not None
+    ]
+    return ", ".join(said) or "no actual or forecast"
+
+
+def entered_since_preview(plan: ImportPlan, *, dataset, previewed_at) -> list[RowProblem]:
+    """The figures the sheet would replace or clear that were entered or changed after its
+    preview, which did not show them: one problem each, on the row that names them (a line the
+    sheet leaves out on the first row of that month), so that nobody's figures are overwritten
+    unseen."""
+    from django.db.models import Max
+
+    months = plan.months
+    changed = dict(
+        MonthlyFigure.history.filter(
+            line__budget=plan.budget, month__in=months, history_date__gt=previewed_at
+        )
+        .values("id")
+        .annotate(when=Max("history_date"))
+        .values_list("id", "when")
+    )
+    if not changed:
+        return []
+    column, header = _actual_column(dataset)
+    problems = []
+    for row in plan.rows:
+        if row.existing is not None and row.existing.pk in changed:
+            problems.append(
+                RowProblem(
+                    row.row,
+                    column,
+                    header,
+                    f"{row.line_name}, {month_label(row.month)} was given figures after this "
+                    f"file's preview ({_figures_now(row.existing)}), which it did not show: "
+                    "nothing was saved over them. Upload the file again to see them.",
+                )
+            )
+    first_row_of = {}
+    for row in plan.rows:
+        first_row_of.setdefault(row.month, row.row)
+    for figure in plan.to_clear:
+        if figure.pk in changed:
+            problems.append(
+                RowProblem(
+                    first_row_of[figure.month],
+                    column,
+                    header,
+                    f"{figure.line}, {month_label(figure.month)} was given figures after this "
+                    f"file's preview ({_figures_now(figure)}); the file does not list that line, "
+                    "so it would clear them unseen. Upload the file again to see them.",
+                )
+            )
+    return problems
+
+
+def monthly_figures_import(
+    *, budget: Budget, dataset, user, previewed_at: datetime.datetime | None = None
+) -> ImportOutcome:
     """Apply a sheet of monthly actuals and forecasts, all or nothing: each month the sheet
     covers is replaced by the sheet's figures (a line it leaves out has no actual or forecast
     for that month; a monthly profile is kept). Every change is in the audit history, by
-    `user`. Raises ImportRefused, changing nothing, if the sheet has any problem."""
+    `user`. Raises ImportRefused, changing nothing, if the sheet has any problem, or if figures
+    it would replace were entered after its preview (`previewed_at`) or while it is written."""
     with transaction.atomic():
         # One import at a time per budget: a second waits, then plans against the first's result.
         Budget.objects.select_for_update().filter(pk=budget.pk).first()
         plan = monthly_figures_plan(budget=budget, dataset=dataset)
         if not plan.is_valid:
             raise ImportRefused(plan)
+        if previewed_at is not None:
+            plan.problems.extend(
+                entered_since_preview(plan, dataset=dataset, previewed_at=previewed_at)
+            )
+            if plan.problems:
+                raise ImportRefused(plan)
         new, changed = [], []
         for row in plan.rows:
             if row.existing is None:
@@ -411,7 +491,16 @@ def monthly_figures_import(*, budget: Budget, dataset, user) -> ImportOutcome:
                 figure.is_illustrative = False
                 changed.append(figure)
         if new:
-            bulk_create_with_history(new, MonthlyFigure, batch_size=500, default_user=user)
+            try:
+                with transaction.atomic():
+                    bulk_create_with_history(new, MonthlyFigure, batch_size=500, default_user=user)
+            except IntegrityError:
+                # Someone entered one of these months' first figures in the entry screens after
+                # the sheet was read (they do not wait for an import): name it, save nothing.
+                plan.problems.extend(_entered_meanwhile(plan, dataset=dataset))
+                if not plan.problems:
+                    raise
+                raise ImportRefused(plan) from None
         if changed:
             bulk_update_with_history(
                 changed,
@@ -431,6 +520,30 @@ def monthly_figures_import(*, budget: Budget, dataset, user) -> ImportOutcome:
         months=plan.months,
         replaced_months=plan.replaced,
     )
+
+
+def _entered_meanwhile(plan: ImportPlan, *, dataset) -> list[RowProblem]:
+    """The rows adding figures that someone else entered while the import was being written."""
+    column, header = _actual_column(dataset)
+    adding = {(row.line.pk, row.month): row for row in plan.rows if row.existing is None}
+    stored = MonthlyFigure.objects.filter(
+        line__budget=plan.budget, month__in={month for _line, month in adding}
+    )
+    problems = []
+    for figure in stored:
+        row = adding.get((figure.line_id, figure.month))
+        if row is not None:
+            problems.append(
+                RowProblem(
+                    row.row,
+                    column,
+                    header,
+                    f"Someone else entered {row.line_name}, {month_label(row.month)}'s figures "
+                    f"while this file was being imported ({_figures_now(figure)}): nothing was "
+                    "saved over them. Upload the file again to see them.",
+                )
+            )
+    return sorted(problems, key=lambda problem: problem.row)
 
 
 def template_rows(*, budget: Budget, month: datetime.date) -> list[list[str]]:
@@ -487,8 +600,19 @@ def budget_roll_forward(*, budget: Budget, user) -> RollForward:
                 status=PlanStatus.DRAFT,
             )
             target._history_user = user
-            target.full_clean()
-            target.save()
+            try:
+                target.full_clean()
+                insert_or_conflict(target, {"year": next_year})
+            except (ValidationError, EditConflictError):
+                if not PlanYear.objects.filter(year=next_year).exists():
+                    raise
+                # Someone else made the year after this one looked for it (rolling forward too,
+                # at the same moment): their year stands, and this roll forward is not made.
+                raise CannotRollForward(
+                    f"Someone else created the {next_year} plan year at the same moment. Open "
+                    f"the budget again, and roll it forward only if {next_year} still has no "
+                    "budget."
+                ) from None
         elif Budget.objects.filter(plan_year=target).exists():
             raise CannotRollForward(f"{next_year} already has a budget.")
         draft = Budget(

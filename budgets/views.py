@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from budgets import exports, selectors, services
@@ -170,6 +171,8 @@ def import_upload(request, year):
     except UnreadableSheet as error:
         form.add_error("file", str(error))
         return _import_page(request, budget, form)
+    # The confirm refuses to replace figures entered or changed from this moment on, unseen.
+    previewed_at = timezone.now()
     plan = services.monthly_figures_plan(budget=budget, dataset=sheet.dataset)
     if not plan.is_valid:
         form.add_error(
@@ -179,6 +182,7 @@ def import_upload(request, year):
         )
         return _import_page(request, budget, form, plan=plan)
     preview = import_preview_keep(
+        created_at=previewed_at,
         user=request.user,
         model=_preview_model(budget),
         file_name=upload.name,
@@ -219,7 +223,10 @@ def import_confirm(request, year):
             file_format=preview.file_format,
         )
         outcome = services.monthly_figures_import(
-            budget=budget, dataset=sheet.dataset, user=request.user
+            budget=budget,
+            dataset=sheet.dataset,
+            user=request.user,
+            previewed_at=preview.created_at,
         )
     except services.ImportRefused as refused:
         return _import_page(

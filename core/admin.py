@@ -15,6 +15,7 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
@@ -323,6 +324,9 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
         if request.POST and import_form.is_valid():
             resource = self.choose_import_resource_class(import_form, request)(**resource_kwargs)
             resources = [resource]
+            # The preview shows the records as they are now: the confirmation refuses a row
+            # whose record someone enters or changes from this moment on.
+            previewed_at = timezone.now()
             result = resource.import_data(
                 sheet.dataset,
                 dry_run=True,
@@ -336,7 +340,9 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
             for row in result.invalid_rows:
                 row.problem_places = problem_places(result, row)
             if not result.has_errors() and not result.has_validation_errors():
-                import_file.preview = self.keep_preview(request, import_form, data, sheet)
+                import_file.preview = self.keep_preview(
+                    request, import_form, data, sheet, previewed_at=previewed_at
+                )
                 context["confirm_form"] = self.create_confirm_form(request, import_form)
         else:
             resources = [
@@ -372,9 +378,10 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
 
-    def keep_preview(self, request, import_form, data, sheet):
+    def keep_preview(self, request, import_form, data, sheet, *, previewed_at=None):
         """Keep the uploaded sheet until it is confirmed, discarding abandoned ones."""
         return import_preview_keep(
+            created_at=previewed_at,
             user=request.user,
             model=self.model._meta.label_lower,
             file_name=import_form.cleaned_data["import_file"].name,
@@ -418,7 +425,12 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
             return self.back_to_import(request, f"Nothing was imported. {error}")
         confirm_form.cleaned_data["resource"] = preview.resource
         result = self.process_dataset(
-            sheet.dataset, confirm_form, request, file_name=preview.file_name, **kwargs
+            sheet.dataset,
+            confirm_form,
+            request,
+            file_name=preview.file_name,
+            previewed_at=preview.created_at,
+            **kwargs,
         )
         return self.process_result(result, request)
 

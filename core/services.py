@@ -4,6 +4,7 @@ uploaded sheets kept between an import's preview and its confirmation."""
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
 
 from core.models import ImportPreview
 
@@ -21,13 +22,22 @@ class PreviewUnavailable(Exception):
 
 
 def import_preview_keep(
-    *, user, model: str, file_name: str, file_format: str, data: bytes, resource: str = ""
+    *,
+    user,
+    model: str,
+    file_name: str,
+    file_format: str,
+    data: bytes,
+    resource: str = "",
+    created_at=None,
 ) -> ImportPreview:
     """Keep an uploaded sheet until its preview is confirmed, discarding abandoned ones.
     `model` names what it imports, and where it may be confirmed ("plans.milestone",
-    "budgets.monthlyfigure:2010-11")."""
+    "budgets.monthlyfigure:2010-11"). `created_at` is when the preview began reading the
+    records (by default now): the confirmation refuses to overwrite a change made after it."""
     ImportPreview.objects.expired().delete()
     return ImportPreview.objects.create(
+        created_at=created_at or timezone.now(),
         user=user,
         model=model,
         file_name=file_name[:255],

@@ -193,7 +193,10 @@ def test_a_constraint_breach_in_the_admin_is_a_message_not_an_error_page(client)
         },
     )
     assert response.status_code == 200
-    assert "This indicator already has an actual for this period." in response.content.decode()
+    assert (
+        f"Someone else has already entered the measurement {existing}, so yours has not been "
+        "saved." in response.content.decode()
+    )
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ formula, with each group allowed only what the permissions migration grants it.
 import codecs
 import csv
 import datetime
+import html
 import io
 import random
 import tempfile
@@ -1557,3 +1558,103 @@ def test_a_long_list_of_bad_rows_shows_the_first_and_says_how_many_there_are(
     assert "The first 200 of 205 rows with errors." in page
     assert page.count("No project called") == 200
     assert Milestone.objects.count() == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# An actual entered by someone else between the preview and its confirmation
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_actual_entered_after_the_preview_is_named_and_not_overwritten(admin_client_for, plan):
+    client = admin_client_for("Directors")
+    rows = [
+        MEASUREMENT_HEADERS,
+        ["2010-11", "KPI1", "2010-04-01", "4150", "", "", "Counted at the door"],
+        ["2010-11", "KPI1", "2010-05-01", "3900", "", "", "Counted at the door"],
+    ]
+    preview = upload(client, Measurement, rows)
+    assert import_types(preview) == ["new", "new"]
+    # A colleague enters May's first actual on the indicator's page meanwhile.
+    MeasurementFactory(indicator=plan.kpi1, period=datetime.date(2010, 5, 1), value=4000)
+
+    done = confirm(client, Measurement, preview)
+
+    page = html.unescape(text(done))
+    assert "Nothing was imported" in page
+    assert "Row 3" in page
+    assert "The measurement KPI1 May 2010 was entered after this sheet's preview" in page
+    assert "Value: 4,000" in page
+    # All or nothing: April is not added either, and May keeps the colleague's figure.
+    assert [(m.period.month, m.value) for m in Measurement.objects.all()] == [(5, Decimal(4000))]
+
+
+def test_an_actual_left_alone_since_the_preview_is_updated_as_previewed(admin_client_for, plan):
+    MeasurementFactory(indicator=plan.kpi1, period=datetime.date(2010, 4, 1), value=4100)
+    client = admin_client_for("Directors")
+    rows = [MEASUREMENT_HEADERS, ["2010-11", "KPI1", "2010-04-01", "4150", "", "", "Recount"]]
+    preview = upload(client, Measurement, rows)
+
+    done = confirm(client, Measurement, preview)
+
+    assert "Import finished: 0 new, 1 updated" in text(done)
+    assert Measurement.objects.get().value == Decimal(4150)
+
+
+def test_an_actual_entered_at_the_same_moment_as_the_import_is_named_not_a_server_error(
+    admin_client_for, plan, monkeypatch
+):
+    """The import read the stored actuals before the colleague's was written, and wrote its own
+    after: the two meet in the database's unique constraint."""
+    from core.bulk_import import SheetUniqueness
+
+    client = admin_client_for("Directors")
+    rows = [MEASUREMENT_HEADERS, ["2010-11", "KPI1", "2010-05-01", "3900", "", "", "Counted"]]
+    preview = upload(client, Measurement, rows)
+    read = SheetUniqueness.index
+
+    def read_before_the_colleague_saved(uniqueness, *args, **kwargs):
+        found = read(uniqueness, *args, **kwargs)
+        if not Measurement.objects.exists():
+            MeasurementFactory(indicator=plan.kpi1, period=datetime.date(2010, 5, 1), value=4000)
+        return found
+
+    monkeypatch.setattr(SheetUniqueness, "index", read_before_the_colleague_saved)
+
+    done = confirm(client, Measurement, preview)
+
+    page = html.unescape(text(done))
+    assert done.status_code == 200
+    assert "Nothing was imported" in page
+    assert (
+        "Row 2: Someone else entered the measurement KPI1 May 2010 while this sheet was being "
+        "imported, so nothing was saved over it." in page
+    )
+    assert "It now says: Value: 4,000" in page
+    # (The colleague's actual was written inside the import's own transaction here, so it is
+    # rolled back with the import; what matters is that the import's figure is not stored.)
+    assert not Measurement.objects.filter(value=3900).exists()
+
+
+def test_a_confirmed_import_records_each_added_and_changed_actual_in_the_history_by_the_importer(
+    admin_client_for, plan
+):
+    """The history of an import's records is written once every row is saved, in bulk: each
+    record still gets its own entry, added or changed, by the person who imported it."""
+    kept = MeasurementFactory(indicator=plan.kpi1, period=datetime.date(2010, 4, 1), value=4100)
+    client = admin_client_for("Directors")
+    rows = [
+        MEASUREMENT_HEADERS,
+        ["2010-11", "KPI1", "2010-04-01", "4150", "", "", "Recount"],
+        ["2010-11", "KPI1", "2010-05-01", "3900", "", "", "Counted"],
+    ]
+
+    confirm(client, Measurement, upload(client, Measurement, rows))
+
+    april = kept.history.order_by("history_id")
+    assert [(entry.history_type, entry.value) for entry in april] == [
+        ("+", Decimal(4100)),
+        ("~", Decimal(4150)),
+    ]
+    assert april.last().history_user == client.user
+    may = Measurement.objects.get(period=datetime.date(2010, 5, 1)).history.get()
+    assert (may.history_type, may.value, may.history_user) == ("+", Decimal(3900), client.user)

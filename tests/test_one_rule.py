@@ -144,17 +144,21 @@ def imported(client, model, rows):
 def actuals_may_be_entered(person, record, route) -> bool:
     """The rule: the holders of an indicator's owner role, in an open year; administrators in
     any. The entry screens and the import need the group's permission to enter actuals there
-    too (directors and administrators hold it; corporate services and staff do not)."""
+    too (directors, corporate services and administrators hold it; staff do not)."""
     if person == "administrator":
         return True
     allowed = person == "owner" and record == "own"
     if route != "page":
-        allowed = allowed and GROUPS[person] in {"Directors", "Administrators"}
+        allowed = allowed and GROUPS[person] != "Staff"
     return allowed
 
 
 def enter_actual(client, world, record, route, value, commentary="Counted at the events."):
-    measurement = world.measurements[record]
+    return enter_actual_of(client, world.measurements[record], route, value, commentary)
+
+
+def enter_actual_of(client, measurement, route, value, commentary="Counted at the events."):
+    """Change `measurement`'s actual to `value` on the page, in the entry screens or by import."""
     indicator = measurement.indicator
     if route == "page":
         url = f"/plans/{indicator.plan_year.year}/indicators/{indicator.ref}/actuals/"
@@ -188,6 +192,29 @@ def test_actuals_are_entered_only_by_their_indicators_owners_on_every_route(
     stored = Measurement.objects.get(pk=world.measurements[record].pk).value
     expected = Decimal("4242") if actuals_may_be_entered(person, record, route) else Decimal("100")
     assert stored == expected
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_corporate_services_enter_kpi10s_actuals_on_every_route(client, world, route):
+    """KPI10, the share of the budget spent on projects, is a ratio of the budget figures
+    corporate services keep, and its owner role is the Director of Corporate Services: the one
+    rule (an indicator's actuals are entered by its owner roles' holders) lets them enter it on
+    the page, in the entry screens and by import alike."""
+    services = world.people["finance"].roles.get()
+    kpi10 = kpi_factories.IndicatorFactory(
+        plan_year=world.years["open"],
+        ref="KPI10",
+        title="% of budget spent on projects",
+        annual_target=None,
+    )
+    kpi10.owners.add(services)
+    april = kpi_factories.MeasurementFactory(indicator=kpi10, period=APRIL, value=Decimal("60"))
+    signed_in(client, world, "finance")
+
+    enter_actual_of(client, april, route, "72")
+
+    april.refresh_from_db()
+    assert april.value == Decimal("72")
 
 
 def test_a_director_who_does_not_own_an_indicator_is_refused_in_the_entry_screens(client, world):

@@ -17,6 +17,7 @@ from import_export import fields, resources, widgets
 
 from core import history
 from core.bulk_import import SheetInstanceLoader, SheetUniqueness, full_clean_in_python
+from core.edit_conflicts import EditConflictError, describe_conflict, insert_or_conflict
 from core.exports import MONEY_MARK
 from core.numbers import MONEY_HINT, format_number
 from core.spreadsheets.formulas import escape_formula, unescape_formula
@@ -370,6 +371,19 @@ class FormulaSafeResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self.read_headers(dataset)
         super().before_import(dataset, **kwargs)
+        #: When the sheet being confirmed was previewed (None outside a confirmation).
+        self.previewed_at = kwargs.get("previewed_at")
+        self.entered_since_preview = None
+        # The audit history of the records an import writes is written in bulk once every row
+        # is saved, rather than a row at a time (which took two fifths of a confirmation's
+        # time); not for a model whose history keeps many-to-many links (an indicator's owners,
+        # set after its row is saved).
+        versions = history_model(self._meta.model)
+        self.history_batch = (
+            {"+": [], "~": []}
+            if versions is not None and not getattr(versions, "_history_m2m_fields", None)
+            else None
+        )
         self.rows_by_record = {}
         self.current_row = None
         self.import_fields = self.import_headers = None
@@ -439,11 +453,91 @@ class FormulaSafeResource(resources.ModelResource):
         if super().skip_row(instance, original, row, import_validation_errors):
             # Leaves the record as it now is, so overwrites no one's change.
             return True
-        stale = self.stale_version_error(instance, row)
+        stale = self.stale_version_error(instance, row) or self.entered_since_preview_error(
+            instance
+        )
         if stale is not None:
             errors = stale.update_error_dict(dict(import_validation_errors or {}))
             raise ValidationError(errors)
         return False
+
+    def entered_since_preview_error(self, instance):
+        """A message if the record a confirmed row would change was entered or changed after
+        the sheet's preview, which showed the person something else (a new record, or its
+        earlier values): the row would overwrite it unseen. None otherwise. The history is read
+        once per confirmation, for the changes made since the preview."""
+        versions = history_model(self._meta.model)
+        if self.previewed_at is None or versions is None or instance._state.adding:
+            return None
+        if self.entered_since_preview is None:
+            self.entered_since_preview = {}
+            for pk, kind in versions.objects.filter(history_date__gt=self.previewed_at).values_list(
+                "id", "history_type"
+            ):
+                if self.entered_since_preview.get(pk) != "+":
+                    self.entered_since_preview[pk] = kind
+        kind = self.entered_since_preview.get(instance.pk)
+        if kind is None:
+            return None
+        stored = type(instance)._default_manager.get(pk=instance.pk)
+        conflict = describe_conflict(stored, self.conflict_fields())
+        return ValidationError(
+            f"The {self._meta.model._meta.verbose_name} {stored} was "
+            f"{'entered' if kind == '+' else 'changed'} after this sheet's preview, which did "
+            f"not show it, so nothing was saved over it. {conflict.describe()}",
+            code="entered_since_preview",
+        )
+
+    def conflict_fields(self):
+        """The model's fields the sheet imports, named when a conflict says what a record now
+        holds."""
+        names = {field.name for field in self._meta.model._meta.concrete_fields}
+        return [
+            field.attribute
+            for field in self.get_import_fields()
+            if field.attribute in names and field.attribute not in self.get_import_id_fields()
+        ]
+
+    def do_instance_save(self, instance, is_create):
+        if self.history_batch is None:
+            return self.save_one(instance, is_create)
+        instance.skip_history_when_saving = True
+        try:
+            self.save_one(instance, is_create)
+        finally:
+            del instance.skip_history_when_saving
+        self.history_batch["+" if is_create else "~"].append(instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if not self.history_batch or result.has_errors() or result.has_validation_errors():
+            return  # nothing saved, or everything about to be rolled back
+        user = kwargs.get("user")
+        user = user if user is not None and user.is_authenticated else None
+        for kind, instances in self.history_batch.items():
+            if instances:
+                self._meta.model.history.bulk_history_create(
+                    instances, batch_size=500, update=kind == "~", default_user=user
+                )
+
+    def save_one(self, instance, is_create):
+        if not is_create:
+            return super().do_instance_save(instance, is_create)
+        # A record the sheet adds that someone else entered at the very same moment (after
+        # this row was read, before it was written) is their record, not a server error.
+        try:
+            insert_or_conflict(
+                instance,
+                fields=self.conflict_fields(),
+                save=lambda: super(FormulaSafeResource, self).do_instance_save(instance, is_create),
+            )
+        except EditConflictError as error:
+            raise ValidationError(
+                f"Someone else entered the {self._meta.model._meta.verbose_name} "
+                f"{error.current} while this sheet was being imported, so nothing was saved "
+                f"over it. {error.conflict.describe()}",
+                code="entered_meanwhile",
+            ) from None
 
     def get_instance(self, instance_loader, row):
         # The import id fields (an indicator's plan year and ref, a measurement's indicator and

@@ -516,3 +516,74 @@ def test_the_template_imports_back_once_filled_in(budget):
 )
 def test_a_month_is_read_as_finance_systems_write_it(text, month):
     assert services.parse_month(text) == month
+
+
+# --- Figures someone else entered after the preview ----------------------------------------------
+
+
+def test_a_months_figures_entered_after_the_preview_are_named_and_not_replaced(
+    finance_client, budget
+):
+    preview = upload(finance_client, APRIL_SHEET)
+    assert next(row.action for row in preview.context["preview_rows"]) == "Adds"
+    # A colleague enters Pay's April figures in the entry screens meanwhile.
+    pay = budget.lines.get(category__name="Pay")
+    MonthlyFigure.objects.create(line=pay, month=APRIL, actual=Decimal("97000"))
+
+    response = confirm(finance_client, preview)
+
+    assert response.status_code == 200
+    assert problems(response) == [
+        'Row 2, column D ("actual"): Pay, April 2016 was given figures after this file\'s '
+        "preview (actual £97,000), which it did not show: nothing was saved over them. Upload "
+        "the file again to see them."
+    ]
+    # All or nothing: the other three rows are not added either.
+    assert figures() == {("Pay", False, APRIL): (Decimal("97000"), None)}
+
+
+def test_figures_of_a_line_the_sheet_leaves_out_entered_after_the_preview_are_not_cleared(
+    finance_client, budget
+):
+    preview = upload(finance_client, HEADER + "Pay,,2016-04,98000,100000\n")
+    income = budget.lines.get(category__name="Income")
+    MonthlyFigure.objects.create(line=income, month=APRIL, actual=Decimal("-1000"))
+
+    response = confirm(finance_client, preview)
+
+    assert response.status_code == 200
+    assert problems(response) == [
+        'Row 2, column D ("actual"): Income, April 2016 was given figures after this file\'s '
+        "preview (actual (£1,000)); the file does not list that line, so it would clear them "
+        "unseen. Upload the file again to see them."
+    ]
+    assert figures() == {("Income", False, APRIL): (Decimal("-1000"), None)}
+
+
+def test_figures_entered_at_the_same_moment_as_the_import_are_named_not_a_server_error(
+    finance_client, budget, monkeypatch
+):
+    """The import planned before the colleague's figures were written and added its own after:
+    the two meet in the database's unique constraint."""
+    preview = upload(finance_client, APRIL_SHEET)
+    pay = budget.lines.get(category__name="Pay")
+    plan = services.monthly_figures_plan
+
+    def planned_before_the_colleague_saved(**kwargs):
+        planned = plan(**kwargs)
+        MonthlyFigure.objects.create(line=pay, month=APRIL, actual=Decimal("97000"))
+        return planned
+
+    monkeypatch.setattr(services, "monthly_figures_plan", planned_before_the_colleague_saved)
+
+    response = confirm(finance_client, preview)
+
+    assert response.status_code == 200
+    assert problems(response) == [
+        'Row 2, column D ("actual"): Someone else entered Pay, April 2016\'s figures while this '
+        "file was being imported (actual £97,000): nothing was saved over them. Upload the file "
+        "again to see them."
+    ]
+    # (The colleague's figures were written inside the import's own transaction here, so they
+    # are rolled back with it; what matters is that none of the import's are stored.)
+    assert not MonthlyFigure.objects.filter(actual=Decimal("98000")).exists()

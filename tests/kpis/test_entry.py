@@ -269,7 +269,9 @@ def test_a_first_actual_saved_by_someone_else_after_the_form_opened_is_not_overw
     )
 
     assert response.status_code == 200
-    assert EDIT_CONFLICT_MESSAGE in response.content.decode().replace("&#x27;", "'")
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Someone else has already entered the measurement KPI1 Apr 2010" in page
+    assert "It now says: Value: 4,100" in page
     assert Measurement.objects.get().value == 4100
 
 
