@@ -164,9 +164,11 @@ def enter_actual(client, world, record, route, value, commentary="Counted at the
                 "period": measurement.period.isoformat(),
                 "value": value,
                 "commentary": commentary,
+                # A period of a signed-off quarter opens read-only, with no form to carry it.
                 "record_version": version_on_page(
                     client, f"{url}?period={measurement.period.isoformat()}"
-                ),
+                )
+                or record_fingerprint(Measurement.objects.get(pk=measurement.pk)),
             },
         )
     if route == "entry screens":
@@ -501,3 +503,128 @@ def test_every_refusal_is_the_one_page_saying_why(client, world):
         assert refusal.templates[0].name == "403.html"
     assert "The other inquiry is not one of them" in refusals[0].content.decode()
     assert "Only the holders of this indicator" in refusals[1].content.decode()
+
+
+# --- A signed-off quarter is locked -----------------------------------------------------------
+
+LOCKED_Q1 = "Quarter 1 of 2024-25 is signed off"
+
+
+def sign_off(world, quarter, *, state):
+    """Quarter `quarter` of the open year signed off ("signed off"), signed off then reopened
+    ("reopened"), or another quarter signed off ("other quarter")."""
+    year = world.years["open"]
+    if state == "other quarter":
+        quarter = 4 if quarter != 4 else 3
+    plan_factories.QuarterSignOffFactory(
+        plan_year=year, quarter=quarter, reopened=state == "reopened"
+    )
+
+
+def refusal_shown(response, route) -> str:
+    """The page's text, or for an import every problem the preview names, with its row."""
+    if route == "import":
+        return " ".join(f"row {number}: {message}" for number, _, message in response or [])
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("state", ["signed off", "reopened", "other quarter"])
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("person", ["owner", "administrator"])
+def test_an_actual_of_a_signed_off_quarter_is_locked_on_every_route(
+    client, world, person, route, state
+):
+    # The owner's April actual falls in quarter 1 of 2024-25.
+    sign_off(world, 1, state=state)
+    signed_in(client, world, person)
+
+    response = enter_actual(client, world, "own", route, "4242")
+
+    stored = Measurement.objects.get(pk=world.measurements["own"].pk).value
+    if state == "signed off":
+        assert stored == Decimal("100")
+        shown = refusal_shown(response, route)
+        assert LOCKED_Q1 in shown
+        if route == "import":
+            assert shown.startswith("row 2:")  # the sheet's row under its headers
+    else:
+        assert stored == Decimal("4242")
+
+
+@pytest.mark.parametrize("person", ["owner", "administrator"])
+def test_an_actual_cannot_be_added_to_or_moved_into_a_signed_off_quarter(client, world, person):
+    sign_off(world, 2, state="signed off")
+    signed_in(client, world, person)
+    measurement = world.measurements["own"]
+    indicator = measurement.indicator
+
+    moved = admin_change(client, measurement, period="2024-07-01")
+    added = imported(
+        client,
+        Measurement,
+        [MEASUREMENT_HEADERS, ["2024-25", indicator.ref, "2024-08-01", "7", "", "", "Counted."]],
+    )
+
+    assert "Quarter 2 of 2024-25 is signed off" in moved.content.decode()
+    assert any("Quarter 2 of 2024-25 is signed off" in message for _, _, message in added)
+    assert list(Measurement.objects.filter(indicator=indicator).values_list("period", flat=True))
+    assert not Measurement.objects.filter(indicator=indicator, period__month__in=[7, 8]).exists()
+
+
+@pytest.mark.parametrize("route", ["delete page", "row under the indicator"])
+def test_an_actual_of_a_signed_off_quarter_cannot_be_deleted_even_by_an_administrator(
+    client, world, route
+):
+    sign_off(world, 1, state="signed off")
+    signed_in(client, world, "administrator")
+    measurement = world.measurements["own"]
+
+    if route == "delete page":
+        url = reverse("admin:kpis_measurement_delete", args=[measurement.pk])
+        response = client.post(url, {"post": "yes"})
+        assert response.status_code == 403
+    else:
+        opened = client.get(change_url(measurement.indicator))
+        data = posted_form(opened)
+        formset = next(
+            inline.formset
+            for inline in opened.context["inline_admin_formsets"]
+            if inline.formset.model is Measurement
+        )
+        row = next(form for form in formset.forms if form.instance.pk == measurement.pk)
+        data[f"{row.prefix}-DELETE"] = "on"
+        response = client.post(change_url(measurement.indicator), data)
+        assert response.status_code == 200
+    assert LOCKED_Q1 in response.content.decode()
+    assert Measurement.objects.filter(pk=measurement.pk).exists()
+
+
+def test_an_unchanged_actual_of_a_signed_off_quarter_is_left_alone_by_an_import(client, world):
+    """Re-importing a year's sheet as exported skips the locked quarter's rows, unrefused."""
+    sign_off(world, 1, state="signed off")
+    signed_in(client, world, "owner")
+    measurement = world.measurements["own"]
+    row = ["2024-25", measurement.indicator.ref, "2024-04-01", "100", "", "", ""]
+    Measurement.objects.filter(pk=measurement.pk).update(commentary="")
+
+    assert imported(client, Measurement, [MEASUREMENT_HEADERS, row]) == []
+
+
+def test_the_indicator_shows_the_periods_of_a_signed_off_quarter_read_only(client, world):
+    sign_off(world, 1, state="signed off")
+    signed_in(client, world, "owner")
+    indicator = world.indicators["own"]
+    url = f"/plans/2024-25/indicators/{indicator.ref}/"
+
+    page = client.get(url).content.decode()
+    entry = client.get(f"{url}actuals/?period=2024-04-01").content.decode()
+    open_month = client.get(f"{url}actuals/?period=2024-07-01").content.decode()
+
+    # April, May and June are quarter 1: no link to correct or enter them, a tag instead.
+    assert page.count("Quarter 1 is signed off") == 3
+    assert "?period=2024-04-01" not in page
+    assert "?period=2024-07-01" in page
+    assert "Quarter 1 is signed off" in entry
+    assert 'name="value"' not in entry
+    assert 'name="value"' in open_month
+    assert "April 2024 (Quarter 1 is signed off)" in open_month
