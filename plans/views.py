@@ -17,6 +17,7 @@ from core.permissions import is_closed
 from core.refusals import Refused
 from plans import choices, selectors, services
 from plans.forms import RecommendationResponseForm, milestone_form_class
+from plans.locks import quarter_locks
 from plans.models import Milestone
 from plans.rights import plan_rights
 
@@ -47,6 +48,20 @@ def _return_to(request, project) -> str:
     ):
         return wanted
     return project.get_absolute_url()
+
+
+def _signed_off(plan_year, milestone) -> dict:
+    """What the milestone form says of the plan year's signed-off quarters: each one's
+    "Quarter 2 is signed off", and why `milestone` is locked if it was completed in one."""
+    locks = quarter_locks(plan_year=plan_year)
+    return {
+        "signed_off_quarters": [
+            f"Quarter {number} is signed off"
+            for number in range(1, 5)
+            if locks.quarter_is_locked(plan_year, number)
+        ],
+        "completion_locked": locks.refusal(plan_year, milestone.completed_on) if milestone else "",
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -94,6 +109,7 @@ def milestone_update(request, year, pk, milestone_pk):
             "record_version": version,
             "conflict": conflict,
             "next": _return_to(request, project),
+            **_signed_off(project.plan_year, milestone),
         },
     )
 
@@ -126,7 +142,13 @@ def milestone_add(request, year, pk):
     return render(
         request,
         "plans/milestone_form.html",
-        {"form": form, "project": project, "rights": rights, "next": _return_to(request, project)},
+        {
+            "form": form,
+            "project": project,
+            "rights": rights,
+            "next": _return_to(request, project),
+            **_signed_off(project.plan_year, None),
+        },
     )
 
 
