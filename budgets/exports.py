@@ -1,19 +1,17 @@
 """The budget workbook and the csv of the lines, rendered from the variance report, so their
 figures are the page's to the penny.
 
-The workbook is written with XlsxWriter in constant-memory mode (each row is flushed to a
-temporary file as it is written, so memory stays flat however many lines there are). Every
-figure and total is written as a value, so it is right when the file is opened without
-recalculation. Text is always written as text: a cell that begins with = + - @, a tab or a
-carriage return also carries Excel's quote prefix, so editing it does not turn it into a
-formula.
+The workbook is written with the one workbook writer (core.spreadsheets.writing), in its money
+and percentage formats, and streamed: each row is flushed to a temporary file as it is written,
+so memory stays flat however many lines there are. Every figure and total is written as a
+value, so it is right when the file is opened without recalculation. Text is always written as
+text: a cell that begins with = + - @, a tab or a carriage return also carries Excel's quote
+prefix, so editing it does not turn it into a formula.
 """
 
 import csv
 import io
 from decimal import Decimal
-
-import xlsxwriter
 
 from budgets.calculations import Tolerance, Variance
 from budgets.selectors import (
@@ -23,10 +21,13 @@ from budgets.selectors import (
     programme_split,
 )
 from core.exports import MONEY_MARK
-from core.spreadsheets import FORMULA_TRIGGERS, escape_formula, unescape_formula
+from core.spreadsheets.formulas import escape_formula, unescape_formula
+from core.spreadsheets.writing import (  # noqa: F401 - the formats named here, as before
+    MONEY_FORMAT,
+    PERCENT_FORMAT,
+    Workbook,
+)
 
-MONEY_FORMAT = '£#,##0.00;(£#,##0.00);"£0.00"'
-PERCENT_FORMAT = "0.0%;(0.0%);0.0%"
 FIGURE_HEADERS = [
     "Annual budget",
     "Budget to date",
@@ -69,101 +70,46 @@ def as_at(report: VarianceHeading) -> str:
     return f"End of {report.month:%B %Y} ({elapsed} month{'s' if elapsed != 1 else ''})"
 
 
-class _Writer:
-    """One worksheet written row by row (constant-memory mode writes rows in order)."""
-
-    def __init__(self, book, sheet, formats):
-        self.sheet = sheet
-        self.formats = formats
-        self.row = 0
-
-    def text(self, column, value, bold=False):
-        value = "" if value is None else str(value)
-        if not value:
-            return
-        if value.startswith(FORMULA_TRIGGERS):
-            fmt = self.formats["bold_quoted" if bold else "quoted"]
-        else:
-            fmt = self.formats["bold"] if bold else None
-        self.sheet.write_string(self.row, column, value, fmt)
-
-    def money(self, column, value, bold=False):
-        if value is not None:
-            fmt = self.formats["bold_money" if bold else "money"]
-            self.sheet.write_number(self.row, column, float(value), fmt)
-
-    def percent(self, column, value: Decimal | None, bold=False):
-        if value is not None:
-            fmt = self.formats["bold_percent" if bold else "percent"]
-            self.sheet.write_number(self.row, column, float(value) / 100, fmt)
-
-    def header(self, names):
-        for column, name in enumerate(names):
-            self.sheet.write_string(self.row, column, name, self.formats["header"])
-        self.next()
-
-    def next(self, rows=1):
-        self.row += rows
-
-    def title(self, report: VarianceHeading, heading: str):
-        self.sheet.write_string(self.row, 0, heading, self.formats["title"])
-        self.next()
-        self.text(0, "Plan year")
-        self.text(1, report.plan_year.year)
-        self.next()
-        self.text(0, "As at")
-        self.text(1, as_at(report))
-        self.text(
-            2, " ".join(filter(None, [report.actuals_and_forecasts, report.moved_from_asked]))
-        )
-        self.next()
-        self.text(0, "Amounts")
-        self.text(
+def _title(out, report: VarianceHeading, heading: str):
+    """A sheet's title rows: what it holds, the plan year, the month it is as at, and how to
+    read its amounts."""
+    out.title(heading)
+    out.text(0, "Plan year")
+    out.text(1, report.plan_year.year)
+    out.next()
+    out.text(0, "As at")
+    out.text(1, as_at(report))
+    out.text(2, " ".join(filter(None, [report.actuals_and_forecasts, report.moved_from_asked])))
+    out.next()
+    out.text(0, "Amounts")
+    out.text(
+        1,
+        "In pounds. Variance is actual minus budget: an overspend is positive, an "
+        "underspend (or income above budget) in brackets. Beyond tolerance: more than "
+        f"{report.tolerance_percent.normalize():f}% of the budget profiled to date.",
+    )
+    out.next()
+    if report.has_illustrative_figures:
+        out.text(
             1,
-            "In pounds. Variance is actual minus budget: an overspend is positive, an "
-            "underspend (or income above budget) in brackets. Beyond tolerance: more than "
-            f"{report.tolerance_percent.normalize():f}% of the budget profiled to date.",
+            "Illustrative: some monthly figures were generated for the demo; they are not "
+            "from the business plan or a finance system.",
         )
-        self.next()
-        if report.has_illustrative_figures:
-            self.text(
-                1,
-                "Illustrative: some monthly figures were generated for the demo; they are not "
-                "from the business plan or a finance system.",
-            )
-        self.next()
-
-    def figures(self, column, variance: Variance, is_income: bool, bold=False):
-        self.money(column, variance.annual_budget, bold)
-        self.money(column + 1, variance.budget_to_date, bold)
-        self.money(column + 2, variance.actual_to_date, bold)
-        self.money(column + 3, variance.variance, bold)
-        self.percent(column + 4, variance.variance_percent, bold)
-        self.money(column + 5, variance.forecast_outturn, bold)
-        self.money(column + 6, variance.full_year_variance, bold)
-        self.text(column + 7, tolerance_words(variance, is_income), bold)
+    out.next()
 
 
-def _formats(book):
-    return {
-        "title": book.add_format({"bold": True, "font_size": 14}),
-        "header": book.add_format({"bold": True, "text_wrap": True, "bottom": 1}),
-        "bold": book.add_format({"bold": True}),
-        "quoted": book.add_format({"quote_prefix": True}),
-        "bold_quoted": book.add_format({"quote_prefix": True, "bold": True}),
-        "money": book.add_format({"num_format": MONEY_FORMAT}),
-        "bold_money": book.add_format({"num_format": MONEY_FORMAT, "bold": True, "top": 1}),
-        "percent": book.add_format({"num_format": PERCENT_FORMAT}),
-        "bold_percent": book.add_format({"num_format": PERCENT_FORMAT, "bold": True, "top": 1}),
-    }
-
-
-def _sheet(book, name, widths, header_row):
-    sheet = book.add_worksheet(name)
-    for column, width in enumerate(widths):
-        sheet.set_column(column, column, width)
-    sheet.freeze_panes(header_row + 1, 0)
-    return sheet
+def _figures(out, column, variance: Variance, is_income: bool, total=False):
+    """A line's, a category's or the total's figures, from `column` on; a total in bold
+    under a line."""
+    figure = "total" if total else None
+    out.money(column, variance.annual_budget, figure)
+    out.money(column + 1, variance.budget_to_date, figure)
+    out.money(column + 2, variance.actual_to_date, figure)
+    out.money(column + 3, variance.variance, figure)
+    out.percent(column + 4, variance.variance_percent, figure)
+    out.money(column + 5, variance.forecast_outturn, figure)
+    out.money(column + 6, variance.full_year_variance, figure)
+    out.text(column + 7, tolerance_words(variance, is_income), "bold" if total else None)
 
 
 TITLE_ROWS = 5  # title, plan year, as at, amounts, blank
@@ -174,32 +120,28 @@ def write_workbook(report: VarianceHeading, output) -> None:
     (a path or a binary file). The lines are read once, in order: each is written to the Lines,
     Monthly and Projects sheets as it comes and added to its category's totals, which the
     Summary sheet (first in the workbook, written last) shows."""
-    book = xlsxwriter.Workbook(output, {"constant_memory": True})
-    formats = _formats(book)
+    book = Workbook(output, streamed=True)
     heading = f"Budget {report.plan_year.year}: {report.plan_year.title}"
     money_widths = [16] * 7 + [20]
     month_headers = []
     for month in report.months:
         month_headers += [f"{month:%b %Y} actual", f"{month:%b %Y} forecast"]
 
-    summary = _Writer(book, _sheet(book, "Summary", [34, 24, *money_widths], TITLE_ROWS), formats)
-    lines = _Writer(
-        book, _sheet(book, "Lines", [30, 40, 24, 40, *money_widths], TITLE_ROWS), formats
+    frozen = TITLE_ROWS + 1  # and the header row
+    summary = book.add_sheet("Summary", widths=[34, 24, *money_widths], frozen_rows=frozen)
+    lines = book.add_sheet("Lines", widths=[30, 40, 24, 40, *money_widths], frozen_rows=frozen)
+    monthly = book.add_sheet(
+        "Monthly", widths=[30, 40, *[14] * len(month_headers)], frozen_rows=frozen
     )
-    monthly = _Writer(
-        book, _sheet(book, "Monthly", [30, 40, *[14] * len(month_headers)], TITLE_ROWS), formats
-    )
-    projects = _Writer(
-        book, _sheet(book, "Projects", [40, 40, 30, 16, 16, 16, 16], TITLE_ROWS), formats
-    )
-    summary.title(report, heading)
+    projects = book.add_sheet("Projects", widths=[40, 40, 30, 16, 16, 16, 16], frozen_rows=frozen)
+    _title(summary, report, heading)
     summary.header(["Category", "Programme delivery or admin", *FIGURE_HEADERS])
-    lines.title(report, f"{heading}: lines")
+    _title(lines, report, f"{heading}: lines")
     lines.header(["Category", "Project", "Programme delivery or admin", "Description",
                   *FIGURE_HEADERS])  # fmt: skip
-    monthly.title(report, f"{heading}: monthly actuals and forecasts")
+    _title(monthly, report, f"{heading}: monthly actuals and forecasts")
     monthly.header(["Category", "Project", *month_headers])
-    projects.title(report, f"{heading}: project budgets")
+    _title(projects, report, f"{heading}: project budgets")
     projects.header(["Project", "Owners", "Category", "Annual budget", "Actual to date",
                      "Forecast outturn", "Full-year variance £"])  # fmt: skip
 
@@ -214,7 +156,7 @@ def write_workbook(report: VarianceHeading, output) -> None:
         lines.text(1, line.project)
         lines.text(2, line.kind_label)
         lines.text(3, line.description)
-        lines.figures(4, line.variance, line.is_income)
+        _figures(lines, 4, line.variance, line.is_income)
         lines.next()
         # Monthly: lines by twelve months of actuals and forecasts.
         monthly.text(0, line.category)
@@ -240,25 +182,25 @@ def write_workbook(report: VarianceHeading, output) -> None:
             projects.next()
 
     total = totals.total()
-    lines.text(0, "Total", bold=True)
-    lines.figures(4, total, False, bold=True)
-    monthly.text(0, "Total", bold=True)
+    lines.text(0, "Total", "bold")
+    _figures(lines, 4, total, False, total=True)
+    monthly.text(0, "Total", "bold")
     for index in range(len(report.months)):
-        monthly.money(2 + 2 * index, actual_totals[index], bold=True)
-        monthly.money(3 + 2 * index, forecast_totals[index], bold=True)
-    projects.text(0, "Total", bold=True)
+        monthly.money(2 + 2 * index, actual_totals[index], "total")
+        monthly.money(3 + 2 * index, forecast_totals[index], "total")
+    projects.text(0, "Total", "bold")
     for index, amount in enumerate(project_totals):
-        projects.money(3 + index, amount, bold=True)
+        projects.money(3 + index, amount, "total")
 
     # Summary: a row per category, then the total and programme delivery against admin.
     categories = totals.categories()
     for category in categories:
         summary.text(0, category.name)
         summary.text(1, category.kind_label)
-        summary.figures(2, category.variance, category.is_income)
+        _figures(summary, 2, category.variance, category.is_income)
         summary.next()
-    summary.text(0, "Total", bold=True)
-    summary.figures(2, total, False, bold=True)
+    summary.text(0, "Total", "bold")
+    _figures(summary, 2, total, False, total=True)
     summary.next(2)
     split = programme_split(categories, total.annual_budget, report.grant_total)
     summary.header(["Programme delivery against admin", "", "Budget", "Share of budget",
@@ -334,32 +276,32 @@ def write_import_template(rows, column_help, output) -> None:
     formatted as money for what is typed in them, and a second sheet saying what each column
     holds. The import reads the first sheet, as it was when saved."""
     columns = rows[0]
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
-    formats = _formats(book)
-    sheet = book.add_worksheet("Monthly actuals")
+    book = Workbook(output)
+    sheet = book.add_sheet(
+        "Monthly actuals",
+        widths=[TEMPLATE_WIDTHS.get(name, 16) for name in columns],
+        frozen_rows=1,
+    )
+    # The amount columns are formatted as money for what is typed in them.
     for column, name in enumerate(columns):
-        money = formats["money"] if name in ("actual", "forecast") else None
-        sheet.set_column(column, column, TEMPLATE_WIDTHS.get(name, 16), money)
-        sheet.write_string(0, column, TEMPLATE_HEADERS.get(name, name), formats["header"])
-    sheet.freeze_panes(1, 0)
-    for number, row in enumerate(rows[1:], 1):
+        if name in ("actual", "forecast"):
+            width = TEMPLATE_WIDTHS.get(name, 16)
+            sheet.worksheet.set_column(column, column, width, book.format("money"))
+    sheet.header([TEMPLATE_HEADERS.get(name, name) for name in columns])
+    for row in rows[1:]:
         for column, value in enumerate(row):
             # Written as text, never as a formula: the csv template's apostrophe becomes
             # Excel's quote prefix, as in the budget workbook.
-            value = unescape_formula(value)
-            if value:
-                quoted = formats["quoted"] if value.startswith(FORMULA_TRIGGERS) else None
-                sheet.write_string(number, column, value, quoted)
-    guide = book.add_worksheet("How to fill it in")
-    guide.set_column(0, 0, 16)
-    guide.set_column(1, 1, 90)
-    guide.write_string(0, 0, "Column", formats["header"])
-    guide.write_string(0, 1, "What it holds", formats["header"])
-    for number, name in enumerate(columns, 1):
-        guide.write_string(number, 0, TEMPLATE_HEADERS.get(name, name))
-        guide.write_string(number, 1, column_help.get(name, ""))
-    guide.write_string(
-        len(columns) + 2,
+            sheet.text(column, unescape_formula(value))
+        sheet.next()
+    guide = book.add_sheet("How to fill it in", widths=[16, 90])
+    guide.header(["Column", "What it holds"])
+    for name in columns:
+        guide.text(0, TEMPLATE_HEADERS.get(name, name))
+        guide.text(1, column_help.get(name, ""))
+        guide.next()
+    guide.next()
+    guide.text(
         0,
         "Amounts are in pounds: 1473000, 1,473,000 or £1,473,000; income as a negative "
         "amount, -93000 or (£93,000). Import the first sheet, saved as .xlsx or CSV UTF-8.",

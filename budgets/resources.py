@@ -4,7 +4,8 @@ from import_export import fields
 
 from budgets.models import Budget, BudgetCategory, BudgetLine
 from core.permissions import YearLockedResource
-from core.spreadsheets import FormulaSafeResource, LookupWidget, PlanYearScopedWidget
+from core.spreadsheets.resources import FormulaSafeResource
+from core.spreadsheets.widgets import LookupWidget, PlanYearScopedWidget
 from plans.models import Project
 
 

@@ -18,7 +18,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from budgets.models import Budget, BudgetLine, MonthlyFigure
 from core.exports import MONEY_MARK
 from core.numbers import MONEY_HINT, UnreadableNumber, format_money, parse_number
-from core.spreadsheets import column_letter, escape_formula, sheet_row_numbers, unescape_formula
+from core.spreadsheets.formulas import escape_formula, unescape_formula
+from core.spreadsheets.reading import column_letter, sheet_row_numbers
 from plans import periods
 from plans.choices import PlanStatus
 from plans.locks import first_refusal, quarter_locks

@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from budgets import exports, selectors, services
-from budgets.forms import ConfirmImportForm, MonthlyFiguresUploadForm
+from budgets.forms import ConfirmImportForm, MonthlyFiguresUploadForm, VarianceMonthForm
 from budgets.models import Budget
 from budgets.rights import NOT_CORPORATE_SERVICES, budget_rights
 from core.admin import read_upload, upload_limits
+from core.numbers import format_number
 from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
-from core.spreadsheets import UnreadableSheet, read_sheet
+from core.spreadsheets.reading import UnreadableSheet, read_sheet
 from plans.locks import quarter_locks
 from plans.models import PlanYear
 from plans.periods import Quarter
@@ -58,6 +59,7 @@ def variance(request, year):
         "budgets/variance.html",
         {
             "report": report,
+            "month_form": VarianceMonthForm(report),
             "plan_year": report.plan_year,
             "may_import": rights.may_import(report.plan_year),
             "may_roll_forward": rights.may_roll_forward,
@@ -105,10 +107,28 @@ def _preview_model(budget: Budget) -> str:
     return f"budgets.monthlyfigure:{budget.plan_year.year}"
 
 
-def _import_page(request, budget, form, *, plan=None, confirm_form=None, file_error=None):
+#: How many of a file's problems the error summary lists; the table below lists them all.
+SUMMARY_PROBLEMS = 10
+
+
+def _import_error_links(file_error, problems) -> list[tuple[str, str]]:
+    """The import page's error summary: what is wrong with the file, then its first problems,
+    each linking to its row of the table of problems, and how many more there are."""
+    if not file_error:
+        return []
+    links = [("id_file", file_error)]
+    links += [
+        (f"problem-{number}", problem)
+        for number, problem in enumerate(problems[:SUMMARY_PROBLEMS], start=1)
+    ]
+    if len(problems) > SUMMARY_PROBLEMS:
+        links.append(("problems", f"and {format_number(len(problems) - SUMMARY_PROBLEMS)} more"))
+    return links
+
+
+def _import_page(request, budget, form, *, plan=None, confirm_form=None):
     problems = plan.problems if plan is not None else []
-    if file_error is None and form.errors.get("file"):
-        file_error = form.errors["file"][0]
+    file_error = form.errors["file"][0] if form.errors.get("file") else None
     return render(
         request,
         "budgets/import.html",
@@ -121,6 +141,7 @@ def _import_page(request, budget, form, *, plan=None, confirm_form=None, file_er
             "preview_rows": plan.rows[:PREVIEW_ROWS] if plan is not None else [],
             "confirm_form": confirm_form,
             "file_error": file_error,
+            "error_links": _import_error_links(file_error, problems),
             "columns": [(name, services.COLUMN_HELP[name]) for name in services.COLUMNS],
             "max_upload_mb": upload_limits()[0] // 1_000_000,
             "max_rows": upload_limits()[2],
@@ -218,16 +239,15 @@ def import_confirm(request, year):
         return _import_page(
             request,
             budget,
-            MonthlyFiguresUploadForm(),
-            plan=refused.plan,
-            file_error=(
+            MonthlyFiguresUploadForm.refusing(
                 "The budget has changed since the preview, and the file now has problems, "
                 "listed below. Nothing was imported. Correct the file and upload it again."
             ),
+            plan=refused.plan,
         )
     except UnreadableSheet as error:
         return _import_page(
-            request, budget, MonthlyFiguresUploadForm(), file_error=f"Nothing was imported. {error}"
+            request, budget, MonthlyFiguresUploadForm.refusing(f"Nothing was imported. {error}")
         )
     messages.success(request, _outcome_message(outcome, preview.file_name))
     last = outcome.months[-1]

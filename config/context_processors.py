@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from plans import selectors as plan_selectors
+from reports import rights as report_rights
+from reports import selectors as report_selectors
 
 
 def organisation(request):
@@ -32,6 +34,7 @@ SECTIONS = {
     # The recommendations tracker is a plans page, reached from the register's part of the site.
     "recommendations": "risks",
     "recommendation-response": "risks",
+    "reports": "reports",
 }
 
 
@@ -42,6 +45,28 @@ def _section(request) -> str:
     if match.namespace == "admin":
         return "admin"
     return SECTIONS.get(match.namespace) or SECTIONS.get(match.url_name) or "plans"
+
+
+def _report_url(request) -> str:
+    """The current plan year's quarterly report, at the latest quarter ended by today."""
+    year = _current_plan_year(request)
+    quarter = report_selectors.default_quarter(plan_year=year, today=timezone.localdate())
+    return reverse("reports:quarter", args=[year.year, quarter.number])
+
+
+def quarterly_report(request):
+    """Whether the person may read the quarterly reports, and the link to the current one, for
+    the pages that link to them (reports.rights, the one rule): looked up only when used."""
+
+    def link() -> str:
+        if _current_plan_year(request) is None or not report_rights.may_read_reports_for(request):
+            return ""
+        return _report_url(request)
+
+    return {
+        "may_read_reports": lambda: report_rights.may_read_reports_for(request),
+        "current_report_url": link,
+    }
 
 
 def navigation(request):
@@ -57,6 +82,8 @@ def navigation(request):
                 ("budget", "Budget", reverse("budgets:variance", args=[year.year])),
                 ("risks", "Risks", reverse("risks:register", args=[year.year])),
             ]
+            if report_rights.may_read_reports_for(request):
+                links.append(("reports", "Quarterly report", _report_url(request)))
         if request.user.is_staff:
             links.append(("admin", "Enter and update", reverse("admin:index")))
         section = _section(request)

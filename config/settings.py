@@ -97,6 +97,7 @@ TEMPLATES = [
                 "config.context_processors.organisation",
                 "config.context_processors.current_plan_year",
                 "config.context_processors.navigation",
+                "config.context_processors.quarterly_report",
                 "config.sign_in.session_timeout",
             ],
         },

@@ -1,5 +1,6 @@
 """Signing in and staying signed in: the session-timeout warning's timings, the endpoint its
-"Stay signed in" button posts to, and the page shown after too many failed sign-ins."""
+"Stay signed in" button posts to, the sign-in form, and the page shown after too many failed
+sign-ins."""
 
 import time
 
@@ -7,6 +8,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_failure_limit
 from axes.models import AccessLog
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.forms import GovukFormMixin
 from core.sessions import RENEWED_AT, renew_session
 
 # The warning appears this long before the session ends, or halfway through a shorter session.
@@ -96,3 +99,16 @@ def locked_out(request, original_response=None, credentials=None):
         },
         status=429,
     )
+
+
+class SignInForm(GovukFormMixin, AuthenticationForm):
+    """The sign-in page's form: Django's, drawn as GOV.UK fields. Focus stays where the page
+    starts (no autofocus), so a screen reader reads the page from its top."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"].widget.attrs
+        username.pop("autofocus", None)
+        username.update({"class": "govuk-!-width-one-half", "spellcheck": "false"})
+        self.fields["password"].widget.attrs["class"] = "govuk-!-width-one-half"
+        self.govuk_widgets()

@@ -20,7 +20,11 @@ plan_pages = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=sign_in.SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/stay-signed-in/", sign_in.stay_signed_in, name="stay-signed-in"),
     path("my-work/", plan_views.my_work, name="my-work"),

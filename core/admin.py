@@ -29,7 +29,7 @@ from core.edit_conflicts import EditConflictAdmin
 from core.exports import EXPORT_FORMATS
 from core.forms import AdminFormFieldsMixin, describe_decimal
 from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
-from core.spreadsheets import MAX_UNPACKED_RATIO, UnreadableSheet, read_sheet
+from core.spreadsheets.reading import MAX_UNPACKED_RATIO, UnreadableSheet, read_sheet
 from core.users_admin import GroupAdmin, UserAdmin
 
 # Rows the preview page shows of a sheet it can import (every bad row is always shown).
@@ -174,7 +174,8 @@ class ImportPreviewPage:
 
 
 def preview_import(result, limit=PREVIEW_ROWS):
-    """The preview of an import's dry-run result (see core.spreadsheets.SideBySideDiff)."""
+    """The preview of an import's dry-run result (see
+    core.spreadsheets.resources.SideBySideDiff)."""
     new_rows, changed_rows = [], []
     sheet_rows = getattr(result, "sheet_rows", None) or []
     for position, row in enumerate(result.rows):
@@ -290,7 +291,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin, RecordAdmin):
     import_formats = [CSV, XLSX]
     export_formats = EXPORT_FORMATS
     # Excel reads a CSV file as UTF-8 only after a byte-order mark: without one, "Amount (£)"
-    # showed as "Amount (Â£)". The import reads the mark as nothing (core.spreadsheets).
+    # showed as "Amount (Â£)". The import reads the mark as nothing (core.spreadsheets.reading).
     to_encoding = "utf-8-sig"
     confirm_form_class = ConfirmImportForm
     import_template_name = "admin/import_export/spreadsheet_import.html"

@@ -78,7 +78,7 @@ class SheetInstanceLoader(ModelInstanceLoader):
 
     def fetch(self):
         """Every stored record a row of the sheet names, by its key, in a few queries."""
-        from core.spreadsheets import unescape_formula
+        from core.spreadsheets.formulas import unescape_formula
 
         keys = set()
         columns = {field.column_name for field in self.id_fields}

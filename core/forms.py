@@ -146,3 +146,51 @@ def form_errors_from_model(form, error: ValidationError) -> None:
         return
     for name, errors in error.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+class GovukFormMixin:
+    """Gives each input, select and textarea its GOV.UK class, its error state and the ids of its
+    hint and error (aria-describedby), so that templates/components/field.html only lays the
+    fields out. Widgets the component draws itself (dates as day, month and year, radios,
+    checkboxes) and hidden fields are left as they are. A form calls govuk_widgets() at the end
+    of its __init__, once its fields are as the page shows them; a bound form's are redrawn
+    with their errors when it is cleaned."""
+
+    def govuk_widgets(self):
+        for name, bound in ((name, self[name]) for name in self.fields):
+            widget = self.fields[name].widget
+            if isinstance(widget, forms.HiddenInput | forms.CheckboxInput) or not isinstance(
+                widget, forms.widgets.Input | forms.Select | forms.Textarea
+            ):
+                continue
+            base = (
+                "govuk-select"
+                if isinstance(widget, forms.Select)
+                else "govuk-textarea"
+                if isinstance(widget, forms.Textarea)
+                else "govuk-file-upload"
+                if isinstance(widget, forms.FileInput)
+                else "govuk-input"
+            )
+            classes = [base, *(c for c in widget.attrs.get("class", "").split() if c != base)]
+            classes = [c for c in classes if c != f"{base}--error"]
+            described = []
+            if self.fields[name].help_text:
+                described.append(f"{bound.auto_id}-hint")
+            if self.is_bound and name in self.errors:
+                classes.append(f"{base}--error")
+                described.append(f"{bound.auto_id}-error")
+            widget.attrs["class"] = " ".join(classes)
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+            else:
+                widget.attrs.pop("aria-describedby", None)
+
+    def full_clean(self):
+        super().full_clean()
+        self.govuk_widgets()
+
+    def add_error(self, field, error):
+        # An error found after cleaning (by a service, in a file) is drawn on its field too.
+        super().add_error(field, error)
+        self.govuk_widgets()

@@ -1,14 +1,13 @@
 """The quarterly dashboard as a spreadsheet (xlsx) and as csv: the same IndicatorStatus rows the
 page renders, so the figures cannot drift apart. Text that a spreadsheet would run as a formula
-is escaped."""
+is escaped: in the csv with an apostrophe, in the workbook with Excel's quote prefix."""
 
 import csv
-import io
 
-import xlsxwriter
 from django.http import HttpResponse
 
-from core.spreadsheets import escape_formula
+from core.spreadsheets.formulas import escape_formula
+from core.spreadsheets.writing import Workbook
 from kpis.choices import Aggregation, Unit
 
 HEADERS = [
@@ -23,6 +22,7 @@ HEADERS = [
     "Why no target",
     "Latest commentary",
 ]
+COLUMN_WIDTHS = [8, 50, 24, 24, 14, 14, 14, 14, 50, 50]
 
 
 def _filename(dashboard, extension) -> str:
@@ -58,52 +58,36 @@ def dashboard_csv(dashboard) -> HttpResponse:
 
 
 def dashboard_xlsx(dashboard) -> HttpResponse:
-    """The figures as numbers in cells formatted like the page (percentages with one decimal
-    and a % sign, counts with thousands separators), so they can be added up."""
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
-    sheet = workbook.add_worksheet(dashboard.quarter.short_label)
-    bold = workbook.add_format({"bold": True})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    formats = {
-        "percent": workbook.add_format({"num_format": '0.0"%"', "valign": "top"}),
-        "money": workbook.add_format({"num_format": "£#,##0", "valign": "top"}),
-        "count": workbook.add_format({"num_format": "#,##0.#", "valign": "top"}),
-    }
-    sheet.write_string(
-        0,
-        0,
-        f"{dashboard.plan_year.title}: indicators at the end of quarter {dashboard.quarter.number}",
-        bold,
+    """The figures as numbers, so they can be added up, in the shared workbook formats
+    (core.spreadsheets.writing): percentages with one decimal and a % sign, money in pounds,
+    counts with thousands separators."""
+    book = Workbook()
+    sheet = book.add_sheet(
+        dashboard.quarter.short_label, widths=COLUMN_WIDTHS, frozen_rows=3, frozen_columns=1
     )
-    for column, header in enumerate(HEADERS):
-        sheet.write_string(2, column, header, bold)
-    for index, row in enumerate(dashboard.rows, start=3):
+    sheet.title(
+        f"{dashboard.plan_year.title}: indicators at the end of quarter {dashboard.quarter.number}"
+    )
+    sheet.next()
+    sheet.header(HEADERS)
+    for row in dashboard.rows:
         indicator = row.indicator
         if indicator.aggregation == Aggregation.RATIO or indicator.unit == Unit.PERCENTAGE:
-            number_format = formats["percent"]
+            write_figure = sheet.percent
         elif indicator.unit == Unit.CURRENCY:
-            number_format = formats["money"]
+            write_figure = sheet.money
         else:
-            number_format = formats["count"]
+            write_figure = sheet.number
         texts = _text_cells(row)
         for column in (0, 1, 2, 3, 7, 8, 9):
-            sheet.write_string(index, column, escape_formula(texts[column]), wrap)
+            sheet.text(column, texts[column], "wrapped")
         figures = [row.target_to_date.value, row.actual_to_date, row.annual.value]
         for column, value in zip((4, 5, 6), figures, strict=True):
-            if value is None:
-                sheet.write_blank(index, column, None, number_format)
-            else:
-                sheet.write_number(index, column, float(round(value, 4)), number_format)
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 1, 50)
-    sheet.set_column(2, 3, 24)
-    sheet.set_column(4, 7, 14)
-    sheet.set_column(8, 9, 50)
-    sheet.freeze_panes(3, 1)
-    workbook.close()
+            if value is not None:
+                write_figure(column, round(value, 4), "top")
+        sheet.next()
     response = HttpResponse(
-        output.getvalue(),
+        book.close(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(dashboard, "xlsx")}"'

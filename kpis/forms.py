@@ -3,7 +3,9 @@
 import datetime
 
 from django import forms
+from django.utils.text import Truncator
 
+from core.forms import GovukFormMixin
 from core.numbers import UnreadableNumber, parse_number
 from kpis.choices import Aggregation, Unit
 from kpis.selectors import period_label
@@ -11,7 +13,13 @@ from kpis.selectors import period_label
 COUNT_HINT = "Enter a whole number, like 412"
 
 
-class ActualForm(forms.Form):
+def _number_input():
+    return forms.TextInput(
+        attrs={"class": "govuk-input--width-10", "inputmode": "decimal", "spellcheck": "false"}
+    )
+
+
+class ActualForm(GovukFormMixin, forms.Form):
     """One period's actual: a value, or for a ratio what was counted; and the commentary.
 
     Checks what a person can get wrong and says how to put it right: the period inside the
@@ -22,14 +30,19 @@ class ActualForm(forms.Form):
 
     # Text with a list to choose from, so a period outside the year gets its own message.
     period = forms.CharField(label="Period", widget=forms.Select)
-    value = forms.CharField(label="Actual", required=False)
-    numerator = forms.CharField(label="How many said yes (numerator)", required=False)
-    denominator = forms.CharField(label="Out of how many (denominator)", required=False)
+    value = forms.CharField(label="Actual", required=False, widget=_number_input())
+    numerator = forms.CharField(
+        label="How many said yes (numerator)", required=False, widget=_number_input()
+    )
+    denominator = forms.CharField(
+        label="Out of how many (denominator)", required=False, widget=_number_input()
+    )
     commentary = forms.CharField(
         label="Commentary",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What the figure shows and, if it is behind target, what is being done.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the figure shows and, if it is behind target, what is being done. "
+        "Required when the actual puts the indicator at red.",
     )
     # The actual's version when the form was opened (core.edit_conflicts): its fingerprint,
     # or NEW_RECORD when the period had none.
@@ -44,6 +57,9 @@ class ActualForm(forms.Form):
         self.fields["period"].widget.choices = [
             (period.isoformat(), period_label(indicator, period)) for period in indicator.periods()
         ]
+        self.fields[
+            "period"
+        ].help_text = f"This indicator is measured {indicator.get_frequency_display().lower()}."
         if self.is_ratio:
             del self.fields["value"]
         else:
@@ -51,6 +67,7 @@ class ActualForm(forms.Form):
             del self.fields["denominator"]
             if self.is_percentage:
                 self.fields["value"].label = "Actual (%)"
+        self.govuk_widgets()
 
     @property
     def is_ratio(self) -> bool:
@@ -132,3 +149,29 @@ class ActualForm(forms.Form):
             self.add_error("value", "A count cannot be negative.")
         cleaned["value"] = value
         cleaned["numerator"] = cleaned["denominator"] = None
+
+
+class DashboardFilterForm(GovukFormMixin, forms.Form):
+    """The dashboard's filters as the page draws them, showing what it is narrowed to; they are
+    read from the address (kpis.views._filters), so a filtered dashboard can be bookmarked."""
+
+    owner = forms.ChoiceField(label="Owner", required=False)
+    tier = forms.ChoiceField(label="Tier", required=False)
+    group = forms.ChoiceField(label="Objective or theme", required=False)
+
+    def __init__(self, dashboard):
+        chosen = dashboard.filters
+        super().__init__(
+            initial={"owner": chosen.owner, "tier": chosen.tier, "group": chosen.group},
+            auto_id="%s",
+        )
+        self.fields["owner"].choices = [("", "All owners"), *dashboard.owner_choices]
+        self.fields["tier"].choices = [("", "All tiers"), *dashboard.tier_choices]
+        self.fields["group"].choices = [
+            ("", "All objectives and themes"),
+            *(
+                (name, [(value, Truncator(label).chars(70)) for value, label in options])
+                for name, options in dashboard.group_choices
+            ),
+        ]
+        self.govuk_widgets()

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
 from core.permissions import YearLockedResource
-from core.spreadsheets import FormulaSafeResource, LookupWidget, NamesWidget, PlanYearScopedWidget
+from core.spreadsheets.resources import FormulaSafeResource
+from core.spreadsheets.widgets import LookupWidget, NamesWidget, PlanYearScopedWidget
 from kpis.models import Indicator, Measurement
 from kpis.rights import DEFINITION_IS_FIXED, indicator_rights
 from kpis.services import (

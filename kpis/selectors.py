@@ -473,12 +473,27 @@ def recommendation_counts(
 ) -> dict[int, dict[str, int]]:
     """For each indicator counted from recommendations, how many of its project's
     recommendations were in each counted status (accepted, implemented, under consideration)
-    at the end of `as_at`, as the audit history records them: one query over the historical
-    rows for them all, then kpis.calculations.recommendation_counts."""
+    at the end of `as_at`, as the audit history records them (recommendations_by_status)."""
     counted = [i for i in indicators if i.source == choices.Source.RECOMMENDATIONS]
     if not counted:
         return {}
-    projects = {i.project_id for i in counted}
+    found = recommendations_by_status(
+        projects={i.project_id for i in counted},
+        statuses=choices.COUNTED_RECOMMENDATION_STATUSES,
+        as_at=as_at,
+    )
+    return {i.pk: found[i.project_id] for i in counted}
+
+
+def recommendations_by_status(
+    *, projects, statuses, as_at: datetime.date
+) -> dict[int, dict[str, int]]:
+    """For each of `projects` (their ids), how many of its recommendations were in each of
+    `statuses` at the end of `as_at`, as the audit history records them: one query over the
+    historical rows for them all, then kpis.calculations.recommendation_counts."""
+    projects = set(projects)
+    if not projects:
+        return {}
     before = calculations.moment_after(as_at, timezone.get_current_timezone())
     history = Recommendation.history
     # Every row of each recommendation ever of these projects, so that one moved to another
@@ -489,16 +504,15 @@ def recommendation_counts(
         .order_by()
         .values_list("id", "project_id", "status", "history_date", "history_id", "history_type")
     )
-    found = calculations.recommendation_counts(
+    return calculations.recommendation_counts(
         (
             calculations.RecommendationRow(pk, project, status, when, order, kind == "-")
             for pk, project, status, when, order, kind in rows
         ),
         projects=projects,
-        statuses=choices.COUNTED_RECOMMENDATION_STATUSES,
+        statuses=statuses,
         before=before,
     )
-    return {i.pk: found[i.project_id] for i in counted}
 
 
 def latest_quarter_with_data(plan_year: PlanYear, dates) -> Quarter:

@@ -18,7 +18,7 @@ from core.edit_conflicts import (
 )
 from core.forms import form_errors_from_model
 from kpis import exports, selectors, services
-from kpis.forms import ActualForm
+from kpis.forms import ActualForm, DashboardFilterForm
 from kpis.rights import indicator_rights
 from plans.locks import quarter_locks
 from plans.periods import Quarter, quarter_of
@@ -36,6 +36,14 @@ def _chosen_quarter(request, year) -> tuple[Quarter | None, str]:
         return None, str(error)
 
 
+def _showing_instead(wrong_quarter: str, quarter: Quarter) -> str:
+    """What a page says above itself when `?quarter=` named no quarter of the year: what was
+    wrong, and the quarter it shows instead."""
+    if not wrong_quarter:
+        return ""
+    return f"{wrong_quarter} Showing quarter {quarter.number}, the latest with data."
+
+
 def _filters(request) -> selectors.DashboardFilters:
     return selectors.DashboardFilters(
         owner=request.GET.get("owner", ""),
@@ -51,7 +59,12 @@ def dashboard(request, year):
     return render(
         request,
         "kpis/dashboard.html",
-        {"dashboard": data, "plan_year": data.plan_year, "wrong_quarter": wrong_quarter},
+        {
+            "dashboard": data,
+            "filter_form": DashboardFilterForm(data),
+            "plan_year": data.plan_year,
+            "wrong_quarter": _showing_instead(wrong_quarter, data.quarter),
+        },
     )
 
 
@@ -97,7 +110,7 @@ def indicator_detail(request, year, ref):
             "indicator": detail.indicator,
             "detail": detail,
             "status": detail.status,
-            "wrong_quarter": wrong_quarter,
+            "wrong_quarter": _showing_instead(wrong_quarter, detail.quarter),
             "may_enter": rights.may_enter_actuals(detail.indicator),
             # Its owners explain it in the quarterly report (reports.explaining asks the same).
             "answers_for": rights.answers_for(detail.indicator),

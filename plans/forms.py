@@ -12,7 +12,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.text import capfirst
 
+from core.forms import GovukFormMixin
+from core.permissions import is_closed
+from plans.choices import RecommendationStatus
 from plans.models import Milestone, Recommendation
+from plans.selectors import TRACKER_STATUS_LABELS, TRACKER_STATUSES, MilestoneFilters
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -93,7 +97,7 @@ class DateField(forms.Field):
 
 def date_input_parts(bound) -> list[dict]:
     """The day, month and year boxes of a bound DateField as the page draws them
-    (templates/plans/includes/form_field.html)."""
+    (templates/components/field.html)."""
     values = bound.field.widget.format_value(bound.value())
     return [
         {
@@ -119,13 +123,16 @@ def milestone_formfield(model_field, **kwargs):
         return DateField(required=not model_field.blank, **options)
     if name == "status":
         return model_field.formfield(widget=forms.RadioSelect, **options)
+    if isinstance(model_field, models.TextField):
+        return model_field.formfield(widget=forms.Textarea(attrs={"rows": 4}), **options)
     return model_field.formfield(**options)
 
 
-class GovukPageFormMixin:
-    """For a page's form drawn field by field (templates/plans/includes/form_field.html): each
-    field with the GOV.UK component that draws it, dates as day, month and year boxes, and an
-    error summary whose links move focus to the input in error."""
+class GovukPageFormMixin(GovukFormMixin):
+    """For a page's form drawn field by field with templates/components/field.html: each field
+    with the kind of GOV.UK component that draws it, dates as day, month and year boxes, and an
+    error summary whose links move focus to the input in error. Used by the milestone form and
+    the quarterly report's explanation form."""
 
     def first_input_id(self, name) -> str:
         """The id of the input an error summary link for field `name` moves focus to."""
@@ -157,8 +164,8 @@ class GovukPageFormMixin:
         }
 
     def fields_for_page(self) -> list[dict]:
-        """Each field with the kind of GOV.UK component that draws it and, for a date, its
-        boxes."""
+        """Each field with the kind of field templates/components/field.html draws it as and,
+        for a date, its boxes."""
         dates = self.date_parts()
         drawn = []
         for name, field in self.fields.items():
@@ -191,6 +198,10 @@ class MilestoneForm(GovukPageFormMixin, forms.ModelForm):
         fields = ()
         formfield_callback = milestone_formfield
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.govuk_widgets()
+
     def _post_clean(self):
         super()._post_clean()
         # What the pages ask for besides the model's own rules, on the fields it concerns.
@@ -204,38 +215,6 @@ def milestone_form_class(fields) -> type[MilestoneForm]:
     return forms.modelform_factory(
         Milestone, form=MilestoneForm, fields=list(fields), formfield_callback=milestone_formfield
     )
-
-
-class GovukFormMixin:
-    """Gives each widget its GOV.UK class, its error state and the ids of its hint and error
-    (aria-describedby), so the template only lays the fields out."""
-
-    def govuk_widgets(self):
-        for name, bound in ((name, self[name]) for name in self.fields):
-            widget = self.fields[name].widget
-            if isinstance(widget, forms.HiddenInput | forms.CheckboxSelectMultiple | DateInput):
-                continue
-            base = (
-                "govuk-select"
-                if isinstance(widget, forms.Select)
-                else "govuk-textarea"
-                if isinstance(widget, forms.Textarea)
-                else "govuk-input"
-            )
-            classes = [base, widget.attrs.get("class", "")]
-            described = []
-            if self.fields[name].help_text:
-                described.append(f"{bound.auto_id}-hint")
-            if self.is_bound and name in self.errors:
-                classes.append(f"{base}--error")
-                described.append(f"{bound.auto_id}-error")
-            widget.attrs["class"] = " ".join(c for c in classes if c)
-            if described:
-                widget.attrs["aria-describedby"] = " ".join(described)
-
-    def full_clean(self):
-        super().full_clean()
-        self.govuk_widgets()
 
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
@@ -277,3 +256,135 @@ class RecommendationResponseForm(GovukFormMixin, forms.ModelForm):
                 "responded_on", "A response cannot come before the recommendation was made."
             )
         return cleaned_data
+
+
+class RecommendationFilterForm(GovukFormMixin, forms.Form):
+    """The recommendations tracker's choice of status, read from the address (GET), so a
+    filtered list can be bookmarked and works without JavaScript."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Every status"), *RecommendationStatus.choices],
+        error_messages={"invalid_choice": "Choose a status from the list."},
+    )
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.govuk_widgets()
+
+    def chosen_status(self) -> str:
+        """The status chosen; every status if none, or if what was asked for is no status."""
+        return self.cleaned_data["status"] if self.is_valid() else ""
+
+
+class MyWorkYearForm(GovukFormMixin, forms.Form):
+    """My work's choice of plan year, showing the year shown; read from the address (?year=)."""
+
+    year = forms.ChoiceField(label="Plan year", required=False)
+
+    def __init__(self, *, plan_years, chosen):
+        super().__init__(initial={"year": chosen.year if chosen else None}, auto_id="%s")
+        self.fields["year"].choices = [
+            (
+                plan_year.year,
+                f"{plan_year.year} (closed)" if is_closed(plan_year) else plan_year.year,
+            )
+            for plan_year in plan_years
+        ]
+        self.govuk_widgets()
+
+
+def _filter(label, blank, problem):
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", blank)],
+        error_messages={"invalid_choice": problem},
+        widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
+    )
+
+
+class MilestoneFilterForm(GovukFormMixin, forms.Form):
+    """The milestone tracker's filters, read from the address (GET), so a filtered tracker can
+    be bookmarked and linked to (the quarterly report links `?quarter=N`, the milestones due in
+    quarter N) and works without JavaScript. A value that is not among the choices is ignored,
+    and the field says so; the other filters still apply."""
+
+    objective = _filter(
+        "Objective",
+        "All objectives",
+        "Choose an objective from the list. The milestones under every objective are shown.",
+    )
+    owner = _filter(
+        "Owner",
+        "All owners",
+        "Choose an owner from the list. The milestones of every owner are shown.",
+    )
+    status = _filter(
+        "Status",
+        "All statuses",
+        "Choose a status from the list. The milestones of every status are shown.",
+    )
+    quarter = _filter(
+        "Due in",
+        "Any quarter",
+        "Choose a quarter from the list, 1 to 4. The milestones due in every quarter are shown.",
+    )
+    as_at = _filter(
+        "Status as at",
+        "Today",
+        "Choose today or the end of a quarter that has ended. The status is shown as at today.",
+    )
+
+    def __init__(self, data, *, options):
+        super().__init__(data)
+        today = options.today
+        self.fields["objective"].choices = [
+            ("", "All objectives"),
+            (
+                "Strategic objectives",
+                [(f"objective-{each.pk}", str(each)) for each in options.objectives],
+            ),
+            (
+                "Corporate and enabling objectives",
+                [(f"corporate-{each.pk}", str(each)) for each in options.corporate_objectives],
+            ),
+            ("none", "Not under an objective"),
+        ]
+        self.fields["owner"].choices = [("", "All owners")] + [
+            (str(role.pk), str(role)) for role in options.owners
+        ]
+        self.fields["status"].choices = [("", "All statuses")] + [
+            (status, TRACKER_STATUS_LABELS[status]) for status, _ in TRACKER_STATUSES
+        ]
+        self.fields["quarter"].choices = [("", "Any quarter")] + [
+            (
+                str(quarter.number),
+                f"Quarter {quarter.number} ({quarter.first_day:%B} to {quarter.last_day:%B})",
+            )
+            for quarter in options.quarters
+        ]
+        self.fields["as_at"].choices = [("", f"Today, {today.day} {today:%B %Y}")] + [
+            (
+                f"q{quarter.number}",
+                f"End of quarter {quarter.number}, {quarter.last_day.day} {quarter.last_day:%B %Y}",
+            )
+            for quarter in options.ended_quarters
+        ]
+
+    def filters(self) -> MilestoneFilters:
+        """The filters chosen, leaving out any that is not valid (the form then says why).
+        Validating draws the widgets (GovukFormMixin.full_clean)."""
+        self.is_valid()
+        data = self.cleaned_data
+        owner = data.get("owner")
+        quarter = data.get("quarter")
+        as_at = data.get("as_at")
+        return MilestoneFilters(
+            objective=data.get("objective", ""),
+            owner=int(owner) if owner else None,
+            status=data.get("status", ""),
+            quarter=int(quarter) if quarter else None,
+            as_at=int(as_at.removeprefix("q")) if as_at else None,
+        )

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from import_export import fields
 
 from core.permissions import YearLockedResource
-from core.spreadsheets import FormulaSafeResource, PlanYearScopedWidget
+from core.spreadsheets.resources import FormulaSafeResource
+from core.spreadsheets.widgets import PlanYearScopedWidget
 from plans.locks import quarter_locks
 from plans.models import Milestone, Project
 from plans.rights import (

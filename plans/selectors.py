@@ -3,12 +3,15 @@ template never triggers a lazy load: the query count does not grow with the numb
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from core import pagination
 from core.history import (
     HISTORY_SHOWN,
     History,
@@ -17,7 +20,12 @@ from core.history import (
     record_histories,
 )
 from plans import periods, slippage
-from plans.choices import PerformanceTheme, RecommendationStatus, ToleranceDimension
+from plans.choices import (
+    MilestoneStatus,
+    PerformanceTheme,
+    RecommendationStatus,
+    ToleranceDimension,
+)
 from plans.models import (
     CorporateObjective,
     Milestone,
@@ -551,4 +559,347 @@ def recommendation_for_response(*, year: str, pk: int) -> Recommendation:
 def recommendation_history(*, recommendation: Recommendation, limit=HISTORY_SHOWN) -> History:
     return latest_history(
         record_histories(Recommendation, pks=[recommendation.pk], latest=limit), limit=limit
+    )
+
+
+# --- The milestone tracker: every milestone of a plan year ------------------------------------
+
+#: How many milestones one page of the tracker lists.
+TRACKER_PAGE_SIZE = 100
+
+#: The statuses the tracker counts, in the order its summary names them, with the words it uses.
+#: Not started and no recorded outcome are named only when some milestone has them.
+TRACKER_STATUSES = [
+    (MilestoneStatus.DONE.value, "done"),
+    (MilestoneStatus.ON_TRACK.value, "on track"),
+    (MilestoneStatus.NOT_STARTED.value, "not started"),
+    (MilestoneStatus.AT_RISK.value, "at risk"),
+    (MilestoneStatus.SLIPPED.value, "slipped"),
+    (slippage.OUTCOME_NOT_RECORDED, "with no recorded outcome"),
+]
+ALWAYS_COUNTED = {
+    MilestoneStatus.DONE.value,
+    MilestoneStatus.ON_TRACK.value,
+    MilestoneStatus.AT_RISK.value,
+    MilestoneStatus.SLIPPED.value,
+}
+TRACKER_STATUS_LABELS = {
+    **dict(MilestoneStatus.choices),
+    slippage.OUTCOME_NOT_RECORDED: "Outcome not recorded",
+}
+
+
+@dataclass
+class TrackerOptions:
+    """What the tracker's filters offer, fetched once: the plan year's strategic objectives and
+    its corporate and enabling objectives (with any other a project of the year sits under), the
+    roles owning its projects, and the quarters that have ended by `today`, as at whose end the
+    milestones may be shown."""
+
+    plan_year: PlanYear
+    objectives: list[StrategicObjective]
+    corporate_objectives: list[CorporateObjective]
+    owners: list[Role]
+    today: datetime.date
+
+    @property
+    def quarters(self) -> list[periods.Quarter]:
+        return [periods.Quarter(self.plan_year.start, number) for number in (1, 2, 3, 4)]
+
+    @property
+    def ended_quarters(self) -> list[periods.Quarter]:
+        return [quarter for quarter in self.quarters if quarter.last_day < self.today]
+
+
+def milestone_tracker_options(*, plan_year: PlanYear, today: datetime.date) -> TrackerOptions:
+    in_year = Project.objects.filter(plan_year=plan_year)
+    return TrackerOptions(
+        plan_year=plan_year,
+        objectives=list(
+            StrategicObjective.objects.fetch_mode(models.FETCH_RAISE).filter(
+                models.Q(plan_year=plan_year)
+                | models.Q(pk__in=in_year.values("strategic_objectives"))
+                | models.Q(pk__in=in_year.values("aims__objective"))
+            )
+        ),
+        corporate_objectives=list(
+            CorporateObjective.objects.fetch_mode(models.FETCH_RAISE).filter(
+                models.Q(plan_year=plan_year)
+                | models.Q(pk__in=in_year.values("corporate_objectives"))
+            )
+        ),
+        owners=list(
+            Role.objects.fetch_mode(models.FETCH_RAISE).filter(pk__in=in_year.values("owners"))
+        ),
+        today=today,
+    )
+
+
+@dataclass(frozen=True)
+class MilestoneFilters:
+    """What the tracker is narrowed to, already checked against its options: an objective
+    ("objective-<pk>" for a strategic objective, "corporate-<pk>" for a corporate or enabling
+    one, "none" for projects under no objective), an owner role's pk, a status as at the date
+    shown, the quarter of the plan year the milestone is due in (by its revised due date, else
+    its original), and the quarter as at whose end the milestones are shown (None: today)."""
+
+    objective: str = ""
+    owner: int | None = None
+    status: str = ""
+    quarter: int | None = None
+    as_at: int | None = None
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.objective or self.owner or self.status or self.quarter)
+
+    def query(self, **changes) -> str:
+        """The address's query for these filters with `changes`, leaving out what is not set,
+        such as a first page."""
+        values = {
+            "objective": self.objective,
+            "owner": self.owner,
+            "status": self.status,
+            "quarter": self.quarter,
+            "as_at": f"q{self.as_at}" if self.as_at else "",
+            **changes,
+        }
+        return urlencode({name: value for name, value in values.items() if value})
+
+
+@dataclass
+class TrackerRow:
+    """A milestone as the tracker shows it: its status and slippage as at the tracker's date,
+    its project's owners and the objectives the project sits under, and its project's address."""
+
+    milestone: Milestone
+    position: slippage.MilestonePosition
+    status: str
+    owners: list[Role]
+    objectives: list
+    project_url: str
+
+    @property
+    def status_label(self) -> str:
+        return TRACKER_STATUS_LABELS[self.status]
+
+    @property
+    def days_late(self) -> int | None:
+        return self.position.days_late
+
+
+@dataclass
+class PageLink:
+    number: int | None
+    url: str = ""
+    current: bool = False
+
+
+@dataclass
+class MilestoneTracker:
+    """One page of the plan year's milestones that the filters keep, with the counts by status
+    of those the filters other than status keep."""
+
+    plan_year: PlanYear
+    filters: MilestoneFilters
+    as_at: datetime.date
+    #: The quarter as at whose end the milestones are shown; None for today.
+    as_at_quarter: periods.Quarter | None
+    #: The last day of the plan year, when it ended before the as-at date.
+    year_ended_on: datetime.date | None
+    counts: dict[str, int]
+    #: How many milestones the plan year has, whatever the filters.
+    in_year: int
+    page: pagination.Page
+    page_problem: str
+    rows: list[TrackerRow]
+
+    @property
+    def total(self) -> int:
+        """How many milestones the filters other than status keep."""
+        return sum(self.counts.values())
+
+    @property
+    def shown(self) -> int:
+        """How many milestones all the filters keep, over every page."""
+        return self.page.count
+
+    @property
+    def count_words(self) -> list[tuple[int, str]]:
+        """The counts by status the summary names, in its order."""
+        return [
+            (self.counts.get(status, 0), words)
+            for status, words in TRACKER_STATUSES
+            if status in ALWAYS_COUNTED or self.counts.get(status)
+        ]
+
+    @property
+    def status_words(self) -> str:
+        return dict(TRACKER_STATUSES).get(self.filters.status, "")
+
+    @property
+    def page_links(self) -> list[PageLink]:
+        return [
+            PageLink(number)
+            if number is None
+            else PageLink(number, self.page_url(number), number == self.page.number)
+            for number in self.page.numbers()
+        ]
+
+    def page_url(self, number: int) -> str:
+        return "?" + self.filters.query(page=number if number > 1 else "")
+
+    @property
+    def previous_url(self) -> str:
+        return self.page_url(self.page.number - 1)
+
+    @property
+    def next_url(self) -> str:
+        return self.page_url(self.page.number + 1)
+
+
+def _projects_under(plan_year: PlanYear, objective: str):
+    """The projects of the plan year that sit under the objective the filter names, as the
+    plan overview places them: a strategic objective directly or through one of its aims, a
+    corporate or enabling objective, or ("none") under no objective at all."""
+    in_year = Project.objects.filter(plan_year=plan_year)
+    if objective == "none":
+        return in_year.filter(
+            strategic_objectives__isnull=True, aims__isnull=True, corporate_objectives__isnull=True
+        ).values("pk")
+    kind, _, pk = objective.partition("-")
+    if kind == "objective":
+        return in_year.filter(
+            models.Q(strategic_objectives=pk) | models.Q(aims__objective=pk)
+        ).values("pk")
+    return in_year.filter(corporate_objectives=pk).values("pk")
+
+
+def _links(relation, project_ids, target: str) -> dict[int, list[int]]:
+    """For each of the projects, the pks a many-to-many relation of Project links it to, read
+    from its through table (`target` names the linked pk there) in one query."""
+    linked: dict[int, list[int]] = {}
+    rows = (
+        relation.through.objects.filter(project_id__in=project_ids)
+        .order_by()
+        .values_list("project_id", target)
+    )
+    for project_id, pk in rows:
+        linked.setdefault(project_id, []).append(pk)
+    return linked
+
+
+def milestone_tracker(
+    *,
+    options: TrackerOptions,
+    filters: MilestoneFilters,
+    today: datetime.date,
+    page: str = "",
+) -> MilestoneTracker:
+    """The plan year's milestones the filters keep, in the order they fall due (the revised due
+    date, else the original), one page of them (`page` as the address gives it) with their
+    status and slippage as at the end of the chosen quarter (else `today`), and the counts by
+    status of those the other filters keep.
+
+    The milestones are read twice, so that the work a page does stays bounded as the plan
+    grows: their dates and statuses for all that the other filters keep (to count and to filter
+    by status, as at a date, in Python), then the page's milestones in full. Their owners and
+    objectives come from the through tables, linked to the options fetched once. The number of
+    queries does not grow with the milestones."""
+    plan_year = options.plan_year
+    quarter = periods.Quarter(plan_year.start, filters.as_at) if filters.as_at else None
+    as_at = quarter.last_day if quarter else today
+    _, year_ends_on = periods.financial_year_bounds(plan_year.start)
+
+    in_year = Milestone.objects.filter(project__plan_year=plan_year)
+    found = in_year
+    if filters.objective:
+        found = found.filter(project_id__in=_projects_under(plan_year, filters.objective))
+    if filters.owner:
+        owned = Project.objects.filter(owners=filters.owner).values("pk")
+        found = found.filter(project_id__in=owned)
+    if filters.quarter:
+        due_in = periods.Quarter(plan_year.start, filters.quarter)
+        found = found.alias(due_by=Coalesce("revised_due_on", "due_on")).filter(
+            due_by__range=(due_in.first_day, due_in.last_day)
+        )
+    dated = found.order_by(
+        Coalesce("revised_due_on", "due_on"),
+        "due_on",
+        "project__position",
+        "project__title",
+        "title",
+        "pk",
+    ).values_list("pk", "due_on", "revised_due_on", "status", "completed_on")
+
+    counts: dict[str, int] = {}
+    kept: list[tuple[int, slippage.MilestonePosition, str]] = []
+    for pk, due_on, revised_due_on, recorded, completed_on in dated:
+        position = slippage.milestone_position(
+            due_on=due_on,
+            revised_due_on=revised_due_on,
+            status=recorded,
+            completed_on=completed_on,
+            year_ends_on=year_ends_on,
+            as_at=as_at,
+        )
+        status = slippage.status_as_at(status=recorded, position=position)
+        counts[status] = counts.get(status, 0) + 1
+        if not filters.status or status == filters.status:
+            kept.append((pk, position, status))
+
+    chosen, page_problem = pagination.page_of(page, size=TRACKER_PAGE_SIZE, count=len(kept))
+    on_page = chosen.slice(kept)
+    milestones = Milestone.objects.fetch_mode(models.FETCH_RAISE).select_related("project")
+    by_pk = {m.pk: m for m in milestones.filter(pk__in=[pk for pk, _, _ in on_page])}
+    project_ids = {milestone.project_id for milestone in by_pk.values()}
+    owners = {role.pk: role for role in options.owners}
+    objectives = {objective.pk: objective for objective in options.objectives}
+    corporate = {objective.pk: objective for objective in options.corporate_objectives}
+    owned_by = _links(Project.owners, project_ids, "role_id")
+    directly_under = _links(Project.strategic_objectives, project_ids, "strategicobjective_id")
+    under_aims = _links(Project.aims, project_ids, "strategicaim__objective_id")
+    under_corporate = _links(Project.corporate_objectives, project_ids, "corporateobjective_id")
+    # One reverse for every row: the project pages' addresses differ only by the project's pk.
+    projects_url = reverse("plans:project", kwargs={"year": plan_year.year, "pk": 0}).removesuffix(
+        "0/"
+    )
+
+    def objectives_of(project_id) -> list:
+        linked = {*directly_under.get(project_id, ()), *under_aims.get(project_id, ())}
+        return [objectives[pk] for pk in objectives if pk in linked] + [
+            corporate[pk] for pk in corporate if pk in under_corporate.get(project_id, ())
+        ]
+
+    rows = []
+    for pk, position, status in on_page:
+        milestone = by_pk.get(pk)
+        if milestone is None:  # deleted between the two reads
+            continue
+        project_id = milestone.project_id
+        rows.append(
+            TrackerRow(
+                milestone=milestone,
+                position=position,
+                status=status,
+                owners=[owners[pk] for pk in owners if pk in owned_by.get(project_id, ())],
+                objectives=objectives_of(project_id),
+                project_url=f"{projects_url}{project_id}/",
+            )
+        )
+    return MilestoneTracker(
+        plan_year=plan_year,
+        filters=filters,
+        as_at=as_at,
+        as_at_quarter=quarter,
+        year_ended_on=year_ends_on if year_ends_on < as_at else None,
+        counts=counts,
+        in_year=(
+            in_year.count()
+            if filters.objective or filters.owner or filters.quarter
+            else sum(counts.values())
+        ),
+        page=chosen,
+        page_problem=page_problem,
+        rows=rows,
     )

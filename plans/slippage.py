@@ -120,6 +120,30 @@ def milestone_position(
     )
 
 
+#: What the milestone tracker says of a milestone whose outcome was never recorded, beside the
+#: statuses staff choose from.
+OUTCOME_NOT_RECORDED = "outcome not recorded"
+
+
+def status_as_at(*, status: str, position: MilestonePosition) -> str:
+    """A milestone's status as at the date its position was worked out at, from the status
+    recorded now: done only if done by then; OUTCOME_NOT_RECORDED when its year ended without
+    one; slipped when marked so or, not done, its original due date had passed (a revised due
+    date never hides slippage); else the status recorded (at risk, not started, on track), and
+    on track for one marked done since but not yet due then. The quarterly report reads a
+    milestone's outcome at a quarter's end by the same rule, so the tracker's counts are the
+    report's."""
+    if position.done:
+        return MilestoneStatus.DONE
+    if position.outcome_not_recorded:
+        return OUTCOME_NOT_RECORDED
+    if status == MilestoneStatus.SLIPPED or position.days_late:
+        return MilestoneStatus.SLIPPED
+    if status in (MilestoneStatus.AT_RISK, MilestoneStatus.NOT_STARTED):
+        return status
+    return MilestoneStatus.ON_TRACK
+
+
 @dataclass(frozen=True)
 class Slippage:
     """How many milestones slipped, the largest slip in days (0 when none did), and how many

@@ -1,5 +1,5 @@
-"""Pages of the plans app: My work, a milestone's update and addition, and the
-recommendations tracker (counts, the list, a response)."""
+"""Pages of the plans app: My work, the milestone tracker, a milestone's update and addition,
+and the recommendations tracker (counts, the list, a response)."""
 
 import copy
 
@@ -16,7 +16,13 @@ from core.edit_conflicts import EditConflictError, edit_conflict_form, record_fi
 from core.permissions import is_closed
 from core.refusals import Refused
 from plans import choices, selectors, services
-from plans.forms import RecommendationResponseForm, milestone_form_class
+from plans.forms import (
+    MilestoneFilterForm,
+    MyWorkYearForm,
+    RecommendationFilterForm,
+    RecommendationResponseForm,
+    milestone_form_class,
+)
 from plans.locks import quarter_locks
 from plans.models import Milestone
 from plans.rights import plan_rights
@@ -27,7 +33,29 @@ def my_work(request):
     work = selectors.my_work(
         user=request.user, as_at=timezone.localdate(), year=request.GET.get("year") or None
     )
-    return render(request, "plans/my_work.html", {"work": work})
+    year_form = (
+        MyWorkYearForm(plan_years=work.plan_years, chosen=work.plan_year)
+        if work.plan_years
+        else None
+    )
+    return render(request, "plans/my_work.html", {"work": work, "year_form": year_form})
+
+
+@require_safe
+def milestone_tracker(request, year):
+    """Every milestone of the plan year, filtered as the address asks, one page at a time."""
+    plan_year = selectors.plan_year_for_pages(year=year)
+    today = timezone.localdate()
+    options = selectors.milestone_tracker_options(plan_year=plan_year, today=today)
+    form = MilestoneFilterForm(request.GET, options=options)
+    tracker = selectors.milestone_tracker(
+        options=options, filters=form.filters(), today=today, page=request.GET.get("page", "")
+    )
+    return render(
+        request,
+        "plans/milestone_tracker.html",
+        {"plan_year": plan_year, "form": form, "tracker": tracker},
+    )
 
 
 def _refused(request, project, reason):
@@ -48,6 +76,14 @@ def _return_to(request, project) -> str:
     ):
         return wanted
     return project.get_absolute_url()
+
+
+#: The error summary's line for an edit conflict, linking to the paragraph that describes it.
+CONFLICT_LINK = (
+    "edit-conflict",
+    "Someone else saved changes to this milestone after you opened it, so your changes have not "
+    "been saved.",
+)
 
 
 def _signed_off(plan_year, milestone) -> dict:
@@ -108,6 +144,7 @@ def milestone_update(request, year, pk, milestone_pk):
             "rights": rights,
             "record_version": version,
             "conflict": conflict,
+            "error_links": ([CONFLICT_LINK] if conflict else []) + form.error_links(),
             "next": _return_to(request, project),
             **_signed_off(project.plan_year, milestone),
         },
@@ -146,6 +183,7 @@ def milestone_add(request, year, pk):
             "form": form,
             "project": project,
             "rights": rights,
+            "error_links": form.error_links(),
             "next": _return_to(request, project),
             **_signed_off(project.plan_year, None),
         },
@@ -165,13 +203,9 @@ def _recommendation_refused(request, reason, back_url, back_label):
 @require_safe
 def recommendation_tracker(request, year):
     plan_year = selectors.plan_year_for_pages(year=year)
-    status = request.GET.get("status", "")
-    status_error = ""
-    if status not in {"", *choices.RecommendationStatus.values}:
-        status_error = "Choose a status from the list."
-        status = ""
+    form = RecommendationFilterForm(request.GET)
     tracker = selectors.recommendation_tracker(
-        plan_year=plan_year, status=status, user=request.user
+        plan_year=plan_year, status=form.chosen_status(), user=request.user
     )
     return render(
         request,
@@ -180,7 +214,7 @@ def recommendation_tracker(request, year):
             "plan_year": plan_year,
             "tracker": tracker,
             "statuses": choices.RecommendationStatus.choices,
-            "status_error": status_error,
+            "form": form,
         },
     )
 

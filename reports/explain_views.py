@@ -88,7 +88,23 @@ def explain(request, year, quarter, kind, pk):
             "existing": existing,
             "record_version": version,
             "conflict": conflict,
+            "error_links": _error_links(form, conflict, shown),
             "saved": request.method != "POST" and request.GET.get("saved") == "1",
             "history": selectors.corrective_action_history(existing),
         },
     )
+
+
+def _error_links(form, conflict, shown) -> list[tuple[str, str]]:
+    """The error summary's lines: an edit conflict first, linking to what describes it, then
+    the form's errors, each linking to its input."""
+    links = []
+    if conflict:
+        links.append(
+            (
+                "edit-conflict",
+                f"Someone else saved an explanation of this {shown.kind_name} for "
+                f"{shown.quarter.label} after you opened this page, so yours has not been saved.",
+            )
+        )
+    return links + form.error_links()

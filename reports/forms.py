@@ -38,3 +38,4 @@ class CorrectiveActionForm(GovukPageFormMixin, forms.Form):
         if example_date is not None:
             hint += f" For example, {example_date.day} {example_date.month} {example_date.year}."
         self.fields["recover_by"].help_text = hint
+        self.govuk_widgets()

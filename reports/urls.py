@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from reports import explain_views
+from reports import explain_views, views
 
 app_name = "reports"
 
 urlpatterns = [
+    path("<str:year>/q<int:number>/", views.quarter, name="quarter"),
+    path("<str:year>/q<int:number>.xlsx", views.quarter_workbook, name="quarter-workbook"),
     path(
         "<str:year>/q<int:quarter>/explain/<str:kind>/<int:pk>/",
         explain_views.explain,

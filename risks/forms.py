@@ -4,7 +4,8 @@ templates/components/field.html)."""
 from django import forms
 from django.template.defaultfilters import pluralize
 
-from plans.forms import DateField, GovukFormMixin, date_input_parts
+from core.forms import GovukFormMixin
+from plans.forms import DateField, date_input_parts
 from risks import choices, rules
 from risks.models import Risk
 from risks.selectors import POSITIONS, RESIDUAL, RiskFilters
@@ -114,6 +115,7 @@ class RiskReviewForm(GovukFormMixin, forms.ModelForm):
         label="Mitigating actions done",
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text="Select each action done since the last review.",
     )
 
     # As the page lays them out, so the error summary lists errors in the page's order.
@@ -157,10 +159,10 @@ class RiskReviewForm(GovukFormMixin, forms.ModelForm):
         ]
         self.govuk_widgets()
 
-    def review_on_item(self) -> dict:
-        """The review date as templates/plans/includes/form_field.html draws a date."""
-        bound = self["review_on"]
-        return {"field": bound, "kind": "date", "parts": date_input_parts(bound)}
+    def review_on_parts(self) -> list[dict]:
+        """The day, month and year boxes of the review date, as templates/components/field.html
+        draws a date."""
+        return date_input_parts(self["review_on"])
 
     def scores_changed(self) -> bool:
         return any(name in self.changed_data for name in [*SCORE_FIELDS, "target_score"])

@@ -114,10 +114,18 @@ def next_review_on(*, reviewed_on: datetime.date, interval_months: int) -> datet
 ESCALATED_TIERS = {"project", "operational"}
 
 
+def is_above_appetite(*, residual: int, appetite: int, is_open: bool) -> bool:
+    """An open risk whose residual score is at or above the plan year's risk appetite: beyond
+    what the organisation accepts, whatever its tier (the quarterly report's exceptions)."""
+    return is_open and residual >= appetite
+
+
 def is_escalated(*, tier: str, residual: int, appetite: int, is_open: bool) -> bool:
     """A project or operational risk at or above the plan year's risk appetite goes on the
     Leadership Team's strategic view while it is open."""
-    return is_open and tier in ESCALATED_TIERS and residual >= appetite
+    return tier in ESCALATED_TIERS and is_above_appetite(
+        residual=residual, appetite=appetite, is_open=is_open
+    )
 
 
 @dataclass(frozen=True)

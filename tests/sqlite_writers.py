@@ -189,7 +189,7 @@ def preview():
     its first row until the save is done (or has waited 30 s), so the save happens during it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from core.spreadsheets import FormulaSafeResource
+    from core.spreadsheets.resources import FormulaSafeResource
     from tests.plans.factories import PlanYearFactory, ProjectFactory
 
     setup_test_environment()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
 from budgets.models import BudgetLine
+from core.spreadsheets.writing import MONEY_FORMAT
 from kpis.models import Indicator
 from tests.budgets.factories import BudgetCategoryFactory, BudgetFactory, BudgetLineFactory
 from tests.kpis.factories import IndicatorFactory
@@ -90,9 +91,9 @@ def test_an_exported_workbook_formats_money_as_pounds_and_keeps_numbers_numbers(
 
     assert pay["Amount (£)"].data_type == "n"
     assert pay["Amount (£)"].value == 1473000
-    assert pay["Amount (£)"].number_format == "£#,##0;(£#,##0)"
+    assert pay["Amount (£)"].number_format == MONEY_FORMAT
     assert income["Amount (£)"].value == -93000
-    assert pence["Amount (£)"].number_format == "£#,##0.00;(£#,##0.00)"
+    assert pence["Amount (£)"].number_format == MONEY_FORMAT
     assert pay["ID"].number_format == "#,##0"
     # The formula is escaped exactly as before: written as text with an apostrophe in front.
     assert pay["Description"].data_type == "s"

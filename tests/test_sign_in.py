@@ -103,6 +103,22 @@ def test_a_wrong_password_shows_an_error_summary(client):
     assert b"<title>Error: Sign in" in response.content
 
 
+@pytest.mark.django_db
+def test_an_empty_sign_in_says_beside_each_box_what_to_enter_and_links_to_it(client):
+    content = client.post("/accounts/login/", {"username": "", "password": ""}).content.decode()
+
+    hidden = '<span class="govuk-visually-hidden">Error:</span>'
+    for name in ["username", "password"]:
+        # The summary's link moves to the box; the message is read out with the box.
+        assert f'<li><a href="#id_{name}">This field is required.</a></li>' in content
+        assert f'<p id="id_{name}-error" class="govuk-error-message">{hidden} This' in content
+        box = re.search(rf'<input [^>]*name="{name}"[^>]*>', content).group(0)
+        assert 'aria-describedby="id_' + name + '-error"' in box
+        assert 'class="govuk-input govuk-!-width-one-half govuk-input--error"' in box
+    # Focus starts at the top of the page (the error summary), not in a box.
+    assert "autofocus" not in content
+
+
 def sign_in_attempt(client, username, password, address="203.0.113.7"):
     return client.post(
         "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address

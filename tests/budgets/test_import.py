@@ -405,6 +405,25 @@ def test_the_confirm_checks_the_sheet_again_against_the_budget_as_it_now_is(fina
     assert MonthlyFigure.objects.count() == 0
 
 
+def test_a_confirm_refused_asks_for_the_file_again_with_the_reason_beside_the_upload(
+    finance_client, budget
+):
+    preview = upload(finance_client, APRIL_SHEET)
+    budget.lines.get(category__name="Income").delete()
+
+    content = confirm(finance_client, preview).content.decode()
+
+    reason = "The budget has changed since the preview, and the file now has problems"
+    assert f'<li><a href="#id_file">{reason}' in content
+    assert '<li><a href="#problem-1">Row 5, column A' in content
+    hidden = '<span class="govuk-visually-hidden">Error:</span>'
+    assert f'<p id="id_file-error" class="govuk-error-message">{hidden} {reason}' in content
+    box = re.search(r'<input [^>]*type="file"[^>]*>', content).group(0)
+    assert 'class="govuk-file-upload govuk-file-upload--error"' in box
+    assert 'aria-describedby="id_file-hint id_file-error"' in box
+    assert 'accept=".xlsx,.csv"' in box
+
+
 def test_the_template_lists_the_budgets_lines_formula_safe(finance_client, budget):
     response = finance_client.get(reverse("budgets:import-template", args=["2016-17"]))
     text = response.content.decode("utf-8-sig")

@@ -7,7 +7,13 @@ import pytest
 from django import forms
 
 from budgets.models import BudgetLine
-from core.forms import TypedDecimalField, TypedNumberInput, is_money, typed_decimal_formfield
+from core.forms import (
+    GovukFormMixin,
+    TypedDecimalField,
+    TypedNumberInput,
+    is_money,
+    typed_decimal_formfield,
+)
 from kpis.models import Measurement
 
 
@@ -84,3 +90,42 @@ def test_money_and_measures_are_told_apart_by_their_decimal_places():
     assert isinstance(amount, TypedDecimalField)
     assert amount.widget.money
     assert amount.widget.attrs["inputmode"] == "decimal"
+
+
+class ReportForm(GovukFormMixin, forms.Form):
+    """A form as the pages draw theirs: a text box with a hint, a file, radios and a date."""
+
+    title = forms.CharField(
+        help_text="As printed.", widget=forms.TextInput(attrs={"class": "govuk-input--width-20"})
+    )
+    file = forms.FileField(required=False)
+    status = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.govuk_widgets()
+
+
+def test_each_input_gets_its_govuk_class_and_its_hint_is_read_out_with_it():
+    form = ReportForm()
+
+    assert form.fields["title"].widget.attrs == {
+        "class": "govuk-input govuk-input--width-20",
+        "aria-describedby": "id_title-hint",
+    }
+    assert form.fields["file"].widget.attrs == {"class": "govuk-file-upload"}
+    # Radios are drawn by templates/components/field.html, input by input.
+    assert form.fields["status"].widget.attrs == {}
+
+
+def test_an_error_found_after_cleaning_is_drawn_on_its_input_once():
+    form = ReportForm({"title": "Annual report"})
+    assert form.is_valid()
+
+    # As a service's refusal is added to the form once the form itself was valid.
+    form.add_error("title", "A report of that title is already published.")
+
+    assert form.fields["title"].widget.attrs == {
+        "class": "govuk-input govuk-input--width-20 govuk-input--error",
+        "aria-describedby": "id_title-hint id_title-error",
+    }

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from core.spreadsheets.writing import PERCENT_FORMAT
 from kpis.choices import Aggregation, Direction, IndicatorTier, Source, Unit
 from plans.choices import RecommendationStatus
 from plans.models import Recommendation
@@ -297,7 +298,9 @@ def test_the_dashboard_the_indicator_page_and_both_exports_agree_at_a_quarters_e
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     row = next(sheet.iter_rows(min_row=4, values_only=True))
     assert row[0] == "KPI2"
-    assert round(row[5], 1) == 71.4
+    # 377 / 528 = 0.71401..., held as the fraction and shown as 71.4%.
+    assert round(row[5], 3) == 0.714
+    assert sheet.cell(4, 6).number_format == PERCENT_FORMAT
     assert row[7] == "Red"
 
 
@@ -384,8 +387,20 @@ def test_the_xlsx_has_the_same_figures_as_numbers(signed_in_client, kpi1):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert rows["KPI1"][4:8] == (12500, 12000, 50000, "Amber")
-    assert rows["KPI2"][4:8] == (80, 81, 80, "Green")
-    assert sheet["E5"].number_format == '0.0"%"'
+    # Percentages are held as fractions (162 / 200 = 81% is 0.81) and shown as 81.0%.
+    assert rows["KPI2"][4:8] == (0.8, 0.81, 0.8, "Green")
+    assert sheet["E5"].number_format == PERCENT_FORMAT
+
+
+def test_the_xlsx_writes_commentary_that_looks_like_a_formula_as_text(signed_in_client, kpi1):
+    kpi1.measurements.filter(period=months(6)[0]).update(commentary='=HYPERLINK("x")')
+    response = signed_in_client.get("/plans/2010-11/indicators.xlsx", {"quarter": "1"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+
+    commentary = sheet["J4"]
+    # The commentary as written, held as text with Excel's quote prefix: never run.
+    assert (commentary.value, commentary.data_type) == ('=HYPERLINK("x")', "s")
+    assert commentary.quotePrefix
 
 
 def test_an_unknown_plan_year_or_export_is_not_found(signed_in_client):

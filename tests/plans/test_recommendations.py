@@ -88,6 +88,18 @@ def test_a_status_not_offered_is_an_error_and_the_whole_list_is_shown(signed_in_
     assert "Publish the data" in content
 
 
+def test_a_status_not_offered_is_linked_from_the_summary_and_read_out_with_the_list(
+    signed_in_client, inquiry
+):
+    content = signed_in_client.get(TRACKER, {"status": "ignored"}).content.decode()
+
+    assert '<li><a href="#id_status">Choose a status from the list.</a></li>' in content
+    select = re.search(r'<select [^>]*name="status"[^>]*>', content).group(0)
+    assert 'class="govuk-select govuk-select--error"' in select
+    assert 'aria-describedby="id_status-error"' in select
+    assert '<p id="id_status-error" class="govuk-error-message">' in content
+
+
 def test_the_tracker_query_count_does_not_grow_with_recommendations(
     client, user_in_group, plan_year, inquiry
 ):

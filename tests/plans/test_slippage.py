@@ -280,3 +280,44 @@ def test_a_revised_due_date_lies_between_the_plan_years_start_and_the_following_
         )
     else:
         assert message == ""
+
+
+@pytest.mark.parametrize(
+    ("due_on", "revised_due_on", "status", "completed_on", "as_at", "expected"),
+    [
+        # Done by the date: done, whether early or late.
+        (D(2016, 9, 30), None, "done", D(2016, 9, 28), TODAY, "done"),
+        (D(2016, 9, 30), None, "done", D(2016, 10, 14), TODAY, "done"),
+        # Marked done since, but not by the date: slipped if its original due date had passed,
+        # a revised due date notwithstanding ...
+        (D(2016, 9, 30), None, "done", D(2016, 12, 1), TODAY, "slipped"),
+        (D(2016, 9, 30), D(2016, 12, 31), "done", D(2016, 12, 1), TODAY, "slipped"),
+        # ... else on track: it was not yet due.
+        (D(2016, 12, 31), None, "done", D(2016, 12, 1), TODAY, "on track"),
+        # Not done and past its original due date: slipped, whatever is recorded.
+        (D(2016, 9, 30), None, "on track", None, TODAY, "slipped"),
+        (D(2016, 9, 30), None, "at risk", None, TODAY, "slipped"),
+        (D(2016, 9, 30), D(2016, 12, 31), "on track", None, TODAY, "slipped"),
+        # Otherwise the status recorded.
+        (D(2016, 12, 31), None, "on track", None, TODAY, "on track"),
+        (D(2016, 12, 31), None, "at risk", None, TODAY, "at risk"),
+        (D(2016, 12, 31), None, "slipped", None, TODAY, "slipped"),
+        (D(2016, 12, 31), None, "not started", None, TODAY, "not started"),
+        (D(2016, 11, 15), None, "not started", None, TODAY, "not started"),  # due today
+        # After its year, not done and not marked slipped: no outcome was recorded.
+        (D(2016, 9, 30), None, "on track", None, D(2026, 12, 3), "outcome not recorded"),
+        (D(2016, 9, 30), None, "slipped", None, D(2026, 12, 3), "slipped"),
+    ],
+)
+def test_the_trackers_status_as_at_a_date(
+    due_on, revised_due_on, status, completed_on, as_at, expected
+):
+    position = slippage.milestone_position(
+        due_on=due_on,
+        revised_due_on=revised_due_on,
+        status=status,
+        completed_on=completed_on,
+        year_ends_on=YEAR_END,
+        as_at=as_at,
+    )
+    assert slippage.status_as_at(status=status, position=position) == expected

@@ -1,0 +1,31 @@
+"""Who may read the quarterly Leadership Team performance report: one rule, asked by the report's
+page and by every link to it (the header, the home page, the dashboard).
+
+The report is the Leadership Team's: directors read it, and administrators, who read
+everything. Staff and corporate services are refused, with the reason; they read the dashboard,
+the budget and the register each through its own page.
+"""
+
+from core import permissions
+from risks.rights import is_director
+
+REFUSAL = (
+    "The quarterly performance report is for the Leadership Team: only directors and "
+    "administrators can read it."
+)
+HEADING = "You cannot read the quarterly report"
+
+
+def may_read_reports(user) -> bool:
+    """Whether `user` may read the quarterly reports: an active director or administrator.
+    Remembered on the user object, so the header and the page ask once."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return permissions.is_administrator(user) or is_director(user)
+
+
+def may_read_reports_for(request) -> bool:
+    """may_read_reports for the signed-in person, worked out once per request."""
+    return permissions.once_per_request(
+        request, "may_read_reports", lambda: may_read_reports(request.user)
+    )

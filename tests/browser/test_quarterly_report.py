@@ -1,0 +1,38 @@
+"""The quarterly report in a real browser on the demo data, as the demo director, checked for
+accessibility with axe-core."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_director_opens_the_report_from_the_header_and_reads_its_sections(
+    page, server_url, sign_in, assert_accessible, screenshot
+):
+    sign_in(page, server_url, "director")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Quarterly report").click()
+
+    # The header opens the current plan year's report (2016-17, ended) at its last quarter.
+    expect(page).to_have_url(f"{server_url}/reports/2016-17/q4/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Quarterly performance report: quarter 4 2016-17"
+    )
+    page.get_by_role("navigation", name="Contents").get_by_role("link", name="Budget").click()
+    expect(page).to_have_url(re.compile(r"#budget$"))
+    expect(page.get_by_role("table", name=re.compile("^Budget by category"))).to_be_visible()
+    screenshot(page, "quarterly-report-2016-17-q4")
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Quarters").get_by_role("link", name="Quarter 2").click()
+    expect(page).to_have_url(f"{server_url}/reports/2016-17/q2/")
+    assert_accessible(page)
+
+    page.goto(f"{server_url}/reports/2010-11/q2/")
+    summary = page.locator("#summary-counts")
+    expect(summary).to_contain_text("10 indicators: 1 red, 2 amber, 7 green")
+    expect(summary).to_contain_text("5 above the risk appetite of 15")
+    expect(page.get_by_role("heading", name=re.compile(r"^Indicators \(3\)$"))).to_be_visible()
+    assert_accessible(page)
