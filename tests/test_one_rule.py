@@ -986,3 +986,55 @@ def test_the_budget_import_page_warns_which_quarters_are_signed_off(client, worl
         "it can no longer be changed. An administrator can reopen the quarter."
     ]
     assert not MonthlyFigure.objects.filter(month=datetime.date(2024, 10, 1)).exists()
+
+
+@pytest.mark.parametrize("rows", [2, 8])
+def test_the_entry_screens_read_the_signed_off_quarters_once_whatever_the_rows(client, world, rows):
+    sign_off(world, 4, state="signed off")
+    signed_in(client, world, "owner")
+    indicator = world.indicators["own"]
+    for month in range(5, 5 + rows):
+        kpi_factories.MeasurementFactory(
+            indicator=indicator, period=datetime.date(2024, month, 1), value=Decimal("5")
+        )
+    opened = client.get(change_url(indicator))
+    data = posted_form(opened)
+    formset = next(
+        inline.formset
+        for inline in opened.context["inline_admin_formsets"]
+        if inline.formset.model is Measurement
+    )
+    for form in formset.forms:
+        data[f"{form.prefix}-value"] = "6"
+        data[f"{form.prefix}-commentary"] = "Recounted."
+
+    with CaptureQueriesContext(connection) as captured:
+        saved = client.post(change_url(indicator), data)
+
+    assert saved.status_code == 302
+    # April and the added months, each recounted at 6.
+    assert list(
+        Measurement.objects.filter(indicator=indicator).values_list("value", flat=True)
+    ) == [Decimal("6")] * (rows + 1)
+    assert sign_off_reads(captured.captured_queries) == 1
+
+
+@pytest.mark.parametrize("rows", [2, 8])
+def test_a_milestone_import_reads_the_signed_off_quarters_once_whatever_its_rows(
+    client, world, rows
+):
+    sign_off(world, 1, state="signed off")
+    signed_in(client, world, "administrator")
+    project = world.projects["own"]
+    sheet = [MILESTONE_HEADERS] + [
+        ["", "2024-25", project.title, f"Step {n}", "2024-12-31", "on track", "", "", "0"]
+        for n in range(rows)
+    ]
+
+    with CaptureQueriesContext(connection) as captured:
+        found = imported(client, Milestone, sheet)
+
+    assert found == []
+    assert Milestone.objects.filter(project=project, title__startswith="Step").count() == rows
+    # Once for the preview and once for the confirm.
+    assert sign_off_reads(captured.captured_queries) == 2
