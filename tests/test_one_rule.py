@@ -1038,3 +1038,43 @@ def test_a_milestone_import_reads_the_signed_off_quarters_once_whatever_its_rows
     assert Milestone.objects.filter(project=project, title__startswith="Step").count() == rows
     # Once for the preview and once for the confirm.
     assert sign_off_reads(captured.captured_queries) == 2
+
+
+def delete_row_under(client, parent, row):
+    """Tick "Delete" on `row` in its parent's entry screen and save; the response."""
+    opened = client.get(change_url(parent))
+    data = posted_form(opened)
+    formset = next(
+        inline.formset
+        for inline in opened.context["inline_admin_formsets"]
+        if inline.formset.model is type(row)
+    )
+    form = next(form for form in formset.forms if form.instance.pk == row.pk)
+    data[f"{form.prefix}-DELETE"] = "on"
+    return client.post(change_url(parent), data)
+
+
+@pytest.mark.parametrize("kind", ["milestone", "monthly figure", "risk"])
+def test_a_record_of_a_signed_off_quarter_is_not_deleted_from_its_parent_or_its_own_screen(
+    client, world, figures, reviewed, kind
+):
+    signed_in(client, world, "administrator")
+    if kind == "milestone":
+        record = world.milestones["own"]
+        Milestone.objects.filter(pk=record.pk).update(status="done", completed_on=COMPLETED)
+        sign_off(world, 3, state="signed off")
+        refused = delete_row_under(client, record.project, record)
+        locked = LOCKED_Q3
+    elif kind == "monthly figure":
+        record = figures.april
+        sign_off(world, 1, state="signed off")
+        refused = delete_row_under(client, figures.line, record)
+        locked = LOCKED_Q1
+    else:
+        record = reviewed.risk
+        sign_off(world, reviewed.quarter.number, state="signed off", year=reviewed.year)
+        refused = client.post(reverse("admin:risks_risk_delete", args=[record.pk]), {"post": "yes"})
+        locked = f"Quarter {reviewed.quarter.number} of {reviewed.year.year} is signed off"
+
+    assert locked in refused.content.decode()
+    assert type(record).objects.filter(pk=record.pk).exists()
