@@ -4,9 +4,11 @@ from django.contrib import admin
 
 from budgets import models
 from budgets.resources import BudgetLineResource
+from budgets.services import monthly_figure_lock_errors
 from core.admin import RecordAdmin, SpreadsheetAdmin
 from core.edit_conflicts import EditConflictInlineMixin
 from core.permissions import YearLockedAdmin, YearLockedInline
+from plans.locks import QuarterLockedAdmin, QuarterLockedInline, as_opened, quarter_locks_for
 
 
 @admin.register(models.GrantInAid)
@@ -47,10 +49,36 @@ class BudgetAdmin(YearLockedAdmin, RecordAdmin):
     inlines = [BudgetLineInline]
 
 
-class MonthlyFigureInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
+def figure_rule_errors(request, instance, form) -> dict:
+    """No figure of a signed-off quarter's month is added, changed or moved (the service's
+    rule), against the figure as the form was opened."""
+    if instance.line_id is None or (instance.pk is not None and not form.has_changed()):
+        return {}
+    return monthly_figure_lock_errors(
+        instance,
+        stored=as_opened(form) if instance.pk is not None else None,
+        locks=quarter_locks_for(request),
+    )
+
+
+def figure_lock_refusal(request, figure) -> str:
+    """Why a stored figure cannot be deleted (its month's quarter is signed off), or ""."""
+    locked = monthly_figure_lock_errors(figure, locks=quarter_locks_for(request))
+    return locked.get("month", "")
+
+
+class MonthlyFigureInline(
+    QuarterLockedInline, YearLockedInline, EditConflictInlineMixin, admin.TabularInline
+):
     model = models.MonthlyFigure
     fields = ["month", "actual", "forecast", "profile", "is_illustrative"]
     extra = 0
+
+    def rule_errors(self, request, instance, form) -> dict:
+        return figure_rule_errors(request, instance, form)
+
+    def lock_refusal(self, request, instance) -> str:
+        return figure_lock_refusal(request, instance)
 
     def get_queryset(self, request):
         # Each row is named with its line's category and project.
@@ -75,7 +103,7 @@ class BudgetLineAdmin(YearLockedAdmin, SpreadsheetAdmin):
 
 
 @admin.register(models.MonthlyFigure)
-class MonthlyFigureAdmin(YearLockedAdmin, RecordAdmin):
+class MonthlyFigureAdmin(QuarterLockedAdmin, YearLockedAdmin, RecordAdmin):
     plan_year_path = "line__budget__plan_year"
     list_display = ["line", "month", "actual", "forecast", "is_illustrative"]
     list_filter = ["line__budget__plan_year", "is_illustrative"]
@@ -83,3 +111,9 @@ class MonthlyFigureAdmin(YearLockedAdmin, RecordAdmin):
     search_fields = ["line__category__name", "line__project__title"]
     autocomplete_fields = ["line"]
     date_hierarchy = "month"
+
+    def rule_errors(self, request, instance, form) -> dict:
+        return figure_rule_errors(request, instance, form)
+
+    def lock_refusal(self, request, obj) -> str:
+        return figure_lock_refusal(request, obj)

@@ -24,6 +24,7 @@ from core.spreadsheets.formulas import escape_formula, unescape_formula
 from core.spreadsheets.reading import column_letter, sheet_row_numbers
 from plans import periods
 from plans.choices import PlanStatus
+from plans.locks import first_refusal, quarter_locks
 from plans.models import PlanYear, Project
 
 #: The columns of a monthly actuals sheet, in the order the template gives them.
@@ -219,6 +220,22 @@ def _line_key(category: str, project: str) -> tuple[str, str]:
     return (category.strip().casefold(), project.strip().casefold())
 
 
+def monthly_figure_lock_errors(figure: MonthlyFigure, *, stored=None, locks=None) -> dict:
+    """What a signed-off quarter (plans.locks) refuses of a monthly figure as it would be
+    saved, `stored` being the figure before the change (None for a new one): no figure of a
+    month in a signed-off quarter is added, changed or deleted, nor moved into or out of one.
+    `locks` are read here unless given."""
+    if locks is None:
+        locks = quarter_locks()
+    places = [
+        (record.line.budget.plan_year, record.month)
+        for record in (stored, figure)
+        if record is not None and record.line_id is not None and record.month is not None
+    ]
+    refusal = first_refusal(locks, *places)
+    return {"month": refusal} if refusal else {}
+
+
 def monthly_figures_plan(*, budget: Budget, dataset) -> ImportPlan:
     """Read a sheet of monthly actuals and forecasts (a tablib Dataset, header row first)
     against the budget: every good row's effect, every bad row's problem, each by its row in
@@ -255,6 +272,8 @@ def monthly_figures_plan(*, budget: Budget, dataset) -> ImportPlan:
         )
 
     lines = list(BudgetLine.objects.filter(budget=budget).select_related("category", "project"))
+    # The figures of a signed-off quarter's months are not replaced (plans.locks).
+    locks = quarter_locks(plan_year=plan_year)
     by_key = {
         _line_key(line.category.name, line.project.title if line.project else ""): line
         for line in lines
@@ -307,6 +326,9 @@ def monthly_figures_plan(*, budget: Budget, dataset) -> ImportPlan:
                     f"{month_label(month)} is outside the plan year {plan_year.year} "
                     f"(April {plan_year.start} to March {plan_year.start + 1}).",
                 )
+            elif locks.is_locked(plan_year, month):
+                row_ok = False
+                problem(number, "month", f"{month_label(month)}: {locks.refusal(plan_year, month)}")
         amounts = {}
         for name in ("actual", "forecast"):
             try:

@@ -21,7 +21,9 @@ from core.admin import read_upload, upload_limits
 from core.numbers import format_number
 from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
 from core.spreadsheets.reading import UnreadableSheet, read_sheet
+from plans.locks import quarter_locks
 from plans.models import PlanYear
+from plans.periods import Quarter
 
 # Rows of a good sheet the preview lists (every problem of a bad one is listed).
 PREVIEW_ROWS = 500
@@ -144,8 +146,20 @@ def _import_page(request, budget, form, *, plan=None, confirm_form=None):
             "columns": [(name, services.COLUMN_HELP[name]) for name in services.COLUMNS],
             "max_upload_mb": upload_limits()[0] // 1_000_000,
             "max_rows": upload_limits()[2],
+            "signed_off": _signed_off_quarters(budget.plan_year),
         },
     )
+
+
+def _signed_off_quarters(plan_year) -> list[str]:
+    """Each signed-off quarter of the year with its months: "Quarter 1 (April to June 2016)"."""
+    locks = quarter_locks(plan_year=plan_year)
+    named = []
+    for number in range(1, 5):
+        if locks.quarter_is_locked(plan_year, number):
+            first, *_, last = Quarter(plan_year.start, number).months
+            named.append(f"Quarter {number} ({first:%B} to {last:%B %Y})")
+    return named
 
 
 def _check_import(request, year) -> Budget:

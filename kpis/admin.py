@@ -8,18 +8,42 @@ from core.permissions import YearLockedAdmin, YearLockedInline
 from kpis import models
 from kpis.resources import IndicatorResource, MeasurementResource
 from kpis.rights import indicator_rights_for
-from kpis.services import ACTUAL_FIELDS, ENTRY_FIELDS, measurement_rule_errors, record_entry
+from kpis.services import (
+    ACTUAL_FIELDS,
+    ENTRY_FIELDS,
+    measurement_lock_errors,
+    measurement_rule_errors,
+    record_entry,
+)
+from plans.locks import QuarterLockedAdmin, QuarterLockedInline, as_opened, quarter_locks_for
 
 
-def actual_rule_errors(instance, form) -> dict:
-    """The rules an actual keeps, asked of the service for one that is added or whose figures
-    or commentary change: a measurement recorded from a document and not touched since keeps
-    its wording as printed."""
+def actual_rule_errors(request, instance, form) -> dict:
+    """The rules an actual keeps, asked of the service: no change at all to one of a
+    signed-off quarter (its period as opened or as saved); and, for one that is added or whose
+    figures or commentary change, the red-actual rule (a measurement recorded from a document
+    and not touched since keeps its wording as printed)."""
     if instance.indicator_id is None:
         return {}
-    if instance.pk is not None and not set(form.changed_data) & {*ACTUAL_FIELDS, "commentary"}:
+    if instance.pk is not None and not form.has_changed():
         return {}
-    return measurement_rule_errors(instance)
+    locks = quarter_locks_for(request)
+    stored = None
+    if instance.pk is not None:
+        stored = as_opened(form)
+        if "indicator" in form.changed_data:
+            stored.indicator = models.Indicator.objects.select_related("plan_year").get(
+                pk=form.initial["indicator"]
+            )
+    if instance.pk is not None and not set(form.changed_data) & {*ACTUAL_FIELDS, "commentary"}:
+        return measurement_lock_errors(instance, stored=stored, locks=locks)
+    return measurement_rule_errors(instance, stored=stored, locks=locks)
+
+
+def actual_lock_refusal(request, measurement) -> str:
+    """Why a stored actual cannot be deleted (its quarter is signed off), or ""."""
+    locked = measurement_lock_errors(measurement, locks=quarter_locks_for(request))
+    return locked.get("period", "")
 
 
 class PeriodTargetInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
@@ -36,7 +60,9 @@ class PeriodTargetInline(YearLockedInline, EditConflictInlineMixin, admin.Tabula
         return super().get_queryset(request).select_related("indicator")
 
 
-class MeasurementInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
+class MeasurementInline(
+    QuarterLockedInline, YearLockedInline, EditConflictInlineMixin, admin.TabularInline
+):
     model = models.Measurement
     fields = [
         "period",
@@ -57,7 +83,10 @@ class MeasurementInline(YearLockedInline, EditConflictInlineMixin, admin.Tabular
         return rights.may_enter_actuals(indicator)
 
     def rule_errors(self, request, instance, form) -> dict:
-        return actual_rule_errors(instance, form)
+        return actual_rule_errors(request, instance, form)
+
+    def lock_refusal(self, request, instance) -> str:
+        return actual_lock_refusal(request, instance)
 
     def get_queryset(self, request):
         # Each row is named with its indicator and shows who entered it.
@@ -111,7 +140,7 @@ class IndicatorAdmin(YearLockedAdmin, SpreadsheetAdmin):
 
 
 @admin.register(models.Measurement)
-class MeasurementAdmin(YearLockedAdmin, SpreadsheetAdmin):
+class MeasurementAdmin(QuarterLockedAdmin, YearLockedAdmin, SpreadsheetAdmin):
     """Actuals. Who entered one and when are kept by the system: set from the signed-in person
     and the clock whenever the actual changes, and shown read-only."""
 
@@ -147,7 +176,10 @@ class MeasurementAdmin(YearLockedAdmin, SpreadsheetAdmin):
         return queryset
 
     def rule_errors(self, request, instance, form) -> dict:
-        return actual_rule_errors(instance, form)
+        return actual_rule_errors(request, instance, form)
+
+    def lock_refusal(self, request, obj) -> str:
+        return actual_lock_refusal(request, obj)
 
     def save_model(self, request, obj, form, change):
         record_entry(obj, request.user, changed=form.changed_data)

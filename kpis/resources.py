@@ -11,11 +11,17 @@ from kpis.rights import DEFINITION_IS_FIXED, indicator_rights
 from kpis.services import (
     ACTUAL_FIELDS,
     actual_of,
+    measurement_lock_errors,
     measurement_rule_errors,
+    period_of,
     plan_year_indicator_facts,
     record_entry,
 )
+from plans.locks import quarter_locks
 from plans.models import PlanYear, Project, Role
+
+#: What an import may change of an actual: any change to one of a signed-off quarter is refused.
+LOCKED_FIELDS = ("indicator_id", *ACTUAL_FIELDS, "commentary", "is_illustrative")
 
 
 class IndicatorResource(YearLockedResource, FormulaSafeResource):
@@ -125,7 +131,7 @@ class MeasurementResource(YearLockedResource, FormulaSafeResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        self.rights, self.facts = {}, {}
+        self.rights, self.facts, self.locks = {}, {}, None
 
     def rights_of(self, user):
         """`user`'s IndicatorRights, gathered once per import, not once per row."""
@@ -140,20 +146,40 @@ class MeasurementResource(YearLockedResource, FormulaSafeResource):
             self.facts[indicator.plan_year_id] = plan_year_indicator_facts(indicator.plan_year_id)
         return self.facts[indicator.plan_year_id][indicator.pk]
 
+    def locks_now(self):
+        """The signed-off quarters, read once per import."""
+        if self.locks is None:
+            self.locks = quarter_locks()
+        return self.locks
+
     def check_row(self, instance, user, *, stored):
         """A row refused as the page and the entry screens refuse it: an actual of an indicator
-        the importer does not own (before the row or as the row has it), or a red actual
-        without commentary, which an import cannot ask for."""
+        the importer does not own (before the row or as the row has it), one that would change
+        an actual of a signed-off quarter (or add or move one into it), or a red actual without
+        commentary, which an import cannot ask for."""
         rights = self.rights_of(user)
         for indicator in (getattr(stored, "indicator", None), getattr(instance, "indicator", None)):
             refusal = rights.actuals_refusal(indicator) if indicator is not None else ""
             if refusal:
                 raise ValidationError({"indicator": f"{indicator.ref}: {refusal}"})
+        if instance.period is not None and instance.indicator_id is not None:
+            touched = (
+                stored is None
+                or any(getattr(stored, name) != getattr(instance, name) for name in LOCKED_FIELDS)
+                or period_of(stored) != period_of(instance)
+            )
+            locked = touched and measurement_lock_errors(
+                instance, stored=stored, locks=self.locks_now()
+            )
+            if locked:
+                raise ValidationError(locked)
         changed = stored is None or (
             actual_of(stored) != actual_of(instance) or stored.commentary != instance.commentary
         )
         if changed and instance.period is not None and instance.indicator_id is not None:
-            errors = measurement_rule_errors(instance, facts=self.facts_of(instance.indicator))
+            errors = measurement_rule_errors(
+                instance, facts=self.facts_of(instance.indicator), locks=self.locks_now()
+            )
             if errors:
                 raise ValidationError(
                     {

@@ -71,6 +71,8 @@ class PeriodRow:
     subtotal: bool = False
     to_date: bool = False
     rag: calculations.Rag | None = None
+    #: "Quarter 2 is signed off" when its quarter is (the pages fill it in: plans.locks).
+    signed_off: str = ""
 
     @property
     def rag_tag(self) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.edit_conflicts import current_or_new, insert_or_conflict
 from kpis import calculations
+from plans.locks import first_refusal, quarter_locks
 
 #: What a measurement's actual is made of.
 ACTUAL_FIELDS = ("value", "numerator", "denominator")
@@ -56,13 +57,42 @@ def plan_year_indicator_facts(plan_year_id, *, indicators=None) -> dict[int, tup
     return facts
 
 
-def measurement_rule_errors(measurement, *, facts=None) -> dict[str, str]:
-    """What every route that enters an actual must also refuse, beyond the model's own
-    validation: an actual that leaves its indicator red to date without commentary
-    (kpis.calculations.red_needs_commentary), weighed against the indicator's stored actuals of
-    the other periods and its period targets (`facts`, read here unless given)."""
+def measurement_lock_errors(measurement, *, stored=None, locks=None) -> dict[str, str]:
+    """An actual whose period, as `stored` (the measurement before the change, None for a new
+    one) or as it would be saved, falls in a signed-off quarter (plans.locks): it cannot be
+    added, changed or deleted. `locks` are read here unless given."""
+    if locks is None:
+        locks = quarter_locks()
+    places = [
+        (record.indicator.plan_year, period_of(record))
+        for record in (stored, measurement)
+        if record is not None and record.indicator_id is not None
+    ]
+    refusal = first_refusal(locks, *places)
+    return {"period": refusal} if refusal else {}
+
+
+def period_of(measurement):
+    """A measurement's period as the model stores it (a workbook gives a datetime), or None."""
     from kpis.models import Measurement
 
+    try:
+        return Measurement._meta.get_field("period").to_python(measurement.period)
+    except ValidationError:
+        return None
+
+
+def measurement_rule_errors(measurement, *, facts=None, locks=None, stored=None) -> dict[str, str]:
+    """What every route that enters an actual must also refuse, beyond the model's own
+    validation: an actual of a signed-off quarter (measurement_lock_errors, before the change
+    as `stored` has it or after); and an actual that leaves its indicator red to date without
+    commentary (kpis.calculations.red_needs_commentary), weighed against the indicator's stored
+    actuals of the other periods and its period targets (`facts`, read here unless given)."""
+    from kpis.models import Measurement
+
+    locked = measurement_lock_errors(measurement, stored=stored, locks=locks)
+    if locked:
+        return locked
     indicator = measurement.indicator
     others, targets = facts if facts is not None else indicator_facts(indicator)
     try:

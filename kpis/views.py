@@ -20,7 +20,8 @@ from core.forms import form_errors_from_model
 from kpis import exports, selectors, services
 from kpis.forms import ActualForm, DashboardFilterForm
 from kpis.rights import indicator_rights
-from plans.periods import Quarter
+from plans.locks import quarter_locks
+from plans.periods import Quarter, quarter_of
 
 
 def _chosen_quarter(request, year) -> tuple[Quarter | None, str]:
@@ -80,11 +81,28 @@ def dashboard_export(request, year, extension):
     )
 
 
+def _signed_off(indicator, periods, locks) -> dict[datetime.date, str]:
+    """The periods of `periods` in a signed-off quarter, each with "Quarter 2 is signed off"."""
+    return {
+        period: f"Quarter {quarter_of(period)} is signed off"
+        for period in periods
+        if locks.is_locked(indicator.plan_year, period)
+    }
+
+
 @require_safe
 def indicator_detail(request, year, ref):
     quarter, wrong_quarter = _chosen_quarter(request, year)
     detail = selectors.indicator_detail(year=year, ref=ref, quarter=quarter)
     rights = indicator_rights(request.user)
+    period_rows = [row for row in detail.rows if not (row.subtotal or row.to_date)]
+    signed_off = _signed_off(
+        detail.indicator,
+        [row.period for row in period_rows],
+        quarter_locks(plan_year=detail.indicator.plan_year),
+    )
+    for row in period_rows:
+        row.signed_off = signed_off.get(row.period, "")
     return render(
         request,
         "kpis/indicator.html",
@@ -174,6 +192,16 @@ def actual_entry(request, year, ref):
             }
             initial["record_version"] = record_fingerprint(existing)
         form = ActualForm(initial=initial, **form_options)
+    # The periods of a signed-off quarter are shown read-only, saying so.
+    locks = quarter_locks(plan_year=indicator.plan_year)
+    signed_off = _signed_off(indicator, indicator.periods(), locks)
+    form.fields["period"].widget.choices = [
+        (value, f"{label} ({signed_off[period]})" if period in signed_off else label)
+        for (value, label), period in zip(
+            form.fields["period"].widget.choices, indicator.periods(), strict=True
+        )
+    ]
+    chosen = next((p for p in signed_off if p.isoformat() == form["period"].value()), None)
     return render(
         request,
         "kpis/actual_form.html",
@@ -182,6 +210,10 @@ def actual_entry(request, year, ref):
             "form": form,
             "existing": existing,
             "detail": detail,
+            # On opening a period of a signed-off quarter the form is not offered; a refused
+            # save says why on the form.
+            "signed_off": signed_off[chosen] if chosen and request.method == "GET" else "",
+            "lock_reason": locks.refusal(indicator.plan_year, chosen) if chosen else "",
             "history": selectors.indicator_history(indicator=indicator),
         },
     )

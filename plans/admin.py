@@ -6,6 +6,7 @@ from core.admin import RecordAdmin, SpreadsheetAdmin
 from core.edit_conflicts import EditConflictInlineMixin
 from core.permissions import YearLockedAdmin, YearLockedInline
 from plans import models, services
+from plans.locks import QuarterLockedAdmin, QuarterLockedInline, as_opened, quarter_locks_for
 from plans.resources import MilestoneResource
 from plans.rights import MILESTONE_PLAN_FIELDS, plan_rights_for
 
@@ -102,7 +103,20 @@ class ProjectToleranceInline(YearLockedInline, EditConflictInlineMixin, admin.Ta
     extra = 0
 
 
-class MilestoneInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
+def milestone_rule_errors(request, instance, form) -> dict:
+    """The service's rules for a milestone as the form would save it, against the milestone as
+    the form was opened; the signed-off quarters read once per request."""
+    return services.milestone_rule_errors(
+        instance,
+        changed=form.changed_data,
+        stored=as_opened(form) if instance.pk is not None else None,
+        locks=quarter_locks_for(request),
+    )
+
+
+class MilestoneInline(
+    QuarterLockedInline, YearLockedInline, EditConflictInlineMixin, admin.TabularInline
+):
     """A project's milestones, which only the people working on it update."""
 
     model = models.Milestone
@@ -128,7 +142,10 @@ class MilestoneInline(YearLockedInline, EditConflictInlineMixin, admin.TabularIn
         return readonly
 
     def rule_errors(self, request, instance, form) -> dict:
-        return services.milestone_rule_errors(instance, changed=form.changed_data)
+        return milestone_rule_errors(request, instance, form)
+
+    def lock_refusal(self, request, instance) -> str:
+        return services.milestone_lock_refusal(instance, locks=quarter_locks_for(request))
 
 
 class RecommendationInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
@@ -195,7 +212,7 @@ class YoursToUpdateFilter(admin.SimpleListFilter):
 
 
 @admin.register(models.Milestone)
-class MilestoneAdmin(YearLockedAdmin, SpreadsheetAdmin):
+class MilestoneAdmin(QuarterLockedAdmin, YearLockedAdmin, SpreadsheetAdmin):
     """Milestones, updated by the people working on their project.
 
     Everyone who may read milestones sees them all, as on the pages; those of other people's
@@ -236,7 +253,10 @@ class MilestoneAdmin(YearLockedAdmin, SpreadsheetAdmin):
         return readonly
 
     def rule_errors(self, request, instance, form) -> dict:
-        return services.milestone_rule_errors(instance, changed=form.changed_data)
+        return milestone_rule_errors(request, instance, form)
+
+    def lock_refusal(self, request, instance) -> str:
+        return services.milestone_lock_refusal(instance, locks=quarter_locks_for(request))
 
     def limit_choices(self, request, db_field, queryset):
         queryset = super().limit_choices(request, db_field, queryset)

@@ -6,6 +6,7 @@ from import_export import fields
 from core.permissions import YearLockedResource
 from core.spreadsheets.resources import FormulaSafeResource
 from core.spreadsheets.widgets import PlanYearScopedWidget
+from plans.locks import quarter_locks
 from plans.models import Milestone, Project
 from plans.rights import (
     MILESTONE_PLAN_FIELDS,
@@ -13,7 +14,10 @@ from plans.rights import (
     NOT_YOUR_PROJECT_MESSAGE,
     plan_rights,
 )
-from plans.services import REPORTED_FIELDS, milestone_rule_errors
+from plans.services import REPORTED_FIELDS, milestone_lock_errors, milestone_rule_errors
+
+#: What a signed-off quarter may lock of a milestone (plans.services.milestone_lock_errors).
+LOCKED_FIELDS = ("status", "completed_on", "commentary", "revised_due_on")
 
 
 class MilestoneResource(YearLockedResource, FormulaSafeResource):
@@ -54,7 +58,7 @@ class MilestoneResource(YearLockedResource, FormulaSafeResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        self.rights = {}
+        self.rights, self.locks = {}, None
 
     def rights_of(self, user):
         """`user`'s PlanRights, gathered once per import, not once per row."""
@@ -92,7 +96,15 @@ class MilestoneResource(YearLockedResource, FormulaSafeResource):
                 name for name in REPORTED_FIELDS if getattr(stored, name) != getattr(instance, name)
             ]
         )
-        errors = milestone_rule_errors(instance, changed=changed)
+        if self.locks is None:
+            self.locks = quarter_locks()  # once per import, not once per row
+        touched = stored is None or any(
+            getattr(stored, name) != getattr(instance, name) for name in LOCKED_FIELDS
+        )
+        locked = touched and milestone_lock_errors(instance, stored=stored, locks=self.locks)
+        if locked:
+            raise ValidationError(locked)
+        errors = milestone_rule_errors(instance, changed=changed, stored=stored, locks=self.locks)
         if errors:
             raise ValidationError(
                 {

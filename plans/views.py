@@ -23,6 +23,7 @@ from plans.forms import (
     RecommendationResponseForm,
     milestone_form_class,
 )
+from plans.locks import quarter_locks
 from plans.models import Milestone
 from plans.rights import plan_rights
 
@@ -85,6 +86,20 @@ CONFLICT_LINK = (
 )
 
 
+def _signed_off(plan_year, milestone) -> dict:
+    """What the milestone form says of the plan year's signed-off quarters: each one's
+    "Quarter 2 is signed off", and why `milestone` is locked if it was completed in one."""
+    locks = quarter_locks(plan_year=plan_year)
+    return {
+        "signed_off_quarters": [
+            f"Quarter {number} is signed off"
+            for number in range(1, 5)
+            if locks.quarter_is_locked(plan_year, number)
+        ],
+        "completion_locked": locks.refusal(plan_year, milestone.completed_on) if milestone else "",
+    }
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestone_update(request, year, pk, milestone_pk):
     milestone = selectors.milestone_for_update(year=year, project_pk=pk, pk=milestone_pk)
@@ -131,6 +146,7 @@ def milestone_update(request, year, pk, milestone_pk):
             "conflict": conflict,
             "error_links": ([CONFLICT_LINK] if conflict else []) + form.error_links(),
             "next": _return_to(request, project),
+            **_signed_off(project.plan_year, milestone),
         },
     )
 
@@ -169,6 +185,7 @@ def milestone_add(request, year, pk):
             "rights": rights,
             "error_links": form.error_links(),
             "next": _return_to(request, project),
+            **_signed_off(project.plan_year, None),
         },
     )
 

@@ -9,10 +9,12 @@ from core import permissions
 from core.admin import SpreadsheetAdmin
 from core.edit_conflicts import EditConflictInlineMixin
 from core.permissions import YearLockedAdmin, YearLockedInline
+from plans.locks import QuarterLockedAdmin, as_opened, quarter_locks_for
 from plans.models import Project
 from risks import rights
 from risks.models import MitigatingAction, Risk
 from risks.resources import RiskResource
+from risks.services import review_date, risk_review_lock_errors
 
 
 def may_edit_risk(request, risk) -> bool:
@@ -42,7 +44,7 @@ class MitigatingActionInline(YearLockedInline, EditConflictInlineMixin, admin.Ta
 
 
 @admin.register(Risk)
-class RiskAdmin(YearLockedAdmin, SpreadsheetAdmin):
+class RiskAdmin(QuarterLockedAdmin, YearLockedAdmin, SpreadsheetAdmin):
     """The risk register. Everyone who reads risks sees them all; a risk opens for change only to
     those the register lets edit it (its owner role's holders, its project's people, directors
     for strategic risks) and to administrators."""
@@ -80,6 +82,18 @@ class RiskAdmin(YearLockedAdmin, SpreadsheetAdmin):
         return super().has_delete_permission(request, obj) and (
             obj is None or may_edit_risk(request, obj)
         )
+
+    def rule_errors(self, request, instance, form) -> dict:
+        # A new risk has no review: who reviewed it and when are recorded by a review only.
+        if instance.pk is None:
+            return {}
+        return risk_review_lock_errors(
+            instance, stored=as_opened(form), locks=quarter_locks_for(request)
+        )
+
+    def lock_refusal(self, request, obj) -> str:
+        # Deleting a risk would take its latest review with it.
+        return quarter_locks_for(request).refusal(obj.plan_year, review_date(obj))
 
     def limit_choices(self, request, db_field, queryset):
         # Offered for a new or moved project risk: the projects the person works on (an

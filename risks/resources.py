@@ -1,12 +1,15 @@
 """Spreadsheet import and export of the risk register."""
 
+from django.core.exceptions import ValidationError
 from import_export import fields
 
 from core.permissions import YearLockedResource
 from core.spreadsheets.resources import FormulaSafeResource
 from core.spreadsheets.widgets import LookupWidget, PlanYearScopedWidget
+from plans.locks import quarter_locks
 from plans.models import PlanYear, Project, Role
 from risks.models import Risk
+from risks.services import risk_review_lock_errors
 
 
 class RiskResource(YearLockedResource, FormulaSafeResource):
@@ -57,3 +60,18 @@ class RiskResource(YearLockedResource, FormulaSafeResource):
         report_skipped = True
 
     export_select_related = ("plan_year", "project", "owner")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.locks = None
+
+    def check_row(self, instance, user, *, stored):
+        """A row refused as the entry screens refuse it: one changing what the latest review
+        recorded while that review is dated in a signed-off quarter."""
+        if stored is None:
+            return
+        if self.locks is None:
+            self.locks = quarter_locks()  # once per import, not once per row
+        locked = risk_review_lock_errors(instance, stored=stored, locks=self.locks)
+        if locked:
+            raise ValidationError(locked)

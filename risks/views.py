@@ -2,6 +2,7 @@
 review."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.edit_conflicts import FINGERPRINT_FIELD, edit_conflict_form, record_fingerprint
+from plans.locks import quarter_locks
 from risks import rules
 from risks import selectors as risk_selectors
 from risks.forms import RiskFilterForm, RiskReviewForm
@@ -105,14 +107,18 @@ def risk_review(request, year, pk):
             if form.is_valid():
                 risk = form.save(commit=False)
                 from_interval = risk.review_on is None
-                risk_review_record(
-                    risk=risk,
-                    reviewer=request.user,
-                    note=form.cleaned_data["note"],
-                    actions_done=[int(pk) for pk in form.cleaned_data["actions_done"]],
-                )
-                messages.success(request, _review_recorded(risk, from_interval=from_interval))
-                return redirect(risk)
+                try:
+                    risk_review_record(
+                        risk=risk,
+                        reviewer=request.user,
+                        note=form.cleaned_data["note"],
+                        actions_done=[int(pk) for pk in form.cleaned_data["actions_done"]],
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(request, _review_recorded(risk, from_interval=from_interval))
+                    return redirect(risk)
     else:
         form = form_class(instance=risk, open_actions=open_actions, next_review=next_review)
     return render(
@@ -123,6 +129,10 @@ def risk_review(request, year, pk):
             "risk": risk,
             "form": form,
             "fingerprint_field": FINGERPRINT_FIELD,
+            # A review is dated today: refused while today's quarter is signed off.
+            "signed_off": quarter_locks(plan_year=risk.plan_year).refusal(
+                risk.plan_year, timezone.localdate()
+            ),
         },
     )
 

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from plans import choices, models
 
@@ -139,3 +140,22 @@ def projects_and_people(user_in_group):
     w.membered.members.add(w.staff, w.finance)
     w.closed.members.add(w.staff)
     return w
+
+
+class QuarterSignOffFactory(factory.django.DjangoModelFactory):
+    """A standing sign-off of quarter 2; pass `reopened=True` for one an administrator has
+    reopened."""
+
+    class Meta:
+        model = models.QuarterSignOff
+
+    class Params:
+        reopened = factory.Trait(
+            reopened_at=factory.LazyFunction(timezone.now),
+            reopened_by=factory.SubFactory(UserFactory),
+            reopen_reason="The September actuals were entered against the wrong indicator.",
+        )
+
+    plan_year = factory.SubFactory(PlanYearFactory)
+    quarter = 2
+    signed_off_by = factory.SubFactory(UserFactory)
