@@ -647,7 +647,8 @@ def test_the_header_and_the_plan_overview_link_to_the_register(signed_in_client,
     home = signed_in_client.get("/").content.decode()
     assert 'href="/plans/2016-17/risks/">Risks</a>' in home
     overview = signed_in_client.get("/plans/2016-17/").content.decode()
-    assert 'href="/plans/2016-17/risks/">Risk register</a>' in overview
+    assert 'href="/plans/2016-17/risks/">risk register</a>' in overview
+    assert 'href="/plans/2016-17/milestones/">every milestone</a>' in overview
     assert 'href="/plans/2016-17/recommendations/">recommendations</a>' in overview
 
 
