@@ -5,17 +5,22 @@
 - The database as the migrations leave it, and the demo plans loaded once per test process, are
   kept as snapshots (tests/snapshots.py): a test that reads the demo, or a browser test that
   changes it, gets a copy in milliseconds instead of a load that takes seconds.
+- Records that several tests only read may be written once for all of them, in a transaction
+  held open around the tests and rolled back after the last (`data_shared_by_the_tests`), as
+  Django's `TestCase.setUpTestData` does.
 - `--database-dependent-only` runs just the tests whose outcome can depend on the database
   engine, for a second run of the suite on another database (see `pytest_collection_modifyitems`).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 
 from tests.plans.factories import UserFactory
@@ -110,6 +115,31 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
 @pytest.fixture(scope="session")
 def migrated_database(django_db_setup) -> Snapshot:
     return django_db_setup
+
+
+@contextmanager
+def data_shared_by_the_tests(django_db_blocker) -> Iterator[None]:
+    """A transaction held open around a module's (or a class's) tests, as Django's
+    `TestCase.setUpTestData` holds one around a class: what is written in it (with the database
+    unblocked) each test sees, each test runs in a savepoint of it rolled back after the test,
+    and the whole is rolled back after the last test, leaving the database as it was.
+
+    For tests that all run in a transaction (`db`); a test that commits (`transactional_db`) or
+    a browser test cannot run inside it. A test changes copies of the shared records (see
+    `copy.deepcopy`), never the records themselves, so that the next test sees them unchanged.
+    """
+    assert not connection.in_atomic_block, "shared data is written before any test transaction"
+    with django_db_blocker.unblock():
+        shared = transaction.atomic()
+        # As in Django's TestCase: code that opens a durable block may run inside this one.
+        shared._from_testcase = True
+        shared.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            shared.__exit__(None, None, None)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ records: "own" (theirs, in an open year), "other" (someone else's, in an open ye
 (theirs, in a closed year).
 """
 
+import copy
 import datetime
 import re
 from decimal import Decimal
@@ -30,6 +31,7 @@ from plans.models import Milestone, Recommendation
 from plans.periods import Quarter
 from risks.models import Risk
 from tests.budgets import factories as budget_factories
+from tests.conftest import data_shared_by_the_tests
 from tests.kpis import factories as kpi_factories
 from tests.plans import factories as plan_factories
 from tests.risks import factories as risk_factories
@@ -53,8 +55,23 @@ APRIL = datetime.date(2024, 4, 1)
 CLOSED_APRIL = datetime.date(2023, 4, 1)
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The world, written once for all the tests of this module (which only change it inside
+    their own transactions), and rolled back after the last of them."""
+    with data_shared_by_the_tests(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
 @pytest.fixture
-def world(db):
+def world(shared_world, db):
+    """The shared world, as fresh copies of its records (a test may change them)."""
+    return copy.deepcopy(shared_world)
+
+
+def build_world():
     """Two years, three roles, and for each kind of record one that is "own" (owned through
     the Director of Policy role, with the staff member as a member), one that is "other" (owned
     through another role) and one "closed" (own, in a closed year)."""

@@ -1,22 +1,105 @@
 """The risk register migration keeps the risks already held: a risk's single likelihood and
 impact become its inherent and its residual scores, its mitigation its current controls, and
-every plan year gets the default risk appetite."""
+every plan year gets the default risk appetite.
+
+Migrating the database back and forth takes seconds, so the tests share one pass (the
+`registers` fixture): the database goes back to plans 0007 once, each test's register is written
+as the migration state of its test reads it (each in a plan year of its own), the database goes
+forward once, step by step, to the latest migration, and each test checks what became of its
+own rows. The database is then put back as the migrations left it, for the tests after these."""
 
 import datetime
+from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from risks.models import MitigatingAction
+from risks.models import Risk as RiskModel
+
+pytestmark = pytest.mark.django_db
+
 BEFORE = [("plans", "0007_milestone_updates")]
+BEFORE_REVIEW_INTERVAL = [("plans", "0008_risk_register")]
+BEFORE_MOVE = [("plans", "0009_plan_year_risk_review_interval")]
+#: Back to before the move: the risks app's migrations unapplied too.
+MOVE = [*BEFORE_MOVE, ("risks", None)]
+REGISTER = ["Risk", "MitigatingAction", "HistoricalRisk", "HistoricalMitigatingAction"]
+SCORED = dict.fromkeys(
+    ["inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact"], 3
+)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_keeps_each_risks_scores_and_mitigation():
+def migrate(targets, state=None):
+    """Migrate the test database to `targets`; the apps of the migration state reached (after
+    the `state` migrations, where the targets name an app with none applied)."""
     executor = MigrationExecutor(connection)
-    after = executor.loader.graph.leaf_nodes()
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    targets = targets or executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(state or targets).apps
+
+
+def rows(apps, app_label):
+    """Every row of the register's four tables, as the migration state at hand reads them."""
+    return {
+        name: list(apps.get_model(app_label, name).objects.order_by("pk").values())
+        for name in REGISTER
+    }
+
+
+@dataclass
+class Registers:
+    """What the tests need of the pass: the latest migration state, and what was noted before
+    the move to the risks app."""
+
+    apps: object
+    strategic_risk_id: int  # the 2012-13 strategic risk, with history and an action
+    rows_before_the_move: dict
+    permissions_held_before_the_move: dict  # group name: codenames of its risk permissions
+
+
+def put_back_as_migrated(migrated_database):
+    """The latest migration applied again (in case the pass stopped half way), and the rows the
+    migrations left, for the tests that follow in this process."""
+    migrate(None)
+    migrated_database.restore(connection)
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="module")
+def registers(migrated_database, django_db_blocker):
+    """One pass back to plans 0007 and forward to the latest migration, each test's register
+    written on the way at the migration state its test starts from."""
+    assert not connection.in_atomic_block, "the migrations run before any test transaction"
+    with django_db_blocker.unblock():
+        try:
+            write_a_risk_with_one_score(migrate(BEFORE))
+            write_risks_reviewed_with_and_without_a_next_review_date(
+                migrate(BEFORE_REVIEW_INTERVAL)
+            )
+            before_the_move = migrate(MOVE, state=BEFORE_MOVE)
+            assert "risks" not in {model._meta.app_label for model in before_the_move.get_models()}
+            strategic_risk_id = write_a_register_with_actions_and_history(before_the_move)
+            held = grant_risk_permissions(before_the_move)
+            grant_on_content_types_of_the_risks_app(before_the_move)
+            rows_before_the_move = rows(before_the_move, "plans")
+
+            after = migrate(None)
+            ContentType.objects.clear_cache()
+        except BaseException:
+            put_back_as_migrated(migrated_database)
+            raise
+    yield Registers(after, strategic_risk_id, rows_before_the_move, held)
+    with django_db_blocker.unblock():
+        put_back_as_migrated(migrated_database)
+
+
+def write_a_risk_with_one_score(old):
+    """Plans 0007: a risk with one likelihood, one impact and a mitigation."""
     plan_year = old.get_model("plans", "PlanYear").objects.create(year="2010-11", title="Plan")
     old.get_model("plans", "Risk").objects.create(
         plan_year=plan_year,
@@ -28,10 +111,12 @@ def test_the_migration_keeps_each_risks_scores_and_mitigation():
         review_on=datetime.date(2010, 12, 1),
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    new = executor.loader.project_state(after).apps
-    risk = new.get_model("risks", "Risk").objects.get(title="Loss of key staff")
+
+def test_the_migration_keeps_each_risks_scores_and_mitigation(registers):
+    new = registers.apps
+    risk = new.get_model("risks", "Risk").objects.get(
+        plan_year__year="2010-11", title="Loss of key staff"
+    )
     assert (risk.inherent_likelihood, risk.inherent_impact) == (2, 5)
     assert (risk.residual_likelihood, risk.residual_impact) == (2, 5)
     assert risk.current_controls == "Succession plans"
@@ -39,27 +124,17 @@ def test_the_migration_keeps_each_risks_scores_and_mitigation():
     assert new.get_model("plans", "PlanYear").objects.get(year="2010-11").risk_appetite == 15
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_risk_reviewed_with_a_blank_next_review_date_gets_one_from_the_interval():
-    """The review interval's migration loses nothing: the blank date is filled, a month after
-    the review (the register's default interval), and a date already set is kept."""
-    before = [("plans", "0008_risk_register")]
-    executor = MigrationExecutor(connection)
-    after = executor.loader.graph.leaf_nodes()
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+def write_risks_reviewed_with_and_without_a_next_review_date(old):
+    """Plans 0008: risks reviewed with a blank next review date, with one, and never reviewed."""
     plan_year = old.get_model("plans", "PlanYear").objects.create(year="2016-17", title="Plan")
     Risk = old.get_model("plans", "Risk")
-    scores = dict.fromkeys(
-        ["inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact"], 3
-    )
     reviewed_at = datetime.datetime(2017, 1, 31, 10, tzinfo=datetime.UTC)
     Risk.objects.create(
         plan_year=plan_year,
         tier="strategic",
         title="Blanked",
         last_reviewed_at=reviewed_at,
-        **scores,
+        **SCORED,
     )
     Risk.objects.create(
         plan_year=plan_year,
@@ -67,53 +142,35 @@ def test_a_risk_reviewed_with_a_blank_next_review_date_gets_one_from_the_interva
         title="Dated",
         last_reviewed_at=reviewed_at,
         review_on=datetime.date(2017, 6, 30),
-        **scores,
+        **SCORED,
     )
-    Risk.objects.create(plan_year=plan_year, tier="strategic", title="Never reviewed", **scores)
+    Risk.objects.create(plan_year=plan_year, tier="strategic", title="Never reviewed", **SCORED)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    new = executor.loader.project_state(after).apps
-    review_dates = dict(new.get_model("risks", "Risk").objects.values_list("title", "review_on"))
+
+def test_a_risk_reviewed_with_a_blank_next_review_date_gets_one_from_the_interval(registers):
+    """The review interval's migration loses nothing: the blank date is filled, a month after
+    the review (the register's default interval), and a date already set is kept."""
+    new = registers.apps
+    review_dates = dict(
+        new.get_model("risks", "Risk")
+        .objects.filter(plan_year__year="2016-17")
+        .values_list("title", "review_on")
+    )
     assert review_dates == {
         "Blanked": datetime.date(2017, 2, 28),
         "Dated": datetime.date(2017, 6, 30),
         "Never reviewed": None,
     }
-    assert new.get_model("plans", "PlanYear").objects.get().risk_review_months == 1
+    assert new.get_model("plans", "PlanYear").objects.get(year="2016-17").risk_review_months == 1
 
 
-BEFORE_MOVE = [("plans", "0009_plan_year_risk_review_interval")]
-#: Back to before the move: the risks app's migrations unapplied too.
-MOVE = [*BEFORE_MOVE, ("risks", None)]
-REGISTER = ["Risk", "MitigatingAction", "HistoricalRisk", "HistoricalMitigatingAction"]
-
-
-def rows(apps, app_label):
-    """Every row of the register's four tables, as the migration state at hand reads them."""
-    return {
-        name: list(apps.get_model(app_label, name).objects.order_by("pk").values())
-        for name in REGISTER
-    }
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_move_to_the_risks_app_keeps_every_risk_action_and_history_row():
-    """Risks, their mitigating actions and the audit history of both, written while the register
-    was part of plans, are all there after the move, unchanged and with the same ids, and a
-    risk's history still belongs to it."""
-    executor = MigrationExecutor(connection)
-    after = executor.loader.graph.leaf_nodes()
-    executor.migrate(MOVE)
-    old = executor.loader.project_state(BEFORE_MOVE).apps
-    assert "risks" not in {model._meta.app_label for model in old.get_models()}
+def write_a_register_with_actions_and_history(old) -> int:
+    """Plans 0009, before the move: strategic and project risks, a mitigating action, and the
+    audit history of both; the strategic risk's id."""
     user = old.get_model("auth", "User").objects.create(username="reviewer")
     plan_year = old.get_model("plans", "PlanYear").objects.create(year="2012-13", title="Plan")
     project = old.get_model("plans", "Project").objects.create(plan_year=plan_year, title="Inquiry")
     role = old.get_model("plans", "Role").objects.create(title="Director of Policy")
-    scores = dict.fromkeys(
-        ["inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact"], 3
-    )
     Risk = old.get_model("plans", "Risk")
     HistoricalRisk = old.get_model("plans", "HistoricalRisk")
     HistoricalAction = old.get_model("plans", "HistoricalMitigatingAction")
@@ -127,10 +184,10 @@ def test_the_move_to_the_risks_app_keeps_every_risk_action_and_history_row():
         last_reviewed_at=reviewed_at,
         last_reviewed_by=user,
         review_note="Two leavers",
-        **scores,
+        **SCORED,
     )
     project_risk = Risk.objects.create(
-        plan_year=plan_year, tier="project", project=project, title="Evidence slips", **scores
+        plan_year=plan_year, tier="project", project=project, title="Evidence slips", **SCORED
     )
     action = old.get_model("plans", "MitigatingAction").objects.create(
         risk=strategic,
@@ -162,42 +219,34 @@ def test_the_move_to_the_risks_app_keeps_every_risk_action_and_history_row():
         history_type="+",
         history_user=user,
     )
-    before = rows(old, "plans")
+    return strategic.pk
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    new = executor.loader.project_state(after).apps
+
+def test_the_move_to_the_risks_app_keeps_every_risk_action_and_history_row(registers):
+    """Risks, their mitigating actions and the audit history of both, written while the register
+    was part of plans, are all there after the move, unchanged and with the same ids, and a
+    risk's history still belongs to it."""
+    new = registers.apps
+    before = registers.rows_before_the_move
+    strategic_id = registers.strategic_risk_id
 
     assert rows(new, "risks") == before
     assert all(len(table) for table in before.values())
-    history = new.get_model("risks", "HistoricalRisk").objects.filter(id=strategic.pk)
+    history = new.get_model("risks", "HistoricalRisk").objects.filter(id=strategic_id)
     assert [row.history_type for row in history.order_by("history_date")] == ["+", "~"]
-    actions = new.get_model("risks", "Risk").objects.get(pk=strategic.pk).actions.all()
+    actions = new.get_model("risks", "Risk").objects.get(pk=strategic_id).actions.all()
     assert [action.description for action in actions] == ["Succession plans"]
     # The real models read the same tables.
-    from risks.models import MitigatingAction
-    from risks.models import Risk as RiskModel
-
-    assert set(RiskModel.objects.values_list("title", flat=True)) == {
-        "Loss of key staff",
-        "Evidence slips",
-    }
-    assert RiskModel.history.filter(id=strategic.pk).count() == 2
+    assert set(
+        RiskModel.objects.filter(plan_year__year="2012-13").values_list("title", flat=True)
+    ) == {"Loss of key staff", "Evidence slips"}
+    assert RiskModel.history.filter(id=strategic_id).count() == 2
     assert MitigatingAction.history.get().history_user.username == "reviewer"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_groups_and_people_who_could_change_risks_still_can_after_the_move():
-    """The plans.*_risk permissions the groups hold (plans 0002 and 0008) and any granted since
-    become risks.*_risk: the same rows, relabelled, so every grant carries over."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    executor = MigrationExecutor(connection)
-    after = executor.loader.graph.leaf_nodes()
-    executor.migrate(MOVE)
-    old = executor.loader.project_state(BEFORE_MOVE).apps
+def grant_risk_permissions(old) -> dict:
+    """Plans 0009, before the move: a plans.*_risk permission granted to a new group and to one
+    person; the risk permissions each group holds."""
     OldPermission = old.get_model("auth", "Permission")
     change_risk = OldPermission.objects.get(content_type__app_label="plans", codename="change_risk")
     granted = old.get_model("auth", "Group").objects.create(name="Risk reviewers")
@@ -209,7 +258,7 @@ def test_the_groups_and_people_who_could_change_risks_still_can_after_the_move()
     )
     person = old.get_model("auth", "User").objects.create(username="alone")
     person.user_permissions.add(change_risk)
-    held = {
+    return {
         name: set(
             old.get_model("auth", "Group")
             .objects.get(name=name)
@@ -218,11 +267,13 @@ def test_the_groups_and_people_who_could_change_risks_still_can_after_the_move()
         )
         for name in ("Staff", "Directors", "Administrators", "Risk reviewers")
     }
-    assert "change_risk" in held["Directors"]
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    ContentType.objects.clear_cache()
+
+def test_the_groups_and_people_who_could_change_risks_still_can_after_the_move(registers):
+    """The plans.*_risk permissions the groups hold (plans 0002 and 0008) and any granted since
+    become risks.*_risk: the same rows, relabelled, so every grant carries over."""
+    held = registers.permissions_held_before_the_move
+    assert "change_risk" in held["Directors"]
 
     for name, codenames in held.items():
         now = Group.objects.get(name=name).permissions.filter(
@@ -237,7 +288,7 @@ def test_the_groups_and_people_who_could_change_risks_still_can_after_the_move()
     User = get_user_model()
     director = User.objects.create(username="director")
     director.groups.add(Group.objects.get(name="Directors"))
-    reviewer = User.objects.create(username="reviewer")
+    reviewer = User.objects.create(username="risk reviewer")
     reviewer.groups.add(Group.objects.get(name="Risk reviewers"))
     for someone in (director, reviewer, User.objects.get(username="alone")):
         someone = User.objects.get(pk=someone.pk)  # no permission cache
@@ -245,16 +296,9 @@ def test_the_groups_and_people_who_could_change_risks_still_can_after_the_move()
         assert not someone.has_perm("plans.change_risk")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_move_merges_grants_made_on_content_types_of_the_risks_app_already_there():
-    """A database migrated forward and back already holds the risks app's content types: the
-    move keeps one of each, holding every grant of both."""
-    from django.contrib.auth.models import Group
-
-    executor = MigrationExecutor(connection)
-    after = executor.loader.graph.leaf_nodes()
-    executor.migrate(MOVE)
-    old = executor.loader.project_state(BEFORE_MOVE).apps
+def grant_on_content_types_of_the_risks_app(old):
+    """Plans 0009, before the move, in a database migrated forward and back: the risks app's
+    content type for risks is there already, with permissions of its own granted to a group."""
     ContentTypeState = old.get_model("contenttypes", "ContentType")
     PermissionState = old.get_model("auth", "Permission")
     early = ContentTypeState.objects.create(app_label="risks", model="risk")
@@ -270,9 +314,11 @@ def test_the_move_merges_grants_made_on_content_types_of_the_risks_app_already_t
         PermissionState.objects.get(content_type__app_label="plans", codename="view_risk")
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
 
+def test_the_move_merges_grants_made_on_content_types_of_the_risks_app_already_there(registers):
+    """A database migrated forward and back already holds the risks app's content types: the
+    move keeps one of each, holding every grant of both."""
+    ContentTypeState = registers.apps.get_model("contenttypes", "ContentType")
     assert ContentTypeState.objects.filter(model="risk").count() == 1
     held = Group.objects.get(name="Auditors").permissions.values_list(
         "content_type__app_label", "codename"
