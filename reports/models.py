@@ -2,6 +2,7 @@
 explanation and corrective action for a quarter ("measures to correct deviations", 2010-11)."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -9,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from budgets.models import BudgetLine
 from kpis.models import Indicator
-from plans.models import Milestone, PlanYear
+from plans.models import Milestone, PlanYear, QuarterSignOff
 from risks.models import Risk
 
 #: The kinds of item that can be an exception in a quarter, each a foreign key below.
@@ -100,3 +101,23 @@ class CorrectiveAction(models.Model):
     def item(self):
         """The indicator, milestone, budget line or risk this explains."""
         return next(getattr(self, field) for field in ITEM_FIELDS if getattr(self, f"{field}_id"))
+
+
+class SignedOffReport(models.Model):
+    """The quarterly report as a director signed it off, kept for good: its figures (the report's
+    data object as JSON, from which the page shows the signed-off version) and the PDF and
+    workbook rendered from them, each with its SHA-256, so that a copy sent on can be checked
+    against what was signed off."""
+
+    sign_off = models.OneToOneField(QuarterSignOff, on_delete=models.PROTECT, related_name="report")
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField("PDF SHA-256", max_length=64)
+    workbook = models.BinaryField()
+    workbook_sha256 = models.CharField("workbook SHA-256", max_length=64)
+
+    class Meta:
+        ordering = ["sign_off"]
+
+    def __str__(self):
+        return f"The report of {self.sign_off}"

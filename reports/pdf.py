@@ -40,3 +40,4 @@ def _only_data_addresses():
     """A report's PDF holds everything it shows (styles inline, charts as data addresses): it
     never reaches out to the network, the file system or this site."""
     return URLFetcher(allowed_protocols={"data"})
+

@@ -12,6 +12,8 @@ unit. An indicator's figures are held as numbers and as the text the dashboard s
 
 import dataclasses
 import datetime
+import types
+import typing
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -363,6 +365,41 @@ class QuarterlyReport:
         """The report as plain data (dicts, lists, str, int, bool, None, Decimal and date), for
         json.dumps with DjangoJSONEncoder."""
         return _plain(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "QuarterlyReport":
+        """The report again from as_dict()'s data, also after a JSON round trip (where a
+        Decimal or a date came back as text): a signed-off report is shown from what was
+        stored."""
+        return _rebuilt(cls, data)
+
+
+def _rebuilt(kind, value):
+    """`value`, plain data, as an instance of `kind` (a dataclass, a tuple of them, a Decimal,
+    a date, or a plain value), following the type hints."""
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):
+        (kind,) = (option for option in typing.get_args(kind) if option is not type(None))
+        return _rebuilt(kind, value)
+    if origin is tuple:
+        item = typing.get_args(kind)[0]
+        return tuple(_rebuilt(item, element) for element in value)
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(
+            **{
+                field.name: _rebuilt(hints[field.name], value[field.name])
+                for field in dataclasses.fields(kind)
+                if field.name in value
+            }
+        )
+    if kind is Decimal:
+        return Decimal(str(value))
+    if kind is datetime.date and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
 
 
 def _plain(value):

@@ -29,3 +29,19 @@ def may_read_reports_for(request) -> bool:
     return permissions.once_per_request(
         request, "may_read_reports", lambda: may_read_reports(request.user)
     )
+
+
+SIGN_OFF_REFUSAL = "Only directors sign off the quarterly report: it is the Leadership Team's."
+REOPEN_REFUSAL = "Only administrators reopen a signed-off quarter."
+
+
+def may_sign_off(user) -> bool:
+    """Whether `user` may sign off a quarter's report: an active director. The report is the
+    Leadership Team's, who receive it; an administrator keeps the records and reopens a
+    quarter, but does not sign for the Leadership Team."""
+    return user.is_authenticated and user.is_active and is_director(user)
+
+
+def may_reopen(user) -> bool:
+    """Whether `user` may reopen a signed-off quarter: an administrator."""
+    return permissions.is_administrator(user)

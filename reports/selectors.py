@@ -28,11 +28,19 @@ from kpis.choices import IndicatorTier, Source
 from kpis.models import Indicator, Measurement
 from plans import periods, slippage
 from plans.choices import MilestoneStatus, RecommendationStatus
-from plans.models import Milestone, PlanYear, Project, Recommendation, Role, StrategicAim
+from plans.models import (
+    Milestone,
+    PlanYear,
+    Project,
+    QuarterSignOff,
+    Recommendation,
+    Role,
+    StrategicAim,
+)
 from plans.models import StrategicObjective as Objective
 from plans.periods import Quarter
 from reports import exceptions, report
-from reports.models import CorrectiveAction
+from reports.models import CorrectiveAction, SignedOffReport
 from risks import rules
 from risks import selectors as risk_selectors
 from risks.choices import RiskStatus
@@ -608,3 +616,26 @@ def _milestone_tracker_url(plan_year) -> str:
         return reverse("plans:milestones", args=[plan_year.year])
     except NoReverseMatch:
         return ""
+
+
+def sign_offs(*, plan_year: PlanYear, quarter: Quarter) -> list:
+    """The quarter's sign-offs, latest first, with who signed off and who reopened them."""
+    return list(
+        QuarterSignOff.objects.filter(plan_year=plan_year, quarter=quarter.number)
+        .select_related("plan_year", "signed_off_by", "reopened_by")
+        .order_by("-signed_off_at", "-pk")
+    )
+
+
+def standing_sign_off(*, plan_year: PlanYear, quarter: Quarter):
+    """The quarter's sign-off that stands (not reopened), or None."""
+    return next(
+        (found for found in sign_offs(plan_year=plan_year, quarter=quarter) if found.is_standing),
+        None,
+    )
+
+
+def signed_off_report(sign_off) -> report.QuarterlyReport:
+    """The report as it was signed off, from the figures stored with the sign-off."""
+    stored = SignedOffReport.objects.only("data").get(sign_off=sign_off)
+    return report.QuarterlyReport.from_dict(stored.data)

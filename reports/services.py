@@ -1,12 +1,16 @@
-"""Writes of the quarterly report: an owner's explanation and corrective action for an exception.
+"""Writes of the quarterly report: an owner's explanation and corrective action for an exception,
+and a quarter's sign-off and reopening.
 
 Who may write one is reports.explaining's rule, which the page and the entry screens ask before
 calling here; what every explanation must be, whichever route enters it, is here."""
 
 import datetime
+import hashlib
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core.edit_conflicts import (
     EditConflictError,
@@ -14,9 +18,14 @@ from core.edit_conflicts import (
     describe_conflict,
     insert_or_conflict,
 )
+from plans.models import QuarterSignOff
 from plans.periods import Quarter
+from reports import rights
 from reports.explaining import KINDS, kind_of, plan_year_of_item
-from reports.models import CorrectiveAction
+from reports.models import CorrectiveAction, SignedOffReport
+from reports.pdf import quarter_pdf
+from reports.selectors import quarterly_report, standing_sign_off
+from reports.workbook import report_workbook
 
 #: The fields a person enters, named in an edit conflict when the history cannot say more.
 ENTERED_FIELDS = ("explanation", "action", "recover_by")
@@ -114,3 +123,88 @@ def corrective_action_save(
             return insert_or_conflict(record, lookup, fields=ENTERED_FIELDS)
         record.save()
         return record
+
+
+# --- Sign-off -------------------------------------------------------------------------------------
+
+
+class AlreadySignedOff(Exception):
+    """The quarter is signed off already (by someone else at the same moment, perhaps)."""
+
+    def __init__(self, standing):
+        self.standing = standing
+        when = timezone.localtime(standing.signed_off_at)
+        super().__init__(
+            f"{Quarter(standing.plan_year.start, standing.quarter).label} was signed off by "
+            f"{standing.signed_off_by.get_full_name() or standing.signed_off_by.get_username()} "
+            f"on {when.day} {when:%B %Y} at {when:%H:%M}. Yours was not recorded: this is the "
+            "report they signed off."
+        )
+
+
+QUARTER_NOT_ENDED = (
+    "{quarter} ends on {last_day}: a quarter's report is signed off once it has ended."
+)
+
+
+def report_sign_off(*, plan_year, quarter: Quarter, user, note: str = "", today=None):
+    """Sign off `quarter`'s report as `user`: store its figures, PDF and workbook (with their
+    SHA-256) with the sign-off, which locks the quarter (plans.locks). Refused (PermissionDenied)
+    to anyone but a director, and (ValidationError) before the quarter has ended; when the
+    quarter is signed off already, AlreadySignedOff says by whom. The database keeps one standing
+    sign-off per quarter, so two directors signing off at once make one sign-off."""
+    today = today or timezone.localdate()
+    if not rights.may_sign_off(user):
+        raise PermissionDenied(rights.SIGN_OFF_REFUSAL)
+    if quarter.last_day >= today:
+        raise ValidationError(
+            QUARTER_NOT_ENDED.format(
+                quarter=quarter.label, last_day=f"{quarter.last_day.day} {quarter.last_day:%B %Y}"
+            )
+        )
+    standing = standing_sign_off(plan_year=plan_year, quarter=quarter)
+    if standing is not None:
+        raise AlreadySignedOff(standing)
+    report = quarterly_report(plan_year=plan_year, quarter=quarter)
+    organisation = plan_year.organisation_name or settings.ORGANISATION_NAME
+    pdf = quarter_pdf(report, organisation=organisation)
+    workbook = report_workbook(report)
+    try:
+        with transaction.atomic():
+            sign_off = QuarterSignOff.objects.create(
+                plan_year=plan_year, quarter=quarter.number, signed_off_by=user, note=note.strip()
+            )
+            SignedOffReport.objects.create(
+                sign_off=sign_off,
+                data=report.as_dict(),
+                pdf=pdf,
+                pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+                workbook=workbook,
+                workbook_sha256=hashlib.sha256(workbook).hexdigest(),
+            )
+    except IntegrityError:
+        standing = standing_sign_off(plan_year=plan_year, quarter=quarter)
+        if standing is None:  # pragma: no cover - another constraint: not a second sign-off
+            raise
+        raise AlreadySignedOff(standing) from None
+    return sign_off
+
+
+def quarter_reopen(*, sign_off, user, reason: str):
+    """Reopen a signed-off quarter, as an administrator, with the reason (kept in the sign-off's
+    history). The signed-off report stays, listed as reopened; the quarter is unlocked and can
+    be signed off again."""
+    if not rights.may_reopen(user):
+        raise PermissionDenied(rights.REOPEN_REFUSAL)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason for reopening the quarter."})
+    with transaction.atomic():
+        locked = QuarterSignOff.objects.select_for_update().get(pk=sign_off.pk)
+        if locked.reopened_at is not None:
+            raise ValidationError("This sign-off was reopened already.")
+        locked.reopened_at = timezone.now()
+        locked.reopened_by = user
+        locked.reopen_reason = reason.strip()
+        locked.full_clean()
+        locked.save()
+    return locked

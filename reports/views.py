@@ -1,35 +1,86 @@
-"""The quarterly Leadership Team performance report's page and its workbook."""
+"""The quarterly Leadership Team performance report's page, its workbook, and its sign-off and
+reopening. Once a quarter is signed off, the page and the workbook are the report as signed
+off, from what was stored, not from the live records."""
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
+from core.forms import GovukFormMixin
 from core.refusals import Refused
-from reports import rights, selectors
+from reports import rights, selectors, services
+from reports.models import SignedOffReport
 from reports.workbook import report_workbook
 from risks.selectors import POSITIONS, RESIDUAL
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _report(request, year, number):
-    """The plan year and its quarter's report, for those who may read it."""
+class SignOffForm(GovukFormMixin, forms.Form):
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, what the Leadership Team agreed about this quarter's exceptions.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.govuk_widgets()
+
+
+class ReopenForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason for reopening",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="It is kept with the sign-off, in its history.",
+        error_messages={"required": "Enter the reason for reopening the quarter."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.govuk_widgets()
+
+
+def _quarter_of(request, year, number):
+    """The plan year and quarter asked for, to those who may read the report."""
     if not rights.may_read_reports_for(request):
         raise Refused(rights.REFUSAL, heading=rights.HEADING)
-    plan_year, chosen = selectors.report_quarter(year=year, number=number)
-    return plan_year, selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
+    return selectors.report_quarter(year=year, number=number)
 
 
-@require_safe
-def quarter(request, year, number):
-    plan_year, report = _report(request, year, number)
+def _page(request, plan_year, chosen, *, reopen_form=None, status=200):
+    history = selectors.sign_offs(plan_year=plan_year, quarter=chosen)
+    standing = next((sign_off for sign_off in history if sign_off.is_standing), None)
+    report = (
+        selectors.signed_off_report(standing)
+        if standing is not None
+        else selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
+    )
+    ended = chosen.last_day < timezone.localdate()
     return render(
         request,
         "reports/quarter.html",
         {
             "report": report,
             "plan_year": plan_year,
+            "standing": standing,
+            "reopened": [sign_off for sign_off in history if not sign_off.is_standing],
+            "sign_off_form": SignOffForm()
+            if standing is None and ended and rights.may_sign_off(request.user)
+            else None,
+            "not_ended": not ended,
+            "reopen_form": (reopen_form or ReopenForm())
+            if standing is not None and rights.may_reopen(request.user)
+            else None,
+            "error_links": [("id_reason", error) for error in reopen_form.errors.get("reason", [])]
+            if reopen_form is not None
+            else [],
             "quarter_links": [
                 (n, reverse("reports:quarter", args=[plan_year.year, n])) for n in (1, 2, 3, 4)
             ],
@@ -39,19 +90,86 @@ def quarter(request, year, number):
                 "label": POSITIONS[RESIDUAL],
             },
         },
+        status=status,
     )
 
 
 @require_safe
+def quarter(request, year, number):
+    plan_year, chosen = _quarter_of(request, year, number)
+    return _page(request, plan_year, chosen)
+
+
+@require_safe
 def quarter_workbook(request, year, number):
-    """The report as a workbook, a sheet per section, figures as the page shows them."""
-    plan_year, report = _report(request, year, number)
+    """The report as a workbook, a sheet per section, figures as the page shows them; once the
+    quarter is signed off, the workbook stored with the sign-off."""
+    plan_year, chosen = _quarter_of(request, year, number)
+    standing = selectors.standing_sign_off(plan_year=plan_year, quarter=chosen)
+    if standing is not None:
+        content = bytes(SignedOffReport.objects.only("workbook").get(sign_off=standing).workbook)
+    else:
+        content = report_workbook(selectors.quarterly_report(plan_year=plan_year, quarter=chosen))
     return HttpResponse(
-        report_workbook(report),
+        content,
         content_type=XLSX,
         headers={
             "Content-Disposition": (
-                f'attachment; filename="quarterly-report-{plan_year.year}-q{report.quarter}.xlsx"'
+                f'attachment; filename="quarterly-report-{plan_year.year}-q{chosen.number}.xlsx"'
             )
         },
     )
+
+
+@require_POST
+def sign_off(request, year, number):
+    plan_year, chosen = _quarter_of(request, year, number)
+    form = SignOffForm(request.POST)
+    form.is_valid()
+    try:
+        services.report_sign_off(
+            plan_year=plan_year,
+            quarter=chosen,
+            user=request.user,
+            note=form.cleaned_data.get("note", ""),
+        )
+    except PermissionDenied as refusal:
+        raise Refused(str(refusal), heading="You cannot sign off this report") from refusal
+    except services.AlreadySignedOff as already:
+        messages.warning(request, str(already))
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{chosen.label} is signed off. Its actuals, budget figures, milestone completions "
+            "and risk reviews are now locked, and this page shows the report as signed off.",
+        )
+    return redirect("reports:quarter", year=plan_year.year, number=chosen.number)
+
+
+@require_POST
+def reopen(request, year, number):
+    plan_year, chosen = _quarter_of(request, year, number)
+    if not rights.may_reopen(request.user):
+        raise Refused(rights.REOPEN_REFUSAL, heading="You cannot reopen this quarter")
+    standing = selectors.standing_sign_off(plan_year=plan_year, quarter=chosen)
+    if standing is None:
+        messages.warning(request, f"{chosen.label} is not signed off: there is nothing to reopen.")
+        return redirect("reports:quarter", year=plan_year.year, number=chosen.number)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _page(request, plan_year, chosen, reopen_form=form, status=400)
+    try:
+        services.quarter_reopen(
+            sign_off=standing, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{chosen.label} is reopened: its records can be changed again, and its report "
+            "signed off again. The report as it was signed off stays listed below.",
+        )
+    return redirect("reports:quarter", year=plan_year.year, number=chosen.number)

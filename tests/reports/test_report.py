@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from plans.periods import Quarter
 from reports import selectors
 from reports.models import CorrectiveAction
+from reports.report import QuarterlyReport
 from tests.reports.conftest import add_plan
 
 Q2 = Quarter(2010, 2)
@@ -192,6 +193,17 @@ def test_the_report_is_plain_data_that_round_trips_through_json(report):
     # Every value is a plain JSON value once through, and nothing was lost on the way.
     assert json.loads(json.dumps(again)) == again
     assert text == json.dumps(again, cls=DjangoJSONEncoder)
+
+
+def test_the_report_is_rebuilt_whole_from_its_stored_json(report):
+    stored = json.loads(json.dumps(report.as_dict(), cls=DjangoJSONEncoder))
+
+    again = QuarterlyReport.from_dict(stored)
+
+    assert again == report
+    assert again.budget.total.variance_percent == Decimal("6.7")
+    assert again.as_at == datetime.date(2010, 9, 30)
+    assert again.exceptions_missing == report.exceptions_missing
 
 
 def test_a_quarter_of_another_year_is_refused(plan):
