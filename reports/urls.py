@@ -8,6 +8,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("<str:year>/q<int:number>/", views.quarter, name="quarter"),
+    path("<str:year>/q<int:number>.pdf", views.quarter_pdf, name="quarter-pdf"),
     path(
         "<str:year>/q<int:quarter>/explain/<str:kind>/<int:pk>/",
         explain_views.explain,
