@@ -11,13 +11,16 @@ import pypdf
 import pytest
 import weasyprint
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from weasyprint.formatting_structure.boxes import MarginBox
 
 from plans.models import PlanYear
 from plans.periods import Quarter
 from reports import pdf, selectors
 from risks.rules import heat_map_grid
+from tests.reports.conftest import add_plan
 from tests.reports.test_pdf import _structure
 
 URL = "/reports/2010-11/q2.pdf"
@@ -257,3 +260,15 @@ def test_an_empty_heat_map_says_so_in_its_alternative_text():
     assert pdf.heat_map_text(heat_map_grid({}), appetite=15) == (
         "Residual heat map: no risks are recorded."
     )
+
+
+def test_the_pdf_runs_as_many_queries_for_a_plan_four_times_as_large(
+    director_client, plan, django_assert_num_queries
+):
+    director_client.get(URL)  # sessions and permissions settle
+    with CaptureQueriesContext(connection) as small:
+        director_client.get(URL)
+    add_plan(plan.plan_year, plan.earlier_year, copies=3, suffix="b")
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = director_client.get(URL)
+    assert "K3b2" in " ".join(_pdf_text(response.content))
