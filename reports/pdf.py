@@ -41,3 +41,38 @@ def _only_data_addresses():
     never reaches out to the network, the file system or this site."""
     return URLFetcher(allowed_protocols={"data"})
 
+
+def heat_map_text(grid, *, appetite: int) -> str:
+    """The residual heat map in words, its alternative text: how many risks sit in each cell
+    that holds any, highest score first."""
+    held = sorted(
+        (cell for cell in grid.cells if cell.count),
+        key=lambda cell: (-cell.score, -cell.likelihood),
+    )
+    if not held:
+        return "Residual heat map: no risks are recorded."
+    cells = "; ".join(
+        f"{cell.count} at likelihood {cell.likelihood}, impact {cell.impact} "
+        f"(score {cell.score}, {cell.band.label.lower()})"
+        for cell in held
+    )
+    total = grid.total
+    return (
+        f"Residual heat map of {total} risk{'s' if total != 1 else ''}, the risk appetite "
+        f"being {appetite}: {cells}"
+    )
+
+
+def quarter_pdf(report, *, organisation: str) -> bytes:
+    """The quarterly report (a reports.report.QuarterlyReport) as its accessible A4 PDF."""
+    heat_map = render_to_string("reports/pdf/heat_map.svg", {"grid": report.risks.heat_map})
+    return render_pdf(
+        "reports/pdf/quarter.html",
+        {
+            "report": report,
+            "organisation": organisation,
+            "heat_map": chart_image(
+                heat_map, alt=heat_map_text(report.risks.heat_map, appetite=report.risks.appetite)
+            ),
+        },
+    )

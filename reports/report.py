@@ -1,7 +1,7 @@
 """The quarterly Leadership Team performance report as one plain data object.
 
 `reports.selectors.quarterly_report` builds it once from the other apps' selectors; the page
-(and, to come, the PDF and the workbook) render this same object, so their figures cannot drift
+(reports.pdf) and, to come, the workbook render this same object, so their figures cannot drift
 apart. Everything in it is a frozen dataclass of str, int, bool, Decimal, date, None and tuples
 of them: no model instance, no query left to run. `QuarterlyReport.as_dict()` gives it as plain
 data that `json.dumps` takes with DjangoJSONEncoder (a signed-off report is stored so).
@@ -110,6 +110,8 @@ class IndicatorLine:
     trend_svg: str
     commentary: str
     commentary_period: datetime.date | None
+    #: The trend chart's figures in words, its alternative text in the PDF.
+    trend_text: str = ""
 
 
 @dataclass(frozen=True)

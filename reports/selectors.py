@@ -296,6 +296,7 @@ def _indicator_lines(plan_year, quarter) -> tuple[list[report.IndicatorLine], di
                 trend_svg=str(status.trend()),
                 commentary=status.commentary,
                 commentary_period=status.commentary_period,
+                trend_text=_trend_text(status),
             )
         )
     # Each objective's place in the plan and its indicators on the dashboard.
@@ -305,6 +306,34 @@ def _indicator_lines(plan_year, quarter) -> tuple[list[report.IndicatorLine], di
         for index, o in enumerate(dashboard.objectives)
     }
     return lines, order
+
+
+def _trend_text(status) -> str:
+    """What the trend chart shows, in words: each period's actual to the quarter's end against
+    its profile, then the year to date ("K2 by month to September 2010: Apr 2010 100 (target
+    100), ...; actual to date 520 against a target to date of 600, red")."""
+    indicator = status.indicator
+    shown = [
+        (period, figure)
+        for period, figure in zip(status.periods, status.figures(), strict=True)
+        if period <= status.up_to
+    ]
+    periods = "; ".join(
+        f"{period:%b %Y} {kpi_selectors.figure_text(figure, indicator) or 'not entered'}"
+        + (
+            f" (target {kpi_selectors.figure_text(target, indicator)})"
+            if (target := status.profile.get(period)) is not None
+            else ""
+        )
+        for period, figure in shown
+    )
+    to_date = (
+        f"actual to date {status.actual_to_date_text or 'not entered'} against a target to "
+        f"date of {status.target_to_date_text or 'none'}: {status.rag.label.lower()}"
+    )
+    if not shown:
+        return f"{indicator.ref}: no period has begun by the quarter's end; {to_date}"
+    return f"{indicator.ref} by period to {status.up_to:%B %Y}: {periods}; {to_date}"
 
 
 def _travel(against, figure, earlier_figure, indicator, earlier_indicator, url) -> report.Travel:

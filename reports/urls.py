@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:year>/q<int:number>.xlsx", views.quarter_workbook, name="quarter-workbook"),
     path("<str:year>/q<int:number>/sign-off/", views.sign_off, name="sign-off"),
     path("<str:year>/q<int:number>/reopen/", views.reopen, name="reopen"),
+    path("<str:year>/q<int:number>.pdf", views.quarter_pdf, name="quarter-pdf"),
     path(
         "<str:year>/q<int:quarter>/explain/<str:kind>/<int:pk>/",
         explain_views.explain,

@@ -1,8 +1,9 @@
-"""The quarterly Leadership Team performance report's page, its workbook, and its sign-off and
-reopening. Once a quarter is signed off, the page and the workbook are the report as signed
-off, from what was stored, not from the live records."""
+"""The quarterly Leadership Team performance report's page, its PDF and workbook, and its
+sign-off and reopening. Once a quarter is signed off, the page, the PDF and the workbook are the
+report as signed off, from what was stored, not from the live records."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.forms import GovukFormMixin
 from core.refusals import Refused
-from reports import rights, selectors, services
+from reports import pdf, rights, selectors, services
 from reports.models import SignedOffReport
 from reports.workbook import report_workbook
 from risks.selectors import POSITIONS, RESIDUAL
@@ -119,6 +120,25 @@ def quarter_workbook(request, year, number):
             )
         },
     )
+
+
+@require_safe
+def quarter_pdf(request, year, number):
+    """The same report as an accessible A4 PDF, downloaded; once the quarter is signed off,
+    the PDF stored with the sign-off."""
+    plan_year, chosen = _quarter_of(request, year, number)
+    standing = selectors.standing_sign_off(plan_year=plan_year, quarter=chosen)
+    if standing is not None:
+        data = bytes(SignedOffReport.objects.only("pdf").get(sign_off=standing).pdf)
+    else:
+        data = pdf.quarter_pdf(
+            selectors.quarterly_report(plan_year=plan_year, quarter=chosen),
+            organisation=plan_year.organisation_name or settings.ORGANISATION_NAME,
+        )
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = f"quarterly-report-{plan_year.year}-q{chosen.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_POST
