@@ -50,19 +50,29 @@ def uses_the_database(item) -> bool:
     )
 
 
+def runs_here(item, config) -> bool:
+    """Whether this run keeps `item`: a test marked `postgresql` (what only PostgreSQL can do,
+    such as two writing transactions overlapping) only on PostgreSQL; with
+    --database-dependent-only, only the tests another engine could change."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if item.get_closest_marker("postgresql") and "postgresql" not in engine:
+        return False
+    if config.getoption("--database-dependent-only"):
+        return uses_the_database(item) and not item.get_closest_marker("browser")
+    return True
+
+
 def pytest_collection_modifyitems(config, items):
-    """With --database-dependent-only, deselect the tests another engine cannot change: those
-    that touch no database (pure calculations, subprocess checks with a database of their own)
-    and the browser tests, which check what a page shows and how accessible it is; the views
-    behind them run on every engine through the client tests."""
-    if not config.getoption("--database-dependent-only"):
-        return
+    """Deselect what this run does not run (runs_here), rather than skip it: with
+    --database-dependent-only, the tests another engine cannot change (those that touch no
+    database, such as pure calculations and subprocess checks with a database of their own, and
+    the browser tests, which check what a page shows and how accessible it is; the views behind
+    them run on every engine through the client tests); and on SQLite, the PostgreSQL tests."""
     kept, deselected = [], []
     for item in items:
-        if uses_the_database(item) and not item.get_closest_marker("browser"):
-            kept.append(item)
-        else:
-            deselected.append(item)
+        (kept if runs_here(item, config) else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept

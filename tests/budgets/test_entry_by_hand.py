@@ -140,6 +140,7 @@ def test_a_months_figures_added_on_their_own_are_not_saved_over_someone_elses(
     assert MonthlyFigure.objects.get(line=line).actual == Decimal("97000")
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_people_adding_a_months_first_figures_at_once_give_one_save_and_one_message(
     budget, user_in_group, monkeypatch
@@ -156,8 +157,6 @@ def test_two_people_adding_a_months_first_figures_at_once_give_one_save_and_one_
 
     from core import edit_conflicts
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs one writing transaction at a time.")
     line = budget.lines.get(category__name="Pay")
     clients = []
     for name in ("finance-a", "finance-b"):
