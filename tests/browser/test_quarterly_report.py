@@ -36,3 +36,10 @@ def test_a_director_opens_the_report_from_the_header_and_reads_its_sections(
     expect(summary).to_contain_text("5 above the risk appetite of 15")
     expect(page.get_by_role("heading", name=re.compile(r"^Indicators \(3\)$"))).to_be_visible()
     assert_accessible(page)
+
+    # The same report as a PDF, downloaded.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the report as a PDF (accessible, A4)").click()
+    assert download.value.suggested_filename == "quarterly-report-2010-11-q2.pdf"
+    with open(download.value.path(), "rb") as saved:
+        assert saved.read(5) == b"%PDF-"

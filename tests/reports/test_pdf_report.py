@@ -16,7 +16,8 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from weasyprint.formatting_structure.boxes import MarginBox
 
-from plans.models import PlanYear
+from kpis.models import Measurement
+from plans.models import Milestone, PlanYear
 from plans.periods import Quarter
 from reports import pdf, selectors
 from risks.rules import heat_map_grid
@@ -217,7 +218,10 @@ def test_the_pdf_is_tagged_with_title_language_headings_tables_and_chart_text(re
 
 def test_no_box_reaches_past_the_right_margin_of_its_page(plan):
     """Nothing is cut off: every table, column and line of text ends inside its page's margins,
-    portrait or landscape."""
+    portrait or landscape, even long commentary with a long address in it."""
+    long_text = "Schools slow to reply; see https://example.org/" + "a-very-long-address-" * 8
+    Measurement.objects.filter(indicator=plan.k2).update(commentary=long_text * 3)
+    Milestone.objects.filter(project=plan.project).update(commentary=long_text * 3)
     report = selectors.quarterly_report(plan_year=plan.plan_year, quarter=Quarter(2010, 2))
     html = render_to_string(
         "reports/pdf/quarter.html",
@@ -234,6 +238,7 @@ def test_no_box_reaches_past_the_right_margin_of_its_page(plan):
             if getattr(child, "width", None) is not None:
                 assert child.position_x + child.margin_width() <= right + 0.5, child
     assert widths == {595, 842}  # A4 portrait, and landscape for the indicators
+    assert report.indicator_tiers[0].groups[0].indicators[1].commentary.startswith("Schools")
 
 
 # --- The demo data ------------------------------------------------------------------------------
