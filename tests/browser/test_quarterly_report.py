@@ -43,3 +43,27 @@ def test_a_director_opens_the_report_from_the_header_and_reads_its_sections(
     assert download.value.suggested_filename == "quarterly-report-2010-11-q2.pdf"
     with open(download.value.path(), "rb") as saved:
         assert saved.read(5) == b"%PDF-"
+
+
+def test_a_director_signs_off_a_quarter_and_staff_then_see_it_locked(
+    page, new_context, server_url, sign_in, assert_accessible
+):
+    from tests.browser.test_my_work import staffs_milestone, update_url
+
+    sign_in(page, server_url, "director")
+    page.goto(f"{server_url}/reports/2016-17/q4/")
+    page.get_by_label("Note (optional)").fill("Agreed at the April meeting.")
+    page.get_by_role("button", name="Sign off quarter 4 2016-17").click()
+
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Quarter 4 2016-17 is signed off"
+    )
+    expect(page.locator("#signed-off")).to_contain_text("Agreed at the April meeting.")
+    expect(page.get_by_role("button", name=re.compile("^Sign off"))).to_have_count(0)
+    assert_accessible(page)
+
+    staff = new_context().new_page()
+    sign_in(staff, server_url, "staff")
+    staff.goto(update_url(server_url, staffs_milestone()))
+    expect(staff.locator("#signed-off-quarters")).to_contain_text("Quarter 4 is signed off")
+    assert_accessible(staff)
