@@ -9,11 +9,13 @@ Each kind of row is fetched once, so the query count does not grow with the plan
 """
 
 import datetime
+import json
 from collections import Counter, defaultdict
 from typing import NamedTuple
 from urllib.parse import quote
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404
@@ -39,6 +41,7 @@ from plans.models import (
 )
 from plans.models import StrategicObjective as Objective
 from plans.periods import Quarter
+from reports import drift as drift_rules
 from reports import exceptions, report
 from reports.models import CorrectiveAction, SignedOffReport
 from risks import rules
@@ -664,7 +667,25 @@ def standing_sign_off(*, plan_year: PlanYear, quarter: Quarter):
     )
 
 
+def signed_off_data(sign_off) -> dict:
+    """The report's figures as stored with the sign-off (QuarterlyReport.as_dict(), as JSON)."""
+    return SignedOffReport.objects.only("data").get(sign_off=sign_off).data
+
+
 def signed_off_report(sign_off) -> report.QuarterlyReport:
     """The report as it was signed off, from the figures stored with the sign-off."""
-    stored = SignedOffReport.objects.only("data").get(sign_off=sign_off)
-    return report.QuarterlyReport.from_dict(stored.data)
+    return report.QuarterlyReport.from_dict(signed_off_data(sign_off))
+
+
+def drift(*, plan_year: PlanYear, quarter: Quarter, sign_off, stored: dict):
+    """How the records have moved since `sign_off`: the report's figures that differ from the
+    stored ones (`stored`) and, if any do, the changes to the plan year's records since."""
+    now = quarterly_report(plan_year=plan_year, quarter=quarter).as_dict()
+    now = json.loads(json.dumps(now, cls=DjangoJSONEncoder))
+    figures = drift_rules.figure_changes(stored, now)
+    records = (
+        drift_rules.record_changes(plan_year=plan_year, since=sign_off.signed_off_at)
+        if figures
+        else []
+    )
+    return figures, records

@@ -16,6 +16,7 @@ from core.forms import GovukFormMixin
 from core.refusals import Refused
 from reports import pdf, rights, selectors, services
 from reports.models import SignedOffReport
+from reports.report import QuarterlyReport
 from reports.workbook import report_workbook
 from risks.selectors import POSITIONS, RESIDUAL
 
@@ -58,11 +59,15 @@ def _quarter_of(request, year, number):
 def _page(request, plan_year, chosen, *, reopen_form=None, status=200):
     history = selectors.sign_offs(plan_year=plan_year, quarter=chosen)
     standing = next((sign_off for sign_off in history if sign_off.is_standing), None)
-    report = (
-        selectors.signed_off_report(standing)
-        if standing is not None
-        else selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
-    )
+    figure_changes, record_changes = [], []
+    if standing is not None:
+        stored = selectors.signed_off_data(standing)
+        report = QuarterlyReport.from_dict(stored)
+        figure_changes, record_changes = selectors.drift(
+            plan_year=plan_year, quarter=chosen, sign_off=standing, stored=stored
+        )
+    else:
+        report = selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
     ended = chosen.last_day < timezone.localdate()
     return render(
         request,
@@ -71,6 +76,8 @@ def _page(request, plan_year, chosen, *, reopen_form=None, status=200):
             "report": report,
             "plan_year": plan_year,
             "standing": standing,
+            "figure_changes": figure_changes,
+            "record_changes": record_changes,
             "reopened": [sign_off for sign_off in history if not sign_off.is_standing],
             "sign_off_form": SignOffForm()
             if standing is None and ended and rights.may_sign_off(request.user)

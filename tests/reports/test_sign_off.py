@@ -16,7 +16,7 @@ from kpis.models import Measurement
 from plans.locks import quarter_locks
 from plans.models import QuarterSignOff
 from plans.periods import Quarter
-from reports import selectors, services
+from reports import drift, selectors, services
 from reports.models import SignedOffReport
 
 Q2 = Quarter(2010, 2)
@@ -167,3 +167,76 @@ def test_a_director_cannot_reopen(client, director, plan):
 
     assert client.post(REOPEN, {"reason": "Mistake"}).status_code == 403
     assert QuarterSignOff.objects.get().is_standing
+
+
+def test_figure_changes_name_each_figure_that_moved_and_where():
+    signed_off = {
+        "summary": {"indicators": 4, "rag_counts": [{"rag": "red", "label": "Red", "count": 1}]},
+        "indicator_tiers": [
+            {
+                "label": "Key",
+                "groups": [{"objective": "SO1", "indicators": [{"ref": "K2", "rag": "amber"}]}],
+            }
+        ],
+        "url": "/one",
+    }
+    now = {
+        "summary": {"indicators": 4, "rag_counts": [{"rag": "red", "label": "Red", "count": 2}]},
+        "indicator_tiers": [
+            {
+                "label": "Key",
+                "groups": [{"objective": "SO1", "indicators": [{"ref": "K2", "rag": "red"}]}],
+            }
+        ],
+        "url": "/another",  # an address is not a figure
+    }
+
+    assert drift.figure_changes(signed_off, now) == [
+        drift.FigureChange("Key, SO1, K2", "Rag", "amber", "red"),
+        drift.FigureChange("Red", "Count", "1", "2"),
+    ]
+    assert drift.figure_changes(signed_off, signed_off) == []
+
+
+def test_the_signed_off_report_lists_what_changed_since_field_by_field(
+    client, user_in_group, director, plan
+):
+    client.force_login(director)
+    client.post(SIGN_OFF)
+    administrator = user_in_group("Administrators", username="corrector")
+    september = Measurement.objects.get(indicator=plan.k2, period=datetime.date(2010, 9, 1))
+    september.value = Decimal("30")
+    september._history_user = administrator
+    september.save()  # in the database, past the lock that every route asks
+
+    response = client.get(PAGE)
+
+    figures = {
+        (c.where, c.field): (c.signed_off, c.now) for c in response.context["figure_changes"]
+    }
+    # K2: 100 + 100 + 100 + 80 + 80 + 80 = 540 to date as signed off; with September 30, 490.
+    assert figures[
+        ("Key performance indicator, SO1: Safeguard children, K2", "Actual to date text")
+    ] == (
+        "540",
+        "490",
+    )
+    (entry,) = response.context["record_changes"]
+    assert entry.record == "Actual, September 2010"
+    assert entry.who == "corrector"
+    assert [(c.before, c.after) for c in entry.changes if c.field == "Value"] == [("80", "30")]
+    page = response.content.decode()
+    assert "The records have changed since this report was signed off" in page
+
+
+def test_a_change_after_the_quarter_is_no_drift_of_its_report(client, director, plan):
+    client.force_login(director)
+    client.post(SIGN_OFF)
+    october = Measurement.objects.get(indicator=plan.k2, period=datetime.date(2010, 10, 1))
+    october.value = Decimal("400")
+    october.save()
+
+    response = client.get(PAGE)
+
+    assert response.context["figure_changes"] == []
+    assert "The records have changed" not in response.content.decode()
