@@ -3,6 +3,7 @@
 Usage (from the project folder, after `make setup`; a PostgreSQL database of its own):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/business_plans_bench \\
         .venv/bin/python bench/server.py [--requests 400] [--concurrency 4] [--conn-max-age 0 60]
+        [--pages /healthz /reports/2012-13/q4/]
 
 It migrates and loads the demo data into DATABASE_URL (load_demo is idempotent), collects the
 static files into a temporary folder, then for each CONN_MAX_AGE given starts gunicorn in
@@ -126,7 +127,7 @@ def measure(environment, conn_max_age, args):
     try:
         wait_until_up(port, server)
         cookie = session_cookie(port)
-        for path in PAGES:
+        for path in args.pages:
             # Warm up: every worker has imported its templates and opened its connection.
             hammer(port, path, cookie, 4 * args.workers, args.concurrency, args.max_seconds)
             count, seconds, timings = hammer(
@@ -154,6 +155,9 @@ def main():
     parser.add_argument("--max-seconds", type=float, default=60, help="time limit per page")
     parser.add_argument(
         "--conn-max-age", type=int, nargs="+", default=[0, 60], help="CONN_MAX_AGE values"
+    )
+    parser.add_argument(
+        "--pages", nargs="+", default=PAGES, help="addresses to request, the first as the base"
     )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:

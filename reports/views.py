@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -146,6 +146,32 @@ def quarter_pdf(request, year, number):
     filename = f"quarterly-report-{plan_year.year}-q{chosen.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_safe
+def signed_off_document(request, year, number, pk, extension):
+    """The PDF or workbook kept with one of the quarter's sign-offs, an earlier, reopened one
+    included, byte for byte as signed off."""
+    plan_year, chosen = _quarter_of(request, year, number)
+    kept = get_object_or_404(
+        SignedOffReport.objects.select_related("sign_off"),
+        sign_off__pk=pk,
+        sign_off__plan_year=plan_year,
+        sign_off__quarter=chosen.number,
+    )
+    content, content_type = (
+        (bytes(kept.pdf), "application/pdf") if extension == "pdf" else (bytes(kept.workbook), XLSX)
+    )
+    signed = timezone.localtime(kept.sign_off.signed_off_at)
+    filename = (
+        f"quarterly-report-{plan_year.year}-q{chosen.number}-signed-off-{signed:%Y-%m-%d-%H%M}"
+        f".{extension}"
+    )
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @require_POST

@@ -240,3 +240,25 @@ def test_a_change_after_the_quarter_is_no_drift_of_its_report(client, director, 
 
     assert response.context["figure_changes"] == []
     assert "The records have changed" not in response.content.decode()
+
+
+def test_an_earlier_reopened_sign_off_keeps_its_pdf_and_workbook_to_download(
+    client, user_in_group, director, plan
+):
+    client.force_login(director)
+    client.post(SIGN_OFF)
+    earlier = QuarterSignOff.objects.get()
+    kept = SignedOffReport.objects.get(sign_off=earlier)
+    client.force_login(user_in_group("Administrators"))
+    client.post(REOPEN, {"reason": "A late correction."})
+    client.force_login(director)
+    client.post(SIGN_OFF)
+
+    page = client.get(PAGE).content.decode()
+    for extension, sha256 in (("pdf", kept.pdf_sha256), ("xlsx", kept.workbook_sha256)):
+        address = f"/reports/2010-11/q2/sign-offs/{earlier.pk}.{extension}"
+        assert f'href="{address}"' in page
+        download = client.get(address)
+        assert hashlib.sha256(download.content).hexdigest() == sha256
+        assert "signed-off" in download["Content-Disposition"]
+    assert client.get(f"/reports/2010-11/q3/sign-offs/{earlier.pk}.pdf").status_code == 404
