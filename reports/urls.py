@@ -1,6 +1,6 @@
 """Addresses of the quarterly Leadership Team performance report, under /reports/."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from reports import explain_views, views
 
@@ -11,8 +11,8 @@ urlpatterns = [
     path("<str:year>/q<int:number>.xlsx", views.quarter_workbook, name="quarter-workbook"),
     path("<str:year>/q<int:number>/sign-off/", views.sign_off, name="sign-off"),
     path("<str:year>/q<int:number>/reopen/", views.reopen, name="reopen"),
-    re_path(
-        r"^(?P<year>[^/]+)/q(?P<number>[0-9]+)/sign-offs/(?P<pk>[0-9]+)\.(?P<extension>pdf|xlsx)$",
+    path(
+        "<str:year>/q<int:number>/sign-offs/<int:pk>.<str:extension>",
         views.signed_off_document,
         name="signed-off-document",
     ),

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -153,6 +153,8 @@ def signed_off_document(request, year, number, pk, extension):
     """The PDF or workbook kept with one of the quarter's sign-offs, an earlier, reopened one
     included, byte for byte as signed off."""
     plan_year, chosen = _quarter_of(request, year, number)
+    if extension not in ("pdf", "xlsx"):
+        raise Http404("A sign-off keeps a PDF and a workbook (xlsx).")
     kept = get_object_or_404(
         SignedOffReport.objects.select_related("sign_off"),
         sign_off__pk=pk,

@@ -262,3 +262,4 @@ def test_an_earlier_reopened_sign_off_keeps_its_pdf_and_workbook_to_download(
         assert hashlib.sha256(download.content).hexdigest() == sha256
         assert "signed-off" in download["Content-Disposition"]
     assert client.get(f"/reports/2010-11/q3/sign-offs/{earlier.pk}.pdf").status_code == 404
+    assert client.get(f"/reports/2010-11/q2/sign-offs/{earlier.pk}.csv").status_code == 404
