@@ -36,7 +36,6 @@ import django  # noqa: E402
 django.setup()
 
 import pypdf  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -67,7 +66,7 @@ def measure(client, plan_year, quarter, repeats):
         return selectors.quarterly_report(plan_year=plan_year, quarter=quarter)
 
     report_s, report = best_of(build, repeats)
-    organisation = plan_year.organisation_name or settings.ORGANISATION_NAME
+    organisation = pdf.organisation_of(plan_year)
     pdf_s, data = best_of(lambda: pdf.quarter_pdf(report, organisation=organisation), repeats)
     url = f"/reports/{plan_year.year}/q{quarter.number}.pdf"
     download_s, response = best_of(lambda: client.get(url), repeats)

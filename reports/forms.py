@@ -1,9 +1,10 @@
-"""The form in which an item's owner explains an exception for one quarter, in the GOV.UK
-patterns the other pages use (plans.forms): dates as day, month and year, and an error summary
-that links to the field in error."""
+"""The quarterly report's forms: an owner's explanation of an exception for one quarter, in the
+GOV.UK patterns the other pages use (plans.forms: dates as day, month and year, and an error
+summary that links to the field in error), and a quarter's sign-off and reopening."""
 
 from django import forms
 
+from core.forms import GovukFormMixin
 from plans.forms import DateField, GovukPageFormMixin
 
 
@@ -38,4 +39,34 @@ class CorrectiveActionForm(GovukPageFormMixin, forms.Form):
         if example_date is not None:
             hint += f" For example, {example_date.day} {example_date.month} {example_date.year}."
         self.fields["recover_by"].help_text = hint
+        self.govuk_widgets()
+
+
+class SignOffForm(GovukFormMixin, forms.Form):
+    """A director's sign-off of a quarter's report, with an optional note."""
+
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, what the Leadership Team agreed about this quarter's exceptions.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.govuk_widgets()
+
+
+class ReopenForm(GovukFormMixin, forms.Form):
+    """An administrator's reopening of a signed-off quarter: the reason is required."""
+
+    reason = forms.CharField(
+        label="Reason for reopening",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="It is kept with the sign-off, in its history.",
+        error_messages={"required": "Enter the reason for reopening the quarter."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.govuk_widgets()

@@ -10,6 +10,7 @@ inline `<svg aria-label>` none.
 import base64
 
 import weasyprint
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from weasyprint.urls import URLFetcher
@@ -61,6 +62,11 @@ def heat_map_text(grid, *, appetite: int) -> str:
         f"Residual heat map of {total} risk{'s' if total != 1 else ''}, the risk appetite "
         f"being {appetite}: {cells}"
     )
+
+
+def organisation_of(plan_year) -> str:
+    """The organisation a plan year's report is for, as its cover names it."""
+    return plan_year.organisation_name or settings.ORGANISATION_NAME
 
 
 def quarter_pdf(report, *, organisation: str) -> bytes:

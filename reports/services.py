@@ -7,7 +7,6 @@ calling here; what every explanation must be, whichever route enters it, is here
 import datetime
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,7 +22,7 @@ from plans.periods import Quarter
 from reports import rights
 from reports.explaining import KINDS, kind_of, plan_year_of_item
 from reports.models import CorrectiveAction, SignedOffReport
-from reports.pdf import quarter_pdf
+from reports.pdf import organisation_of, quarter_pdf
 from reports.selectors import quarterly_report, standing_sign_off
 from reports.workbook import report_workbook
 
@@ -166,8 +165,7 @@ def report_sign_off(*, plan_year, quarter: Quarter, user, note: str = "", today=
     if standing is not None:
         raise AlreadySignedOff(standing)
     report = quarterly_report(plan_year=plan_year, quarter=quarter)
-    organisation = plan_year.organisation_name or settings.ORGANISATION_NAME
-    pdf = quarter_pdf(report, organisation=organisation)
+    pdf = quarter_pdf(report, organisation=organisation_of(plan_year))
     workbook = report_workbook(report)
     try:
         with transaction.atomic():

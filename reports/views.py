@@ -2,8 +2,6 @@
 sign-off and reopening. Once a quarter is signed off, the page, the PDF and the workbook are the
 report as signed off, from what was stored, not from the live records."""
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -12,41 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from core.forms import GovukFormMixin
 from core.refusals import Refused
 from reports import pdf, rights, selectors, services
+from reports.forms import ReopenForm, SignOffForm
 from reports.models import SignedOffReport
 from reports.report import QuarterlyReport
 from reports.workbook import report_workbook
 from risks.selectors import POSITIONS, RESIDUAL
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class SignOffForm(GovukFormMixin, forms.Form):
-    note = forms.CharField(
-        label="Note (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example, what the Leadership Team agreed about this quarter's exceptions.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.govuk_widgets()
-
-
-class ReopenForm(GovukFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="Reason for reopening",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="It is kept with the sign-off, in its history.",
-        error_messages={"required": "Enter the reason for reopening the quarter."},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.govuk_widgets()
 
 
 def _quarter_of(request, year, number):
@@ -108,44 +80,49 @@ def quarter(request, year, number):
     return _page(request, plan_year, chosen)
 
 
-@require_safe
-def quarter_workbook(request, year, number):
-    """The report as a workbook, a sheet per section, figures as the page shows them; once the
-    quarter is signed off, the workbook stored with the sign-off."""
+#: What a report's documents are, by their extension.
+CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX}
+
+
+def _download(content: bytes, extension: str, filename: str) -> HttpResponse:
+    return HttpResponse(
+        content,
+        content_type=CONTENT_TYPES[extension],
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{extension}"'},
+    )
+
+
+def _stored(kept: SignedOffReport, extension: str) -> bytes:
+    return bytes(kept.pdf if extension == "pdf" else kept.workbook)
+
+
+def _quarter_document(request, year, number, extension):
+    """The report as a PDF or a workbook: built from the records, or, once the quarter is
+    signed off, the one stored with the sign-off."""
     plan_year, chosen = _quarter_of(request, year, number)
     standing = selectors.standing_sign_off(plan_year=plan_year, quarter=chosen)
     if standing is not None:
-        content = bytes(SignedOffReport.objects.only("workbook").get(sign_off=standing).workbook)
+        content = _stored(SignedOffReport.objects.get(sign_off=standing), extension)
     else:
-        content = report_workbook(selectors.quarterly_report(plan_year=plan_year, quarter=chosen))
-    return HttpResponse(
-        content,
-        content_type=XLSX,
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="quarterly-report-{plan_year.year}-q{chosen.number}.xlsx"'
-            )
-        },
-    )
+        report = selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
+        content = (
+            pdf.quarter_pdf(report, organisation=pdf.organisation_of(plan_year))
+            if extension == "pdf"
+            else report_workbook(report)
+        )
+    return _download(content, extension, f"quarterly-report-{plan_year.year}-q{chosen.number}")
+
+
+@require_safe
+def quarter_workbook(request, year, number):
+    """The report as a workbook, a sheet per section, figures as the page shows them."""
+    return _quarter_document(request, year, number, "xlsx")
 
 
 @require_safe
 def quarter_pdf(request, year, number):
-    """The same report as an accessible A4 PDF, downloaded; once the quarter is signed off,
-    the PDF stored with the sign-off."""
-    plan_year, chosen = _quarter_of(request, year, number)
-    standing = selectors.standing_sign_off(plan_year=plan_year, quarter=chosen)
-    if standing is not None:
-        data = bytes(SignedOffReport.objects.only("pdf").get(sign_off=standing).pdf)
-    else:
-        data = pdf.quarter_pdf(
-            selectors.quarterly_report(plan_year=plan_year, quarter=chosen),
-            organisation=plan_year.organisation_name or settings.ORGANISATION_NAME,
-        )
-    response = HttpResponse(data, content_type="application/pdf")
-    filename = f"quarterly-report-{plan_year.year}-q{chosen.number}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """The same report as an accessible A4 PDF, downloaded."""
+    return _quarter_document(request, year, number, "pdf")
 
 
 @require_safe
@@ -153,7 +130,7 @@ def signed_off_document(request, year, number, pk, extension):
     """The PDF or workbook kept with one of the quarter's sign-offs, an earlier, reopened one
     included, byte for byte as signed off."""
     plan_year, chosen = _quarter_of(request, year, number)
-    if extension not in ("pdf", "xlsx"):
+    if extension not in CONTENT_TYPES:
         raise Http404("A sign-off keeps a PDF and a workbook (xlsx).")
     kept = get_object_or_404(
         SignedOffReport.objects.select_related("sign_off"),
@@ -161,18 +138,11 @@ def signed_off_document(request, year, number, pk, extension):
         sign_off__plan_year=plan_year,
         sign_off__quarter=chosen.number,
     )
-    content, content_type = (
-        (bytes(kept.pdf), "application/pdf") if extension == "pdf" else (bytes(kept.workbook), XLSX)
-    )
     signed = timezone.localtime(kept.sign_off.signed_off_at)
-    filename = (
-        f"quarterly-report-{plan_year.year}-q{chosen.number}-signed-off-{signed:%Y-%m-%d-%H%M}"
-        f".{extension}"
-    )
-    return HttpResponse(
-        content,
-        content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return _download(
+        _stored(kept, extension),
+        extension,
+        f"quarterly-report-{plan_year.year}-q{chosen.number}-signed-off-{signed:%Y-%m-%d-%H%M}",
     )
 
 
