@@ -5,15 +5,17 @@ screen reader reads it as it reads the page.
 Charts are drawn as SVG by core.charts. In a PDF each one is an `<img>` whose `alt` is written
 from its figures: WeasyPrint tags an `<img alt>` as a figure with alternative text, and gives an
 inline `<svg aria-label>` none.
+
+WeasyPrint is imported when the first PDF is made, not with this module: loading it (and the
+Pango libraries it binds) takes about a second, which every server worker, management command
+and test process would otherwise pay at start-up whether it makes a PDF or not.
 """
 
 import base64
 
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from weasyprint.urls import URLFetcher
 
 #: The PDF/UA part of ISO 14289 that WeasyPrint's tagged output follows.
 PDF_VARIANT = "pdf/ua-1"
@@ -28,6 +30,8 @@ def chart_image(svg: str, *, alt: str) -> str:
 def pdf_from_html(html: str) -> bytes:
     """The tagged PDF of a self-contained HTML document (its styles inline, its images as data
     addresses: nothing is fetched)."""
+    import weasyprint
+
     return weasyprint.HTML(string=html, url_fetcher=_only_data_addresses()).write_pdf(
         pdf_variant=PDF_VARIANT
     )
@@ -40,6 +44,8 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 def _only_data_addresses():
     """A report's PDF holds everything it shows (styles inline, charts as data addresses): it
     never reaches out to the network, the file system or this site."""
+    from weasyprint.urls import URLFetcher
+
     return URLFetcher(allowed_protocols={"data"})
 
 

@@ -2,20 +2,24 @@
 impact become its inherent and its residual scores, its mitigation its current controls, and
 every plan year gets the default risk appetite.
 
-Migrating the database back and forth takes seconds, so the tests share one pass (the
-`registers` fixture): the database goes back to plans 0007 once, each test's register is written
-as the migration state of its test reads it (each in a plan year of its own), the database goes
-forward once, step by step, to the latest migration, and each test checks what became of its
-own rows. The database is then put back as the migrations left it, for the tests after these."""
+Migrating takes seconds, so the tests share one pass (the `registers` fixture), in a database
+of their own, new and empty, as an older installation's would have been: it is migrated forward
+to plans 0007, each test's register is written as the migration state of its test reads it (each
+in a plan year of its own), the database goes forward, step by step, to the latest migration, and
+each test checks what became of its own rows. (Taking the suite's test database back to plans
+0007 and forward again costs twice as long: every later migration of every app is undone.) The
+suite's test database is untouched, and is in use again after the last of these tests."""
 
+import copy
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from risks.models import MitigatingAction
@@ -26,8 +30,6 @@ pytestmark = pytest.mark.django_db
 BEFORE = [("plans", "0007_milestone_updates")]
 BEFORE_REVIEW_INTERVAL = [("plans", "0008_risk_register")]
 BEFORE_MOVE = [("plans", "0009_plan_year_risk_review_interval")]
-#: Back to before the move: the risks app's migrations unapplied too.
-MOVE = [*BEFORE_MOVE, ("risks", None)]
 REGISTER = ["Risk", "MitigatingAction", "HistoricalRisk", "HistoricalMitigatingAction"]
 SCORED = dict.fromkeys(
     ["inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact"], 3
@@ -62,40 +64,55 @@ class Registers:
     permissions_held_before_the_move: dict  # group name: codenames of its risk permissions
 
 
-def put_back_as_migrated(migrated_database):
-    """The latest migration applied again (in case the pass stopped half way), and the rows the
-    migrations left, for the tests that follow in this process."""
-    migrate(None)
-    migrated_database.restore(connection)
-    ContentType.objects.clear_cache()
+@contextmanager
+def a_new_empty_database(name_suffix="risk_migrations"):
+    """The default connection, for the duration, to a new and empty database beside the test
+    database (a file for SQLite, another database on the server for PostgreSQL), dropped after."""
+    suite = connections["default"]
+    settings_dict = copy.deepcopy(suite.settings_dict)
+    if suite.vendor == "sqlite":
+        settings_dict["NAME"] = f"file:{name_suffix}?mode=memory&cache=shared"
+    else:
+        settings_dict["NAME"] = f"{suite.settings_dict['NAME']}_{name_suffix}"
+        with suite._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {settings_dict['NAME']}")
+            cursor.execute(f"CREATE DATABASE {settings_dict['NAME']}")
+    own = suite.__class__(settings_dict, alias=suite.alias)
+    # An in-memory SQLite database lasts while a connection holds it: this one, until the end.
+    own.ensure_connection()
+    connections[suite.alias] = own
+    ContentType.objects.clear_cache()  # the content types of the other database
+    try:
+        yield
+    finally:
+        connections[suite.alias] = suite
+        ContentType.objects.clear_cache()
+        if own.vendor == "sqlite":
+            own.connection.close()  # Django's close() keeps an in-memory database open
+        else:
+            own.close()
+            with suite._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {settings_dict['NAME']}")
 
 
 @pytest.fixture(scope="module")
-def registers(migrated_database, django_db_blocker):
-    """One pass back to plans 0007 and forward to the latest migration, each test's register
-    written on the way at the migration state its test starts from."""
-    assert not connection.in_atomic_block, "the migrations run before any test transaction"
-    with django_db_blocker.unblock():
-        try:
-            write_a_risk_with_one_score(migrate(BEFORE))
-            write_risks_reviewed_with_and_without_a_next_review_date(
-                migrate(BEFORE_REVIEW_INTERVAL)
-            )
-            before_the_move = migrate(MOVE, state=BEFORE_MOVE)
-            assert "risks" not in {model._meta.app_label for model in before_the_move.get_models()}
-            strategic_risk_id = write_a_register_with_actions_and_history(before_the_move)
-            held = grant_risk_permissions(before_the_move)
-            grant_on_content_types_of_the_risks_app(before_the_move)
-            rows_before_the_move = rows(before_the_move, "plans")
+def registers(django_db_setup, django_db_blocker):
+    """One pass from an empty database to plans 0007 and forward to the latest migration, each
+    test's register written on the way at the migration state its test starts from. (The
+    suite's test database is set up first, so that it is there to come back to.)"""
+    with django_db_blocker.unblock(), a_new_empty_database():
+        write_a_risk_with_one_score(migrate(BEFORE))
+        write_risks_reviewed_with_and_without_a_next_review_date(migrate(BEFORE_REVIEW_INTERVAL))
+        before_the_move = migrate(BEFORE_MOVE)
+        assert "risks" not in {model._meta.app_label for model in before_the_move.get_models()}
+        strategic_risk_id = write_a_register_with_actions_and_history(before_the_move)
+        held = grant_risk_permissions(before_the_move)
+        grant_on_content_types_of_the_risks_app(before_the_move)
+        rows_before_the_move = rows(before_the_move, "plans")
 
-            after = migrate(None)
-            ContentType.objects.clear_cache()
-        except BaseException:
-            put_back_as_migrated(migrated_database)
-            raise
-    yield Registers(after, strategic_risk_id, rows_before_the_move, held)
-    with django_db_blocker.unblock():
-        put_back_as_migrated(migrated_database)
+        after = migrate(None)
+        ContentType.objects.clear_cache()
+        yield Registers(after, strategic_risk_id, rows_before_the_move, held)
 
 
 def write_a_risk_with_one_score(old):
