@@ -21,7 +21,7 @@ from import_export.admin import ImportMixin
 from playwright.sync_api import expect
 
 from plans.models import Milestone, Project
-from tests.browser.conftest import AXE_TAGS, format_violations
+from tests.browser.conftest import axe_violations, format_violations
 
 pytestmark = pytest.mark.browser
 
@@ -105,12 +105,9 @@ class Walk:
 
     def check(self):
         self.visited += 1
-        results = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            AXE_TAGS,
-        )
-        if results["violations"]:
-            self.problems.append(format_violations(self.page.url, results["violations"]))
+        violations = axe_violations(self.page)
+        if violations:
+            self.problems.append(format_violations(self.page.url, violations))
 
     def check_fits(self, what):
         """The page is no wider than the window, and the change list's table no wider than
