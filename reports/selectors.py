@@ -41,9 +41,9 @@ from plans.models import (
 )
 from plans.models import StrategicObjective as Objective
 from plans.periods import Quarter
+from reports import deadlines, exceptions, report
 from reports import drift as drift_rules
-from reports import exceptions, report
-from reports.models import CorrectiveAction, SignedOffReport
+from reports.models import CorrectiveAction, QuarterDeadline, SignedOffReport
 from risks import rules
 from risks import selectors as risk_selectors
 from risks.choices import RiskStatus
@@ -67,6 +67,29 @@ def default_quarter(*, plan_year: PlanYear, today: datetime.date) -> Quarter:
     ended = [Quarter(plan_year.start, n) for n in (1, 2, 3, 4)]
     ended = [quarter for quarter in ended if quarter.last_day < today]
     return ended[-1] if ended else Quarter(plan_year.start, 1)
+
+
+def quarter_deadline(*, plan_year: PlanYear, quarter: Quarter | int) -> datetime.date:
+    """The date by which `quarter` (a Quarter, or its number) of `plan_year` is due: the one an
+    administrator set, else the default, 15 working days after the quarter ends. One query."""
+    number = quarter.number if isinstance(quarter, Quarter) else int(quarter)
+    set_on = (
+        QuarterDeadline.objects.filter(plan_year=plan_year, quarter=number)
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    return set_on or deadlines.default_deadline(Quarter(plan_year.start, number).last_day)
+
+
+def quarter_deadlines(*, plan_years) -> dict[tuple[int, int], datetime.date]:
+    """The deadlines set by administrators for `plan_years`, by (plan year id, quarter number),
+    in one query; a quarter missing from it has the default deadline (quarter_deadline)."""
+    return {
+        (plan_year_id, number): due_on
+        for plan_year_id, number, due_on in QuarterDeadline.objects.filter(
+            plan_year__in=plan_years
+        ).values_list("plan_year_id", "quarter", "due_on")
+    }
 
 
 def quarterly_report(*, plan_year: PlanYear, quarter: Quarter) -> report.QuarterlyReport:
