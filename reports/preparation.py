@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.urls import reverse
 
@@ -44,7 +43,6 @@ from plans.locks import quarter_locks
 from plans.models import Milestone, PlanYear, Project, Role
 from plans.periods import Quarter
 from reports import report, selectors
-from risks import selectors as risk_selectors
 from risks.choices import RiskStatus, RiskTier
 
 #: The group whose members keep the budget (budgets.rights gives them its permissions).
@@ -319,12 +317,7 @@ def _risk_owner(risk, project_owners) -> set[int]:
 def _risk_reviews(plan_year, quarter, project_owners):
     """(item, owner role ids) for each open risk whose review was overdue at the quarter's end,
     and the progress count (of the open risks): the register's queries."""
-    register = risk_selectors.risk_register(
-        plan_year=plan_year,
-        filters=risk_selectors.RiskFilters(),
-        user=AnonymousUser(),
-        as_at=quarter.last_day,
-    )
+    register = selectors.quarter_risk_register(plan_year=plan_year, as_at=quarter.last_day)
     found, expected = [], 0
     for row in register.rows:
         risk = row.risk
@@ -342,7 +335,7 @@ def _risk_reviews(plan_year, quarter, project_owners):
         found.append((item, _risk_owner(risk, project_owners)))
     return (
         found,
-        register.rows,
+        register,
         Progress(RISK_REVIEW, PROGRESS_LABELS[RISK_REVIEW], expected - len(found), expected),
     )
 
@@ -358,6 +351,7 @@ def _budget_months(plan_year, quarter):
         MonthlyFigure.objects.filter(
             line__budget_id=budget, month__in=quarter.months, actual__isnull=False
         )
+        .order_by("month")
         .values_list("month", flat=True)
         .distinct()
     )
@@ -373,10 +367,12 @@ def _budget_months(plan_year, quarter):
     )
 
 
-def _explanations(plan_year, quarter, project_owners, risk_rows):
+def _explanations(plan_year, quarter, project_owners, register):
     """(item, owner role ids or CORPORATE_SERVICES) for each exception of the quarter with no
     explanation, and the progress count: the report's queries for its exceptions, and two."""
-    found_exceptions = selectors.quarter_exceptions(plan_year=plan_year, quarter=quarter)
+    found_exceptions = selectors.quarter_exceptions(
+        plan_year=plan_year, quarter=quarter, register=register
+    )
     indicator_owners = _role_ids(
         Indicator.owners.through,
         "indicator_id",
@@ -387,7 +383,7 @@ def _explanations(plan_year, quarter, project_owners, risk_rows):
             pk__in=[e.item_id for e in found_exceptions if e.kind == report.MILESTONE]
         ).values_list("pk", "project_id")
     )
-    risks = {row.risk.pk: row.risk for row in risk_rows}
+    risks = {row.risk.pk: row.risk for row in register.rows}
     found = []
     for exception in found_exceptions:
         if not exception.missing:
@@ -447,10 +443,8 @@ def quarter_preparation(*, plan_year: PlanYear, quarter: Quarter | int) -> Quart
     project_owners = _project_owners(plan_year)
     actuals, actual_progress = _actuals(plan_year, quarter)
     milestones, milestone_progress = _milestones(plan_year, quarter, project_owners)
-    reviews, risk_rows, review_progress = _risk_reviews(plan_year, quarter, project_owners)
-    explanations, explanation_progress = _explanations(
-        plan_year, quarter, project_owners, risk_rows
-    )
+    reviews, register, review_progress = _risk_reviews(plan_year, quarter, project_owners)
+    explanations, explanation_progress = _explanations(plan_year, quarter, project_owners, register)
     months, month_progress = _budget_months(plan_year, quarter)
     # In KINDS' order: actuals, milestones, explanations, risk reviews, budget months.
     owned = [
@@ -522,6 +516,10 @@ def owner_preparation(*, user, today: datetime.date) -> list[OwnerQuarter]:
     """For My work: each open quarter (open_quarters) in which `user` has something missing,
     with its deadline and their items. Nothing when nothing is missing."""
     if not user.is_authenticated or not user.is_active:
+        return []
+    # Only the holders of a role and corporate services own anything: the others are spared
+    # working out every open quarter (two queries).
+    if not (user.roles.exists() or user.groups.filter(name=CORPORATE_SERVICES).exists()):
         return []
     found = []
     for plan_year, quarter in open_quarters(today=today):

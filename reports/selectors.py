@@ -160,15 +160,19 @@ def quarterly_report(*, plan_year: PlanYear, quarter: Quarter) -> report.Quarter
     )
 
 
-def quarter_exceptions(*, plan_year: PlanYear, quarter: Quarter) -> tuple:
+def quarter_exceptions(*, plan_year: PlanYear, quarter: Quarter, register=None) -> tuple:
     """The exceptions of `plan_year` at the end of `quarter` (reports.exceptions decides which),
     each with its owner's explanation or missing, as the report lists them: for the lists of
-    explanations owners are to write. A fixed number of queries, as the report's."""
+    explanations owners are to write. `register` is the risk register as at the quarter's end
+    (risks.selectors.risk_register) where the caller has read it already. A fixed number of
+    queries, as the report's."""
     if quarter.start != plan_year.start:
         raise ValueError(f"{quarter.label} is not a quarter of {plan_year.year}.")
     as_at = quarter.last_day
     indicator_lines, _ = _indicator_lines(plan_year, quarter)
-    _, risk_lines = _risks(plan_year, as_at)
+    if register is None:
+        register = quarter_risk_register(plan_year=plan_year, as_at=as_at)
+    risk_lines = _risk_lines(register, plan_year)
     return _exceptions(
         plan_year,
         quarter,
@@ -615,6 +619,21 @@ def _risk_line(row, plan_year, register_url) -> report.RiskLine:
     )
 
 
+def quarter_risk_register(*, plan_year: PlanYear, as_at: datetime.date):
+    """The whole register as at `as_at`, read as anyone reads it (no one's rights to edit)."""
+    return risk_selectors.risk_register(
+        plan_year=plan_year,
+        filters=risk_selectors.RiskFilters(),
+        user=AnonymousUser(),
+        as_at=as_at,
+    )
+
+
+def _risk_lines(register, plan_year) -> list[report.RiskLine]:
+    register_url = reverse("risks:register", args=[plan_year.year])
+    return [_risk_line(row, plan_year, register_url) for row in register.rows]
+
+
 def _risks(plan_year, as_at) -> tuple[report.RiskSection, list[report.RiskLine]]:
     """The heat map, the strategic and escalated risks, and every risk of the register (for
     those above the appetite), as at `as_at`; read as anyone reads them (no one's rights to
@@ -622,10 +641,7 @@ def _risks(plan_year, as_at) -> tuple[report.RiskSection, list[report.RiskLine]]
     nobody = AnonymousUser()
     register_url = reverse("risks:register", args=[plan_year.year])
     filters = risk_selectors.RiskFilters()
-    register = risk_selectors.risk_register(
-        plan_year=plan_year, filters=filters, user=nobody, as_at=as_at
-    )
-    lines = [_risk_line(row, plan_year, register_url) for row in register.rows]
+    lines = _risk_lines(quarter_risk_register(plan_year=plan_year, as_at=as_at), plan_year)
     by_pk = {line.pk: line for line in lines}
     view = risk_selectors.strategic_view(plan_year=plan_year, user=nobody, as_at=as_at)
     heat_map = risk_selectors.heat_map(plan_year=plan_year, filters=filters)

@@ -266,7 +266,7 @@ def test_an_entered_actual_an_update_and_an_explanation_leave_the_list(plan):
 
 #: The report's exceptions (the dashboard, the milestones, the budget's variance, the risks) and
 #: a few queries of each kind: the same for a plan four times the size.
-QUERIES = 43
+QUERIES = 37
 
 
 @pytest.mark.parametrize("copies", [1, 4])
