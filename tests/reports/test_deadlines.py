@@ -130,3 +130,37 @@ def test_a_deadline_before_the_quarter_ends_is_refused_with_a_reason():
     )
     with pytest.raises(ValidationError, match="after the quarter ends on 30 September 2010"):
         deadline.full_clean()
+
+
+ADMIN_ADD = "/admin/reports/quarterdeadline/add/"
+
+
+@pytest.mark.parametrize("group", ["Directors", "Staff", "Corporate services"])
+def test_only_administrators_open_the_deadlines_entry_screen(client, user_in_group, group):
+    client.force_login(user_in_group(group))
+    assert client.get(ADMIN_ADD).status_code == 403
+    assert client.get("/admin/reports/quarterdeadline/").status_code == 403
+
+
+def test_an_administrator_sets_a_quarters_deadline_in_the_entry_screen(client, user_in_group):
+    plan_year = PlanYearFactory(year="2010-11")
+    client.force_login(user_in_group("Administrators"))
+    response = client.post(
+        ADMIN_ADD, {"plan_year": plan_year.pk, "quarter": 2, "due_on": "2010-10-29"}
+    )
+    assert response.status_code == 302
+    assert quarter_deadline(plan_year=plan_year, quarter=2) == D(2010, 10, 29)
+    # A second deadline for the same quarter is refused, showing the one there is.
+    response = client.post(
+        ADMIN_ADD, {"plan_year": plan_year.pk, "quarter": 2, "due_on": "2010-11-05"}
+    )
+    assert (
+        "Someone else has already entered the quarter deadline Quarter 2 2010-11: due by 29 "
+        "October 2010, so yours has not been saved." in response.content.decode()
+    )
+    # So is a deadline before the quarter has ended.
+    response = client.post(
+        ADMIN_ADD, {"plan_year": plan_year.pk, "quarter": 3, "due_on": "2010-12-01"}
+    )
+    assert "Set a date after the quarter ends on 31 December 2010." in response.content.decode()
+    assert QuarterDeadline.objects.count() == 1
