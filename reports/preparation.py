@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from budgets.models import Budget, MonthlyFigure
 from core import permissions
@@ -255,12 +256,16 @@ def _milestones(plan_year, quarter, project_owners):
     """(item, owner role ids) for each open milestone due by the quarter's end and not updated
     since it began, and the progress count: one query."""
     _, year_ends_on = periods.financial_year_bounds(plan_year.start)
-    began = datetime.datetime.combine(quarter.first_day, datetime.time.min, tzinfo=datetime.UTC)
+    # Midnight in the organisation's time zone, where the quarter begins.
+    began = timezone.make_aware(datetime.datetime.combine(quarter.first_day, datetime.time.min))
+    ends = quarter.last_day
+    prefix = reverse("plans:project", kwargs={"year": plan_year.year, "pk": 0})[: -len("0/")]
     found, expected = [], 0
-    for milestone in (
+    rows = (
         Milestone.objects.filter(project__plan_year=plan_year)
-        .select_related("project")
-        .only(
+        .filter(Q(revised_due_on__lte=ends) | Q(revised_due_on=None, due_on__lte=ends))
+        .order_by("due_on", "pk")
+        .values_list(
             "pk",
             "title",
             "due_on",
@@ -271,38 +276,29 @@ def _milestones(plan_year, quarter, project_owners):
             "project_id",
             "project__title",
         )
-        .order_by("due_on", "pk")
-    ):
-        expected_on = milestone.revised_due_on or milestone.due_on
+    )
+    for pk, title, due_on, revised, status, completed_on, updated_at, project, name in rows:
         position = slippage.milestone_position(
-            due_on=milestone.due_on,
-            revised_due_on=milestone.revised_due_on,
-            status=milestone.status,
-            completed_on=milestone.completed_on,
+            due_on=due_on,
+            revised_due_on=revised,
+            status=status,
+            completed_on=completed_on,
             year_ends_on=year_ends_on,
-            as_at=quarter.last_day,
+            as_at=ends,
         )
-        if position.done or expected_on > quarter.last_day:
+        if position.done:
             continue
         expected += 1
-        if milestone.updated_at >= began:
+        if updated_at >= began:
             continue
-        url = reverse(
-            "plans:milestone-update",
-            kwargs={
-                "year": plan_year.year,
-                "pk": milestone.project.pk,
-                "milestone_pk": milestone.pk,
-            },
-        )
         item = MissingItem(
             MILESTONE,
-            f"{milestone.title} ({milestone.project.title})",
-            url,
-            detail=f"Due {expected_on:%-d %B %Y}; not updated since "
-            f"{milestone.updated_at:%-d %B %Y}",
+            f"{title} ({name})",
+            f"{prefix}{project}/milestones/{pk}/update/",
+            detail=f"Due {revised or due_on:%-d %B %Y}; not updated since "
+            f"{timezone.localtime(updated_at):%-d %B %Y}",
         )
-        found.append((item, project_owners.get(milestone.project.pk, set())))
+        found.append((item, project_owners.get(project, set())))
     return found, Progress(MILESTONE, PROGRESS_LABELS[MILESTONE], expected - len(found), expected)
 
 
