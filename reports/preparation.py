@@ -209,8 +209,16 @@ def _actuals(plan_year, quarter):
         # period_label names an annual indicator's period by its year.
         indicator.plan_year = plan_year
     owners = _role_ids(Indicator.owners.through, "indicator_id", [i.pk for i in indicators])
+    # Every period that ends in the quarter, of whatever length: an annual indicator's actual
+    # is entered against April, its period's first month.
+    ending = {
+        period
+        for months in set(MONTHS_PER_PERIOD.values())
+        for period in periods.period_starts(plan_year.start, months)
+        if _ends_in(period, months, quarter)
+    }
     entered = set(
-        Measurement.objects.filter(indicator__in=indicators, period__in=quarter.months)
+        Measurement.objects.filter(indicator__in=indicators, period__in=ending)
         .filter(Q(value__isnull=False) | Q(numerator__isnull=False))
         .values_list("indicator_id", "period")
     )

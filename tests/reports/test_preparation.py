@@ -307,3 +307,15 @@ def test_my_work_lists_nothing_for_a_closed_year_or_a_person_with_nothing_missin
     plan.plan_year.status = PlanStatus.CLOSED
     plan.plan_year.save()
     assert owner_preparation(user=plan.alice, today=D(2011, 6, 1)) == []
+
+
+def test_an_annual_indicators_actual_is_asked_for_in_quarter_4_and_entered_against_april(plan):
+    def k4_items():
+        preparation = quarter_preparation(plan_year=plan.plan_year, quarter=4)
+        alice = preparation.for_owner(plan.alice)
+        return [item.detail for item in alice.items if item.label.startswith("K4:")]
+
+    assert k4_items() == ["No actual for 2010-11 (the whole year)"]
+    k4 = plan.plan_year.indicators.get(ref="K4")
+    MeasurementFactory(indicator=k4, period=D(2010, 4, 1), value=Decimal(12))
+    assert k4_items() == []
