@@ -198,8 +198,8 @@ def _ends_in(period: datetime.date, months: int, quarter: Quarter) -> bool:
     return last_month in quarter.months
 
 
-def _actuals(plan_year, quarter):
-    """(item, owner role ids) for each missing actual, and the progress count: three queries."""
+def _entered_indicators(plan_year):
+    """The year's indicators whose actuals are entered, and their owner roles: two queries."""
     indicators = list(
         Indicator.objects.filter(plan_year=plan_year, source=Source.ENTERED).only(
             "pk", "ref", "title", "frequency", "plan_year_id"
@@ -208,7 +208,14 @@ def _actuals(plan_year, quarter):
     for indicator in indicators:
         # period_label names an annual indicator's period by its year.
         indicator.plan_year = plan_year
-    owners = _role_ids(Indicator.owners.through, "indicator_id", [i.pk for i in indicators])
+    return indicators, _role_ids(
+        Indicator.owners.through, "indicator_id", [i.pk for i in indicators]
+    )
+
+
+def _actuals(plan_year, quarter, shared):
+    """(item, owner role ids) for each missing actual, and the progress count: three queries."""
+    indicators, owners = _once(shared, "indicators", lambda: _entered_indicators(plan_year))
     # Every period that ends in the quarter, of whatever length: an annual indicator's actual
     # is entered against April, its period's first month.
     ending = {
@@ -344,11 +351,15 @@ def _risk_reviews(plan_year, quarter, project_owners):
     )
 
 
-def _budget_months(plan_year, quarter):
+def _budget_months(plan_year, quarter, shared):
     """The items for the months of the quarter in which no budget line has an actual (for
     corporate services), and the progress count; none for a year without a budget. Two
     queries."""
-    budget = Budget.objects.filter(plan_year=plan_year).values_list("pk", flat=True).first()
+    budget = _once(
+        shared,
+        "budget",
+        lambda: Budget.objects.filter(plan_year=plan_year).values_list("pk", flat=True).first(),
+    )
     if budget is None:
         return [], Progress(BUDGET_MONTH, PROGRESS_LABELS[BUDGET_MONTH], 0, 0)
     with_actuals = set(
@@ -371,11 +382,14 @@ def _budget_months(plan_year, quarter):
     )
 
 
-def _explanations(plan_year, quarter, project_owners, register):
+def _explanations(plan_year, quarter, project_owners, register, shared):
     """(item, owner role ids or CORPORATE_SERVICES) for each exception of the quarter with no
     explanation, and the progress count: the report's queries for its exceptions, and two."""
     found_exceptions = selectors.quarter_exceptions(
-        plan_year=plan_year, quarter=quarter, register=register
+        plan_year=plan_year,
+        quarter=quarter,
+        register=register,
+        projects=_once(shared, "projects", lambda: selectors.plan_year_projects(plan_year)),
     )
     indicator_owners = _role_ids(
         Indicator.owners.through,
@@ -436,20 +450,35 @@ def _corporate_services() -> list:
     )
 
 
-def quarter_preparation(*, plan_year: PlanYear, quarter: Quarter | int) -> QuarterPreparation:
+def _once(shared: dict | None, name: str, work):
+    """`work()`, kept in `shared` under `name` for the other quarters of the same plan year
+    (owner_preparation reads a year's quarters one after another)."""
+    if shared is None:
+        return work()
+    if name not in shared:
+        shared[name] = work()
+    return shared[name]
+
+
+def quarter_preparation(
+    *, plan_year: PlanYear, quarter: Quarter | int, shared: dict | None = None
+) -> QuarterPreparation:
     """What is in and what is missing for `quarter` (a Quarter or its number) of `plan_year`,
     by owner (sorted by name), with the quarter's deadline and progress counts. A fixed number
-    of queries, whatever the size of the plan."""
+    of queries, whatever the size of the plan. `shared`, an empty dict to begin with, keeps
+    what does not change from one quarter of the year to the next, for the next."""
     if not isinstance(quarter, Quarter):
         quarter = Quarter(plan_year.start, int(quarter))
     if quarter.start != plan_year.start:
         raise ValueError(f"{quarter.label} is not a quarter of {plan_year.year}.")
-    project_owners = _project_owners(plan_year)
-    actuals, actual_progress = _actuals(plan_year, quarter)
+    project_owners = _once(shared, "project_owners", lambda: _project_owners(plan_year))
+    actuals, actual_progress = _actuals(plan_year, quarter, shared)
     milestones, milestone_progress = _milestones(plan_year, quarter, project_owners)
     reviews, register, review_progress = _risk_reviews(plan_year, quarter, project_owners)
-    explanations, explanation_progress = _explanations(plan_year, quarter, project_owners, register)
-    months, month_progress = _budget_months(plan_year, quarter)
+    explanations, explanation_progress = _explanations(
+        plan_year, quarter, project_owners, register, shared
+    )
+    months, month_progress = _budget_months(plan_year, quarter, shared)
     # In KINDS' order: actuals, milestones, explanations, risk reviews, budget months.
     owned = [
         *actuals,
@@ -494,9 +523,9 @@ def quarter_preparation(*, plan_year: PlanYear, quarter: Quarter | int) -> Quart
             month_progress,
         ],
         unowned=unowned,
-        is_signed_off=quarter_locks(plan_year=plan_year).quarter_is_locked(
-            plan_year, quarter.number
-        ),
+        is_signed_off=_once(
+            shared, "locks", lambda: quarter_locks(plan_year=plan_year)
+        ).quarter_is_locked(plan_year, quarter.number),
     )
 
 
@@ -525,9 +554,11 @@ def owner_preparation(*, user, today: datetime.date) -> list[OwnerQuarter]:
     # working out every open quarter (two queries).
     if not (user.roles.exists() or user.groups.filter(name=CORPORATE_SERVICES).exists()):
         return []
-    found = []
+    found, shared = [], defaultdict(dict)
     for plan_year, quarter in open_quarters(today=today):
-        preparation = quarter_preparation(plan_year=plan_year, quarter=quarter)
+        preparation = quarter_preparation(
+            plan_year=plan_year, quarter=quarter, shared=shared[plan_year.pk]
+        )
         mine = preparation.for_owner(user)
         if mine is not None and mine.items:
             found.append(OwnerQuarter(plan_year, quarter, preparation.deadline, mine.items))

@@ -100,7 +100,7 @@ def quarterly_report(*, plan_year: PlanYear, quarter: Quarter) -> report.Quarter
     as_at = quarter.last_day
     explanations = _explanations(plan_year, quarter)
     indicator_lines, objective_order = _indicator_lines(plan_year, quarter)
-    projects = _projects(plan_year)
+    projects = plan_year_projects(plan_year)
     milestone_rows = _milestone_rows(projects, plan_year, as_at)
     budget = _budget(plan_year, quarter)
     risk_section, risk_lines = _risks(plan_year, as_at)
@@ -160,12 +160,14 @@ def quarterly_report(*, plan_year: PlanYear, quarter: Quarter) -> report.Quarter
     )
 
 
-def quarter_exceptions(*, plan_year: PlanYear, quarter: Quarter, register=None) -> tuple:
+def quarter_exceptions(
+    *, plan_year: PlanYear, quarter: Quarter, register=None, projects=None
+) -> tuple:
     """The exceptions of `plan_year` at the end of `quarter` (reports.exceptions decides which),
     each with its owner's explanation or missing, as the report lists them: for the lists of
-    explanations owners are to write. `register` is the risk register as at the quarter's end
-    (risks.selectors.risk_register) where the caller has read it already. A fixed number of
-    queries, as the report's."""
+    explanations owners are to write. `register` (the risk register as at the quarter's end,
+    quarter_risk_register) and `projects` (plan_year_projects) are passed where the caller has
+    read them already. A fixed number of queries, as the report's."""
     if quarter.start != plan_year.start:
         raise ValueError(f"{quarter.label} is not a quarter of {plan_year.year}.")
     as_at = quarter.last_day
@@ -177,7 +179,9 @@ def quarter_exceptions(*, plan_year: PlanYear, quarter: Quarter, register=None) 
         plan_year,
         quarter,
         indicator_lines,
-        _milestone_rows(_projects(plan_year), plan_year, as_at),
+        _milestone_rows(
+            plan_year_projects(plan_year) if projects is None else projects, plan_year, as_at
+        ),
         _budget(plan_year, quarter),
         risk_lines,
         _explanations(plan_year, quarter),
@@ -415,7 +419,7 @@ def _tiers(lines, order: dict) -> tuple[report.IndicatorTier, ...]:
 # --- Milestones ---------------------------------------------------------------------------------
 
 
-def _projects(plan_year) -> list[Project]:
+def plan_year_projects(plan_year) -> list[Project]:
     """The plan year's projects with their owners, objectives (directly and through their aims)
     and milestones: five queries."""
     return list(
