@@ -1,5 +1,6 @@
 """Project-level pages that combine the apps: the home page, the plan overview (plans, their
-indicators and budget), a project's page (with its risks) and the health check. Each app is read
+indicators and budget), My work (with what the quarterly report still needs of the person), a
+project's page (with its risks) and the health check. Each app is read
 through its selectors."""
 
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_safe
 from budgets import selectors as budget_selectors
 from kpis import selectors as kpi_selectors
 from plans import selectors as plan_selectors
+from plans import views as plan_views
+from reports import preparation
 from risks import selectors as risk_selectors
 
 
@@ -39,6 +42,22 @@ def plan_overview(request, year):
             "indicators": kpi_selectors.indicators_for_plan_year(plan_year=overview.plan_year),
             "budget": budget_selectors.budget_summary(plan_year=overview.plan_year),
             "history": plan_selectors.plan_year_history(plan_year=overview.plan_year),
+        },
+    )
+
+
+@require_safe
+def my_work(request):
+    """My work: at the top, each open quarter's items the person still has to enter for the
+    quarterly report (reports.preparation); then their projects and milestones (plans)."""
+    return render(
+        request,
+        "plans/my_work.html",
+        {
+            **plan_views.my_work_context(request),
+            "quarters_missing": preparation.owner_preparation(
+                user=request.user, today=timezone.localdate()
+            ),
         },
     )
 

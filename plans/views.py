@@ -1,5 +1,5 @@
-"""Pages of the plans app: My work, the milestone tracker, a milestone's update and addition,
-and the recommendations tracker (counts, the list, a response)."""
+"""Pages of the plans app: My work's projects, the milestone tracker, a milestone's update and
+addition, and the recommendations tracker (counts, the list, a response)."""
 
 import copy
 
@@ -28,8 +28,10 @@ from plans.models import Milestone
 from plans.rights import plan_rights
 
 
-@require_safe
-def my_work(request):
+def my_work_context(request) -> dict:
+    """What My work shows of the plans: the signed-in person's projects and milestones in the
+    year asked for, and the choice of year. The page itself (config.views.my_work) adds what
+    the other apps ask of the person."""
     work = selectors.my_work(
         user=request.user, as_at=timezone.localdate(), year=request.GET.get("year") or None
     )
@@ -38,7 +40,7 @@ def my_work(request):
         if work.plan_years
         else None
     )
-    return render(request, "plans/my_work.html", {"work": work, "year_form": year_form})
+    return {"work": work, "year_form": year_form}
 
 
 @require_safe

@@ -11,7 +11,7 @@ from core.admin import RecordAdmin
 from core.permissions import YearLockedAdmin
 from reports import services
 from reports.explaining import KINDS, explaining_rights_for
-from reports.models import CorrectiveAction
+from reports.models import CorrectiveAction, QuarterDeadline
 
 ITEM_PATHS = {
     "indicator": "indicator__plan_year",
@@ -109,3 +109,31 @@ class CorrectiveActionAdmin(YearLockedAdmin, RecordAdmin):
         if form.has_changed():
             obj.entered_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(QuarterDeadline)
+class QuarterDeadlineAdmin(RecordAdmin):
+    """A quarter's data-entry deadline, where it differs from the default (15 working days after
+    the quarter ends). Administrators only: the deadline is the organisation's, and owners are
+    reminded against it."""
+
+    fields = ["plan_year", "quarter", "due_on"]
+    list_display = ["plan_year", "quarter", "due_on"]
+    list_filter = ["plan_year"]
+    list_select_related = ["plan_year"]
+    ordering = ["plan_year__year", "quarter"]
+
+    def has_module_permission(self, request):
+        return permissions.is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_administrator(request.user)

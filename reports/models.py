@@ -2,6 +2,7 @@
 explanation and corrective action for a quarter ("measures to correct deviations", 2010-11)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from budgets.models import BudgetLine
 from kpis.models import Indicator
 from plans.models import Milestone, PlanYear, QuarterSignOff
+from plans.periods import Quarter
 from risks.models import Risk
 
 #: The kinds of item that can be an exception in a quarter, each a foreign key below.
@@ -121,3 +123,49 @@ class SignedOffReport(models.Model):
 
     def __str__(self):
         return f"The report of {self.sign_off}"
+
+
+class QuarterDeadline(models.Model):
+    """The date by which a quarter's figures, updates and explanations are due, where an
+    administrator has set one; without it the deadline is the default, 15 working days after
+    the quarter ends (reports.deadlines). Owners are reminded against this date."""
+
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.CASCADE, related_name="quarter_deadlines"
+    )
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Quarter of the plan year, 1 (April to June) to 4 (January to March).",
+    )
+    due_on = models.DateField(
+        "due by", help_text="The last day for the quarter's actuals, updates and explanations."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_year", "quarter"],
+                name="quarter_deadline_one_per_quarter",
+                violation_error_message="This quarter already has a deadline: change that one.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="quarter_deadline_valid_quarter",
+                violation_error_message="Choose a quarter from 1 to 4.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Quarter {self.quarter} {self.plan_year.year}: due by {self.due_on:%-d %B %Y}"
+
+    def clean(self):
+        # A deadline before the quarter has ended would ask for figures not yet known.
+        if self.plan_year_id and self.quarter in (1, 2, 3, 4) and self.due_on:
+            ends = Quarter(self.plan_year.start, self.quarter).last_day
+            if self.due_on <= ends:
+                raise ValidationError(
+                    {"due_on": f"Set a date after the quarter ends on {ends:%-d %B %Y}."}
+                )

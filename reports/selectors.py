@@ -41,9 +41,9 @@ from plans.models import (
 )
 from plans.models import StrategicObjective as Objective
 from plans.periods import Quarter
+from reports import deadlines, exceptions, report
 from reports import drift as drift_rules
-from reports import exceptions, report
-from reports.models import CorrectiveAction, SignedOffReport
+from reports.models import CorrectiveAction, QuarterDeadline, SignedOffReport
 from risks import rules
 from risks import selectors as risk_selectors
 from risks.choices import RiskStatus
@@ -69,6 +69,29 @@ def default_quarter(*, plan_year: PlanYear, today: datetime.date) -> Quarter:
     return ended[-1] if ended else Quarter(plan_year.start, 1)
 
 
+def quarter_deadline(*, plan_year: PlanYear, quarter: Quarter | int) -> datetime.date:
+    """The date by which `quarter` (a Quarter, or its number) of `plan_year` is due: the one an
+    administrator set, else the default, 15 working days after the quarter ends. One query."""
+    number = quarter.number if isinstance(quarter, Quarter) else int(quarter)
+    set_on = (
+        QuarterDeadline.objects.filter(plan_year=plan_year, quarter=number)
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    return set_on or deadlines.default_deadline(Quarter(plan_year.start, number).last_day)
+
+
+def quarter_deadlines(*, plan_years) -> dict[tuple[int, int], datetime.date]:
+    """The deadlines set by administrators for `plan_years`, by (plan year id, quarter number),
+    in one query; a quarter missing from it has the default deadline (quarter_deadline)."""
+    return {
+        (plan_year_id, number): due_on
+        for plan_year_id, number, due_on in QuarterDeadline.objects.filter(
+            plan_year__in=plan_years
+        ).values_list("plan_year_id", "quarter", "due_on")
+    }
+
+
 def quarterly_report(*, plan_year: PlanYear, quarter: Quarter) -> report.QuarterlyReport:
     """The report of `plan_year` at the end of `quarter` (one of its quarters), in a fixed
     number of queries however many indicators, projects, milestones, lines and risks."""
@@ -77,7 +100,7 @@ def quarterly_report(*, plan_year: PlanYear, quarter: Quarter) -> report.Quarter
     as_at = quarter.last_day
     explanations = _explanations(plan_year, quarter)
     indicator_lines, objective_order = _indicator_lines(plan_year, quarter)
-    projects = _projects(plan_year)
+    projects = plan_year_projects(plan_year)
     milestone_rows = _milestone_rows(projects, plan_year, as_at)
     budget = _budget(plan_year, quarter)
     risk_section, risk_lines = _risks(plan_year, as_at)
@@ -137,20 +160,28 @@ def quarterly_report(*, plan_year: PlanYear, quarter: Quarter) -> report.Quarter
     )
 
 
-def quarter_exceptions(*, plan_year: PlanYear, quarter: Quarter) -> tuple:
+def quarter_exceptions(
+    *, plan_year: PlanYear, quarter: Quarter, register=None, projects=None
+) -> tuple:
     """The exceptions of `plan_year` at the end of `quarter` (reports.exceptions decides which),
     each with its owner's explanation or missing, as the report lists them: for the lists of
-    explanations owners are to write. A fixed number of queries, as the report's."""
+    explanations owners are to write. `register` (the risk register as at the quarter's end,
+    quarter_risk_register) and `projects` (plan_year_projects) are passed where the caller has
+    read them already. A fixed number of queries, as the report's."""
     if quarter.start != plan_year.start:
         raise ValueError(f"{quarter.label} is not a quarter of {plan_year.year}.")
     as_at = quarter.last_day
     indicator_lines, _ = _indicator_lines(plan_year, quarter)
-    _, risk_lines = _risks(plan_year, as_at)
+    if register is None:
+        register = quarter_risk_register(plan_year=plan_year, as_at=as_at)
+    risk_lines = _risk_lines(register, plan_year)
     return _exceptions(
         plan_year,
         quarter,
         indicator_lines,
-        _milestone_rows(_projects(plan_year), plan_year, as_at),
+        _milestone_rows(
+            plan_year_projects(plan_year) if projects is None else projects, plan_year, as_at
+        ),
         _budget(plan_year, quarter),
         risk_lines,
         _explanations(plan_year, quarter),
@@ -388,7 +419,7 @@ def _tiers(lines, order: dict) -> tuple[report.IndicatorTier, ...]:
 # --- Milestones ---------------------------------------------------------------------------------
 
 
-def _projects(plan_year) -> list[Project]:
+def plan_year_projects(plan_year) -> list[Project]:
     """The plan year's projects with their owners, objectives (directly and through their aims)
     and milestones: five queries."""
     return list(
@@ -592,6 +623,21 @@ def _risk_line(row, plan_year, register_url) -> report.RiskLine:
     )
 
 
+def quarter_risk_register(*, plan_year: PlanYear, as_at: datetime.date):
+    """The whole register as at `as_at`, read as anyone reads it (no one's rights to edit)."""
+    return risk_selectors.risk_register(
+        plan_year=plan_year,
+        filters=risk_selectors.RiskFilters(),
+        user=AnonymousUser(),
+        as_at=as_at,
+    )
+
+
+def _risk_lines(register, plan_year) -> list[report.RiskLine]:
+    register_url = reverse("risks:register", args=[plan_year.year])
+    return [_risk_line(row, plan_year, register_url) for row in register.rows]
+
+
 def _risks(plan_year, as_at) -> tuple[report.RiskSection, list[report.RiskLine]]:
     """The heat map, the strategic and escalated risks, and every risk of the register (for
     those above the appetite), as at `as_at`; read as anyone reads them (no one's rights to
@@ -599,10 +645,7 @@ def _risks(plan_year, as_at) -> tuple[report.RiskSection, list[report.RiskLine]]
     nobody = AnonymousUser()
     register_url = reverse("risks:register", args=[plan_year.year])
     filters = risk_selectors.RiskFilters()
-    register = risk_selectors.risk_register(
-        plan_year=plan_year, filters=filters, user=nobody, as_at=as_at
-    )
-    lines = [_risk_line(row, plan_year, register_url) for row in register.rows]
+    lines = _risk_lines(quarter_risk_register(plan_year=plan_year, as_at=as_at), plan_year)
     by_pk = {line.pk: line for line in lines}
     view = risk_selectors.strategic_view(plan_year=plan_year, user=nobody, as_at=as_at)
     heat_map = risk_selectors.heat_map(plan_year=plan_year, filters=filters)

@@ -9,6 +9,11 @@ app_name = "reports"
 urlpatterns = [
     path("<str:year>/q<int:number>/", views.quarter, name="quarter"),
     path("<str:year>/q<int:number>.xlsx", views.quarter_workbook, name="quarter-workbook"),
+    path(
+        "<str:year>/q<int:number>/preparation/",
+        views.quarter_preparation,
+        name="preparation",
+    ),
     path("<str:year>/q<int:number>/sign-off/", views.sign_off, name="sign-off"),
     path("<str:year>/q<int:number>/reopen/", views.reopen, name="reopen"),
     path(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from core.refusals import Refused
-from reports import pdf, rights, selectors, services
+from reports import pdf, preparation, rights, selectors, services
 from reports.forms import ReopenForm, SignOffForm
 from reports.models import SignedOffReport
 from reports.report import QuarterlyReport
@@ -78,6 +78,24 @@ def _page(request, plan_year, chosen, *, reopen_form=None, status=200):
 def quarter(request, year, number):
     plan_year, chosen = _quarter_of(request, year, number)
     return _page(request, plan_year, chosen)
+
+
+@require_safe
+def quarter_preparation(request, year, number):
+    """What is still missing for the quarter's report, by owner, with its deadline and how
+    much is in: for the Leadership Team, as the report itself."""
+    plan_year, chosen = _quarter_of(request, year, number)
+    return render(
+        request,
+        "reports/preparation.html",
+        {
+            "plan_year": plan_year,
+            "preparation": preparation.quarter_preparation(plan_year=plan_year, quarter=chosen),
+            "report_url": reverse("reports:quarter", args=[plan_year.year, chosen.number]),
+            "report_label": f"Quarter {chosen.number} report",
+            "ended": chosen.last_day < timezone.localdate(),
+        },
+    )
 
 
 #: What a report's documents are, by their extension.
