@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 
 from kpis.models import Indicator, Measurement
+from plans.choices import PlanStatus
 from plans.models import PlanYear, QuarterSignOff
 from plans.periods import Quarter
 from reports.choices import ReminderStage
@@ -81,7 +82,7 @@ def reminders_send(
     (or queued) that stage. Gives the reminders it queued; a second run, here or on another
     server, queues none of them again."""
     queued = []
-    for due in _owner_lists(today=today, owners_missing=owners_missing or InterimQuarterCycle()):
+    for due in _owner_lists(today=today, owners_missing=owners_missing or default_provider()):
         for owner_list in due.owners:
             if not owner_list.items:
                 continue
@@ -117,16 +118,22 @@ def _owner_lists(*, today: datetime.date, owners_missing: QuarterCycleProvider) 
     return due
 
 
+def default_provider() -> QuarterCycleProvider:
+    """Where `send_reminders` learns deadlines and what is missing."""
+    return InterimQuarterCycle()
+
+
 def _open_quarters(today: datetime.date) -> list[tuple[PlanYear, Quarter]]:
-    """The quarters that have ended by `today` (within LOOK_BACK) and are not signed off: their
-    owners may still have something to enter. Two queries."""
+    """The quarters that have ended by `today` (within LOOK_BACK) and are not signed off, in plan
+    years not closed: their owners may still have something to enter (a closed year's records
+    are locked to all but administrators, so its owners are not reminded). Two queries."""
     standing = set(
         QuarterSignOff.objects.filter(reopened_at__isnull=True).values_list(
             "plan_year_id", "quarter"
         )
     )
     found = []
-    for plan_year in PlanYear.objects.order_by("year"):
+    for plan_year in PlanYear.objects.exclude(status=PlanStatus.CLOSED).order_by("year"):
         for number in (1, 2, 3, 4):
             quarter = Quarter(plan_year.start, number)
             ended_lately = quarter.last_day < today <= quarter.last_day + LOOK_BACK

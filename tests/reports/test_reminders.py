@@ -23,6 +23,7 @@ from django.urls import reverse
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from plans.choices import PlanStatus
 from plans.models import QuarterSignOff
 from plans.periods import Quarter
 from reports import reminders
@@ -172,6 +173,14 @@ def test_a_signed_off_quarter_sends_no_reminders(people, at_once):
     QuarterSignOff.objects.create(plan_year=plan_year, quarter=1, signed_off_by=ann)
 
     assert reminders.reminders_send(today=ON_THE_DAY, owners_missing=Cycle(lists)) == []
+    assert mail.outbox == []
+
+
+def test_a_closed_years_owners_are_not_reminded(people, at_once):
+    people.plan_year.status = PlanStatus.CLOSED
+    people.plan_year.save()
+
+    assert reminders.reminders_send(today=ON_THE_DAY, owners_missing=Cycle(people.lists)) == []
     assert mail.outbox == []
 
 
@@ -387,7 +396,7 @@ def test_four_runs_at_once_send_each_owner_one_email_per_stage(people, at_once):
 
 def test_the_command_says_what_it_queued(people, at_once, monkeypatch):
     lists = people.lists
-    monkeypatch.setattr(reminders, "InterimQuarterCycle", lambda: Cycle(lists))
+    monkeypatch.setattr(reminders, "default_provider", lambda: Cycle(lists))
     out = StringIO()
 
     call_command("send_reminders", "--date", "2025-07-24", stdout=out)
