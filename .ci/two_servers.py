@@ -154,9 +154,12 @@ def start(command, env, log_path) -> subprocess.Popen:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
-def stop(process: subprocess.Popen):
-    if process.poll() is None:
+def stop(processes: list[subprocess.Popen]):
+    """SIGTERM to all at once (a worker finishes its task, gunicorn its requests), then wait."""
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
         process.terminate()
+    for process in running:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -358,8 +361,7 @@ def check(database_url, folder, env, port_a, port_b):
             print(f"-- {log.name}:", log.read_text()[-3000:], sep="\n", file=sys.stderr)
         raise
     finally:
-        for process in processes:
-            stop(process)
+        stop(processes)
         say(f"-- stopped the {len(processes)} processes started")
 
 

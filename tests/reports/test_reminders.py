@@ -466,3 +466,28 @@ def test_administrators_read_the_ledger_and_nobody_changes_it(client, people, us
     assert 'name="_save"' not in page
     assert client.post(change, {"summary": "nothing"}).status_code == 403
     assert client.get(reverse("admin:reports_remindersent_add")).status_code == 403
+
+
+def test_the_ledger_list_reads_the_same_number_of_queries_for_2_rows_as_for_12(
+    client, people, user_in_group, django_assert_max_num_queries
+):
+    def add_rows(n):
+        for _ in range(n):
+            ReminderSent.objects.create(
+                plan_year=people.plan_year,
+                quarter=1,
+                owner=UserFactory(email="someone@example.org"),
+                stage=ReminderStage.DUE,
+                deadline=DEADLINE,
+                summary="1 actual",
+            )
+
+    client.force_login(user_in_group("Administrators"))
+    url = reverse("admin:reports_remindersent_changelist")
+    add_rows(2)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    add_rows(10)
+    with django_assert_max_num_queries(30) as many:
+        assert client.get(url).context["cl"].result_count == 12
+    assert len(many.captured_queries) == len(few.captured_queries)
