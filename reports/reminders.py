@@ -83,8 +83,15 @@ def reminders_send(
     server, queues none of them again."""
     queued = []
     for due in _owner_lists(today=today, owners_missing=owners_missing or default_provider()):
+        # Those reminded already are passed over in one query; the insert in _claim_and_queue
+        # still decides between two runs at the same moment.
+        reminded = set(
+            ReminderSent.objects.filter(
+                plan_year=due.plan_year, quarter=due.quarter.number, stage=due.stage
+            ).values_list("owner_id", flat=True)
+        )
         for owner_list in due.owners:
-            if not owner_list.items:
+            if not owner_list.items or owner_list.owner.pk in reminded:
                 continue
             if not owner_list.owner.email:
                 logger.warning(

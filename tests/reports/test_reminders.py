@@ -57,12 +57,10 @@ class OwnerList:
 
 
 class Cycle:
-    """The provider: quarter 1's deadline and stage days as above, and the owners' lists given
-    (`owner_lists` calls `before_listing` first, so that a test can hold threads there)."""
+    """The provider: quarter 1's deadline and stage days as above, and the owners' lists given."""
 
-    def __init__(self, owners, before_listing=None):
+    def __init__(self, owners):
         self.owners = owners
-        self.before_listing = before_listing
         self.listed = 0
 
     def deadline(self, plan_year, quarter):
@@ -76,8 +74,6 @@ class Cycle:
 
     def owner_lists(self, plan_year, quarter):
         self.listed += 1
-        if self.before_listing:
-            self.before_listing()
         return self.owners
 
 
@@ -362,17 +358,27 @@ def test_a_failure_under_the_worker_is_queued_again_for_later(
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_four_runs_at_once_send_each_owner_one_email_per_stage(people, at_once):
-    """Four threads, each with its own database connection, all past working out who has what
-    missing before any claims a reminder: the unique constraint lets one claim of each stand."""
-    lists = people.lists
+def test_four_runs_at_once_send_each_owner_one_email_per_stage(people, at_once, monkeypatch):
+    """Four threads, each with its own database connection, all past checking who has been
+    reminded already before any claims a reminder: the unique constraint lets one claim of each
+    stand, and the others queue nothing."""
     runs = 4
-    all_listed = threading.Barrier(runs, timeout=20)
+    all_checked = threading.Barrier(runs, timeout=20)
+    claim = reminders._claim_and_queue
+    waited = threading.local()
+
+    def claim_once_all_have_checked(*args, **kwargs):
+        if not getattr(waited, "once", False):
+            waited.once = True
+            all_checked.wait()
+        return claim(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "_claim_and_queue", claim_once_all_have_checked)
     queued = [None] * runs
 
     def run(n):
         try:
-            cycle = Cycle(lists, before_listing=all_listed.wait)
+            cycle = Cycle(people.lists)
             queued[n] = reminders.reminders_send(today=ON_THE_DAY, owners_missing=cycle)
         finally:
             connection.close()
