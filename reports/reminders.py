@@ -126,7 +126,10 @@ def _owner_lists(*, today: datetime.date, owners_missing: QuarterCycleProvider) 
 
 
 def default_provider() -> QuarterCycleProvider:
-    """Where `send_reminders` learns deadlines and what is missing."""
+    """Where `send_reminders` learns deadlines and what is missing. The quarterly cycle's own
+    provider replaces InterimQuarterCycle here (which then goes, with its test): `deadline()`
+    giving the quarter's deadline and `reminder_dates()` of it, `owner_lists()` the preparation
+    list's owners."""
     return InterimQuarterCycle()
 
 
