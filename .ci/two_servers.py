@@ -162,6 +162,7 @@ def stop(processes: list[subprocess.Popen]):
     for process in running:
         try:
             process.wait(timeout=20)
+            say(f"   stopped {' '.join(process.args[1:3])}")
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -280,6 +281,8 @@ def check(database_url, folder, env, port_a, port_b):
         servers = []
         for name, port in (("a", port_a), ("b", port_b)):
             command = [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+            # Two servers on one machine would share gunicorn's default control socket.
+            command.append("--no-control-socket")
             servers.append(start(command, env, folder / f"gunicorn-{name}.log"))
         processes.extend(servers)
         say("-- two gunicorn app servers and two task workers started")
