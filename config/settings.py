@@ -6,6 +6,7 @@ with DEBUG off the application refuses to start without a SECRET_KEY.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "core",
     "plans",
     "risks",
@@ -209,9 +211,14 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 def mailer_from_url(url: str) -> dict:
     """The MAILERS entry for an email URL: smtp://host:25, smtp+tls://user:password@host:587
-    (STARTTLS), smtp+ssl://user:password@host:465, or consolemail:// to print messages."""
+    (STARTTLS), smtp+ssl://user:password@host:465, consolemail:// to print messages, or
+    filemail:///path/to/folder to write each to a file there."""
     config = environ.Env.email_url_config(url)
     options = {}
+    if config["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+        # filemail:///var/mail/plans writes each message to a file in that folder (django-environ
+        # drops the path's leading slash).
+        options = {"file_path": urlparse(url).path}
     if config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
         # django-environ gives only the keys the URL implies (no EMAIL_USE_SSL for smtp+tls://).
         options = {
@@ -233,6 +240,22 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="business-plans@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as people reach it, for links in email (which has no request to take it
+# from): by default the first of ALLOWED_HOSTS over https, or the development server with DEBUG.
+SITE_URL = env.str(
+    "SITE_URL",
+    default="http://127.0.0.1:8000"
+    if DEBUG
+    else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""),
+).rstrip("/")
+
+# Background tasks (Django's tasks framework): queued in the database and run by
+# `manage.py db_worker`, so a slow mail server holds up neither a page nor a command, and a
+# task queued while no worker runs waits in the database until one does.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A reminder email that fails is tried again this many times in all, each after a longer wait.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_MINUTES = env.int("REMINDER_RETRY_MINUTES", default=10)
 
 # HTTPS. Without DEBUG the defaults are those of Django's deployment checklist; plain-http
 # set-ups (a loopback smoke test) turn SECURE_SSL_REDIRECT and SECURE_COOKIES off.

@@ -11,7 +11,7 @@ from core.admin import RecordAdmin
 from core.permissions import YearLockedAdmin
 from reports import services
 from reports.explaining import KINDS, explaining_rights_for
-from reports.models import CorrectiveAction, QuarterDeadline
+from reports.models import CorrectiveAction, QuarterDeadline, ReminderSent
 
 ITEM_PATHS = {
     "indicator": "indicator__plan_year",
@@ -137,3 +137,31 @@ class QuarterDeadlineAdmin(RecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return permissions.is_administrator(request.user)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """The ledger of reminder emails, for administrators to read: who was reminded of what,
+    when it was sent, and why a send failed. Nobody types into it: `send_reminders` writes it."""
+
+    list_display = ["owner", "plan_year", "quarter", "stage", "summary", "sent_at", "attempts"]
+    list_filter = ["plan_year", "quarter", "stage"]
+    list_select_related = ["owner", "plan_year"]
+    search_fields = ["owner__username", "owner__email", "summary"]
+    ordering = ["-queued_at", "-pk"]
+    readonly_fields = [field.name for field in ReminderSent._meta.fields]
+
+    def has_module_permission(self, request):
+        return permissions.is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

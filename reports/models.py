@@ -1,5 +1,6 @@
 """What the quarterly Leadership Team report adds to the other apps' records: each exception's
-explanation and corrective action for a quarter ("measures to correct deviations", 2010-11)."""
+explanation and corrective action for a quarter ("measures to correct deviations", 2010-11),
+the reports as signed off, and the ledger of reminders sent to owners."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,12 +8,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from budgets.models import BudgetLine
 from kpis.models import Indicator
 from plans.models import Milestone, PlanYear, QuarterSignOff
 from plans.periods import Quarter
+from reports.choices import ReminderStage
 from risks.models import Risk
 
 #: The kinds of item that can be an exception in a quarter, each a foreign key below.
@@ -169,3 +172,53 @@ class QuarterDeadline(models.Model):
                 raise ValidationError(
                     {"due_on": f"Set a date after the quarter ends on {ends:%-d %B %Y}."}
                 )
+
+
+class ReminderSent(models.Model):
+    """One reminder digest to one owner for one stage of a quarter's data-entry cycle: the
+    ledger that keeps it from going twice.
+
+    A row is claimed (inserted) before its email is queued, in the same transaction, and the
+    unique constraint lets only one claim stand however many servers, runs of `send_reminders`
+    or task workers try at once. It keeps what the digest lists as it was when claimed, when the
+    email was queued and sent, and each failed attempt's count and last error."""
+
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.CASCADE, related_name="+")
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Quarter of the plan year, 1 (April to June) to 4 (January to March).",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    stage = models.CharField(max_length=10, choices=ReminderStage)
+    deadline = models.DateField(help_text="The data-entry deadline the digest gave.")
+    summary = models.CharField(max_length=300, help_text='e.g. "3 actuals, 1 corrective action".')
+    #: What the digest lists: [{"kind": ..., "label": ..., "url": ...}], each url a path.
+    items = models.JSONField(default=list)
+    queued_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Tries to send it so far.")
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan_year", "quarter", "stage", "owner"]
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="reminder_sent_valid_quarter",
+                violation_error_message="Choose a quarter from 1 to 4.",
+            ),
+            models.UniqueConstraint(
+                fields=["plan_year", "quarter", "owner", "stage"],
+                name="reminder_sent_once_per_owner_stage",
+                violation_error_message=(
+                    "This owner has already been sent this reminder for this quarter."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} reminder, quarter {self.quarter} to {self.owner}"

@@ -258,3 +258,15 @@ def test_every_smtp_url_form_gives_a_working_mailer(url, expected):
 def test_consolemail_prints_messages():
     mailer = mailer_from_url("consolemail://")
     assert mailer == {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}}
+
+
+def test_filemail_writes_each_message_to_a_file_in_the_folder(tmp_path):
+    mailer = mailer_from_url(f"filemail://{tmp_path}/mail")
+    assert mailer == {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": f"{tmp_path}/mail"},
+    }
+    with override_settings(MAILERS={"default": mailer}):
+        mail.EmailMessage("Reminder", "Body", "a@example.org", ["b@example.org"]).send()
+    [written] = (tmp_path / "mail").iterdir()
+    assert "Subject: Reminder" in written.read_text()

@@ -204,3 +204,38 @@ def plan(db):
     made.plan_year = plan_year
     made.earlier_year = earlier_year
     return made
+
+
+def _forget_task_backends():
+    """Django's task backends are made once from settings.TASKS and kept: after a change of
+    setting, make them again."""
+    from asgiref.local import Local
+    from django.tasks import task_backends
+
+    task_backends.__dict__.pop("settings", None)
+    task_backends._settings = None
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
+@pytest.fixture
+def tasks_backend():
+    """Run the test's tasks with the given backend: `tasks_backend("immediate")` runs each task
+    when it is queued, `tasks_backend("database")` queues it in the database for a worker."""
+    from django.test import override_settings
+
+    backends = {
+        "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        "database": "django_tasks_db.DatabaseBackend",
+    }
+    overrides = []
+
+    def use(name):
+        override = override_settings(TASKS={"default": {"BACKEND": backends[name]}})
+        override.enable()
+        overrides.append(override)
+        _forget_task_backends()
+
+    yield use
+    for override in reversed(overrides):
+        override.disable()
+    _forget_task_backends()

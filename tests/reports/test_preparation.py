@@ -319,3 +319,39 @@ def test_an_annual_indicators_actual_is_asked_for_in_quarter_4_and_entered_again
     k4 = plan.plan_year.indicators.get(ref="K4")
     MeasurementFactory(indicator=k4, period=D(2010, 4, 1), value=Decimal(12))
     assert k4_items() == []
+
+
+def test_the_reminders_on_quarter_2s_deadline_list_what_the_page_lists_for_each_owner(
+    plan, tasks_backend, mailoutbox
+):
+    """Quarter 2 ended on Thursday 30 September 2010 and is due 15 working days later, Thursday
+    21 October; its reminders fall 5 working days before (14 October), on the day, and 3
+    working days after (Tuesday 26 October). Quarter 1's fell in July."""
+    from reports import reminders
+
+    tasks_backend("immediate")
+    for person in (plan.alice, plan.bob, plan.fiona):
+        person.email = f"{person.username}@example.org"
+        person.save()
+
+    assert reminders.reminders_send(today=D(2010, 10, 13)) == []
+    assert [r.stage for r in reminders.reminders_send(today=D(2010, 10, 14))] == ["before"] * 3
+    mailoutbox.clear()
+    queued = reminders.reminders_send(today=D(2010, 10, 21))
+
+    assert [(r.owner.username, r.quarter, r.stage, r.deadline, r.summary) for r in queued] == [
+        ("alice", 2, "due", D(2010, 10, 21),
+         "1 actual, 1 milestone update, 1 corrective action, 1 risk review"),
+        ("bob", 2, "due", D(2010, 10, 21), "1 actual, 1 milestone update, 1 corrective action"),
+        ("fiona", 2, "due", D(2010, 10, 21), "1 corrective action, 1 month of budget actuals"),
+    ]  # fmt: skip
+    assert [item["label"] for item in queued[2].items] == [
+        "Premises",
+        "Budget actuals for September 2010",
+    ]
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "alice@example.org",
+        "bob@example.org",
+        "fiona@example.org",
+    ]
+    assert [r.stage for r in reminders.reminders_send(today=D(2010, 10, 26))] == ["overdue"] * 3
