@@ -41,8 +41,8 @@ from plans.models import (
 )
 from plans.models import StrategicObjective as Objective
 from plans.periods import Quarter
+from reports import caching, exceptions, report
 from reports import drift as drift_rules
-from reports import exceptions, report
 from reports.models import CorrectiveAction, SignedOffReport
 from risks import rules
 from risks import selectors as risk_selectors
@@ -677,11 +677,28 @@ def signed_off_report(sign_off) -> report.QuarterlyReport:
     return report.QuarterlyReport.from_dict(signed_off_data(sign_off))
 
 
-def drift(*, plan_year: PlanYear, quarter: Quarter, sign_off, stored: dict):
+def json_ready(data: dict) -> dict:
+    """A report's data (QuarterlyReport.as_dict()) as JSON gives it back: as it is stored with a
+    sign-off, so that the two compare figure by figure."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def live_report_data(*, plan_year: PlanYear, quarter: Quarter, fingerprint: str) -> dict:
+    """The report built from the records now, as JSON-ready data, kept until the records change
+    (`fingerprint` is reports.caching.fingerprint(), read before)."""
+    return caching.kept(
+        plan_year.year,
+        quarter.number,
+        "data",
+        fingerprint,
+        build=lambda: json_ready(quarterly_report(plan_year=plan_year, quarter=quarter).as_dict()),
+    )
+
+
+def drift(*, plan_year: PlanYear, quarter: Quarter, sign_off, stored: dict, fingerprint: str):
     """How the records have moved since `sign_off`: the report's figures that differ from the
     stored ones (`stored`) and, if any do, the changes to the plan year's records since."""
-    now = quarterly_report(plan_year=plan_year, quarter=quarter).as_dict()
-    now = json.loads(json.dumps(now, cls=DjangoJSONEncoder))
+    now = live_report_data(plan_year=plan_year, quarter=quarter, fingerprint=fingerprint)
     figures = drift_rules.figure_changes(stored, now)
     records = (
         drift_rules.record_changes(plan_year=plan_year, since=sign_off.signed_off_at)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
 from budgets.choices import CategoryKind, PresentationUnit
 from kpis.choices import IndicatorTier
@@ -204,3 +205,12 @@ def plan(db):
     made.plan_year = plan_year
     made.earlier_year = earlier_year
     return made
+
+
+@pytest.fixture(autouse=True)
+def no_report_kept():
+    """Each test starts with no report kept from another (the cache outlives a test's
+    database)."""
+    cache.clear()
+    yield
+    cache.clear()
