@@ -820,9 +820,7 @@ def milestone_tracker(
         found = found.filter(project_id__in=owned)
     if filters.quarter:
         due_in = periods.Quarter(plan_year.start, filters.quarter)
-        found = found.alias(due_by=Coalesce("revised_due_on", "due_on")).filter(
-            due_by__range=(due_in.first_day, due_in.last_day)
-        )
+        found = found.filter(slippage.due_in(due_in))
     dated = found.order_by(
         Coalesce("revised_due_on", "due_on"),
         "due_on",

@@ -458,10 +458,8 @@ def _milestone_rows(projects, plan_year, as_at) -> list[tuple[report.MilestoneLi
 
 
 def _due_in(line: report.MilestoneLine, quarter: Quarter) -> bool:
-    """Due in the quarter, as planned or as revised."""
-    return line.due_on in quarter or (
-        line.revised_due_on is not None and line.revised_due_on in quarter
-    )
+    """Due in the quarter, by the milestone tracker's rule (plans.slippage.is_due_in)."""
+    return slippage.is_due_in(quarter, due_on=line.due_on, revised_due_on=line.revised_due_on)
 
 
 def _next_quarter(quarter: Quarter) -> Quarter | None:
