@@ -209,8 +209,9 @@ def sign_off(request, year, number):
     else:
         messages.success(
             request,
-            f"{chosen.label} is signed off. Its actuals, budget figures, milestone completions "
-            "and risk reviews are now locked, and this page shows the report as signed off.",
+            f"{chosen.label} is signed off. Its actuals, budget figures, milestone completions, "
+            "risk reviews and explanations are now locked, and this page shows the report as "
+            "signed off.",
         )
     return redirect("reports:quarter", year=plan_year.year, number=chosen.number)
 
