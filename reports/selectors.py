@@ -29,6 +29,7 @@ from kpis import selectors as kpi_selectors
 from kpis.choices import IndicatorTier, Source
 from kpis.models import Indicator, Measurement
 from plans import periods, slippage
+from plans import selectors as plan_selectors
 from plans.choices import MilestoneStatus, RecommendationStatus
 from plans.models import (
     Milestone,
@@ -416,6 +417,8 @@ def _milestone_rows(projects, plan_year, as_at) -> list[tuple[report.MilestoneLi
     _, year_ends_on = periods.financial_year_bounds(plan_year.start)
     prefix = reverse("plans:project", kwargs={"year": plan_year.year, "pk": 0})[: -len("0/")]
     statuses = dict(MilestoneStatus.choices)
+    # Each milestone's update as it stood at the quarter's end, not as it is now.
+    recorded_then = plan_selectors.milestones_as_recorded(plan_year=plan_year, as_at=as_at)
     rows = []
     for project in projects:
         owners = " and ".join(role.title for role in project.owners.all()) or "Not named"
@@ -427,15 +430,16 @@ def _milestone_rows(projects, plan_year, as_at) -> list[tuple[report.MilestoneLi
             if o.plan_year_id == plan_year.pk
         )
         for milestone in project.milestones.all():
+            then = recorded_then.get(milestone.pk) or milestone
             position = slippage.milestone_position(
                 due_on=milestone.due_on,
-                revised_due_on=milestone.revised_due_on,
-                status=milestone.status,
-                completed_on=milestone.completed_on,
+                revised_due_on=then.revised_due_on,
+                status=then.status,
+                completed_on=then.completed_on,
                 year_ends_on=year_ends_on,
                 as_at=as_at,
             )
-            outcome = exceptions.milestone_outcome(status=milestone.status, position=position)
+            outcome = exceptions.milestone_outcome(status=then.status, position=position)
             line = report.MilestoneLine(
                 pk=milestone.pk,
                 title=milestone.title,
@@ -443,14 +447,14 @@ def _milestone_rows(projects, plan_year, as_at) -> list[tuple[report.MilestoneLi
                 project_url=f"{prefix}{project.pk}/",
                 owners=owners,
                 due_on=milestone.due_on,
-                revised_due_on=milestone.revised_due_on,
-                completed_on=milestone.completed_on if position.done else None,
-                status=statuses.get(milestone.status, milestone.status),
+                revised_due_on=then.revised_due_on,
+                completed_on=then.completed_on if position.done else None,
+                status=statuses.get(then.status, then.status),
                 outcome=outcome.key,
                 outcome_label=outcome.label,
                 outcome_tag=outcome.tag,
                 days_late=outcome.days_late,
-                commentary=milestone.commentary,
+                commentary=then.commentary,
                 is_illustrative=milestone.is_illustrative,
             )
             rows.append((line, keys))
