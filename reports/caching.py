@@ -5,7 +5,8 @@ recommendation of the plan year and renders a long page: about a tenth of a seco
 ask for a report whose records have not changed since it was last built, so the built report (its
 data, and its sections as HTML) is kept in Django's configured cache under a key that includes a
 fingerprint of the records: one query that reads, for each table the report may read, how many
-rows it has and its highest key, and for each audit-history table when it last changed. Any write
+rows it has and its highest key, for each audit-history table when it last changed, and for each
+link table without history (a project's objectives and aims) which pairs it holds. Any write
 through the application (a page, an entry screen, an import, a bulk update: all of them record
 history, bulk ones with simple_history's bulk helpers) adds a historical row, so the fingerprint
 moves and the next request builds afresh; nothing has to be told to forget the kept report, so no
@@ -47,6 +48,7 @@ def _columns(model) -> list[str]:
 
 
 def _fingerprint_sql() -> str:
+    """One row per table of the reported apps: its label and what `_columns` reads of it."""
     parts = []
     for model in apps.get_models(include_auto_created=True):
         if model._meta.app_label not in REPORTED_APPS or not model._meta.managed:

@@ -52,8 +52,8 @@ def _page(request, plan_year, chosen, *, reopen_form=None, status=200):
     fingerprint = caching.fingerprint()
     figure_changes, record_changes = [], []
     if standing is not None:
-        # Kept by sign-off (its time too: a number can be used again once a test database is
-        # emptied), not by the records: what was signed off does not change.
+        # Kept by sign-off, not by the records: what was signed off does not change. Its time
+        # too, as a sign-off's number can come round again in a database emptied and refilled.
         signed = (standing.pk, standing.signed_off_at.isoformat())
         heading, sections = caching.kept(
             plan_year.year,
