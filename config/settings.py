@@ -108,6 +108,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# The cache keeps each quarterly report between requests until its records change
+# (reports.caching). Local memory, the default, is one cache per app server process, each
+# building the report once; a cache every process reaches (CACHE_URL=filecache:///var/cache/bp
+# for the processes of one server, or a Redis or Memcached server, with its client package
+# added, for several servers) builds it once for them all.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }

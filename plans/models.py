@@ -567,7 +567,7 @@ class Milestone(models.Model):
     @property
     def expected_on(self) -> datetime.date:
         """The date the milestone is now expected: its revised due date, else its original."""
-        return self.revised_due_on or self.due_on
+        return slippage.date_that_applies(due_on=self.due_on, revised_due_on=self.revised_due_on)
 
 
 class Recommendation(models.Model):

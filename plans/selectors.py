@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 
 from core import pagination
 from core.history import (
@@ -820,9 +821,7 @@ def milestone_tracker(
         found = found.filter(project_id__in=owned)
     if filters.quarter:
         due_in = periods.Quarter(plan_year.start, filters.quarter)
-        found = found.alias(due_by=Coalesce("revised_due_on", "due_on")).filter(
-            due_by__range=(due_in.first_day, due_in.last_day)
-        )
+        found = found.filter(slippage.due_in(due_in))
     dated = found.order_by(
         Coalesce("revised_due_on", "due_on"),
         "due_on",
@@ -903,3 +902,46 @@ def milestone_tracker(
         page_problem=page_problem,
         rows=rows,
     )
+
+
+@dataclass(frozen=True)
+class RecordedMilestone:
+    """What a milestone's update recorded of it as it stood at a date: its status, completion
+    and revised due dates, and commentary."""
+
+    status: str
+    completed_on: datetime.date | None
+    revised_due_on: datetime.date | None
+    commentary: str
+
+
+#: The fields of a milestone that its updates record, read as they stood at a date.
+RECORDED_FIELDS = ("status", "completed_on", "revised_due_on", "commentary")
+
+
+def milestones_as_recorded(
+    *, plan_year: PlanYear, as_at: datetime.date
+) -> dict[int, RecordedMilestone]:
+    """The plan year's milestones as their audit history records them at the end of `as_at`,
+    by pk, in one query: each one's latest historical row up to then. A milestone with no row
+    by then (entered later, as the demo's and any back-filled records are) is not in it: what is
+    recorded of it now is all that is known."""
+    before = datetime.datetime.combine(
+        as_at + datetime.timedelta(days=1), datetime.time(), tzinfo=timezone.get_current_timezone()
+    )
+    history = Milestone.history.model.objects
+    latest = (
+        history.filter(id=OuterRef("id"), history_date__lt=before)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    rows = (
+        history.filter(
+            id__in=Milestone.objects.filter(project__plan_year=plan_year).values("pk"),
+            history_id=Subquery(latest),
+        )
+        .exclude(history_type="-")
+        .order_by()
+        .values_list("id", *RECORDED_FIELDS)
+    )
+    return {pk: RecordedMilestone(*values) for pk, *values in rows}

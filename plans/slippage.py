@@ -19,6 +19,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from plans import periods
 from plans.choices import MilestoneStatus
 
@@ -49,6 +51,26 @@ def days_late(
         finished = completed_on or due_on
         return max(0, (finished - due_on).days)
     return max(0, (min(as_at, year_ends_on) - due_on).days)
+
+
+def date_that_applies(*, due_on: datetime.date, revised_due_on: datetime.date | None):
+    """The date a milestone is now due by: its revised due date, else its original."""
+    return revised_due_on or due_on
+
+
+def is_due_in(
+    quarter: periods.Quarter, *, due_on: datetime.date, revised_due_on: datetime.date | None
+) -> bool:
+    """Due in the quarter: the date that applies (its revised due date, else its original) falls
+    in it. A milestone revised from one quarter to another is due only in the later one."""
+    return date_that_applies(due_on=due_on, revised_due_on=revised_due_on) in quarter
+
+
+def due_in(quarter: periods.Quarter) -> Q:
+    """`is_due_in` as a filter on milestones, for the pages that read them from the database."""
+    return Q(revised_due_on__range=(quarter.first_day, quarter.last_day)) | Q(
+        revised_due_on__isnull=True, due_on__range=(quarter.first_day, quarter.last_day)
+    )
 
 
 def is_overdue(*, expected_on: datetime.date, done: bool, as_at: datetime.date) -> bool:
@@ -100,7 +122,7 @@ def milestone_position(
 ) -> MilestonePosition:
     """A milestone's status, slippage and deadline as at a date, from what is recorded of it and
     the last day of its plan year; what every page that shows a milestone shows."""
-    expected_on = revised_due_on or due_on
+    expected_on = date_that_applies(due_on=due_on, revised_due_on=revised_due_on)
     done = is_done(status=status, completed_on=completed_on, as_at=as_at)
     if outcome_not_recorded(
         expected_on=expected_on, status=status, done=done, as_at=as_at, year_ends_on=year_ends_on

@@ -9,6 +9,7 @@ from django.utils import timezone
 from core import permissions
 from core.admin import RecordAdmin
 from core.permissions import YearLockedAdmin
+from plans.locks import QuarterLockedAdmin, quarter_locks_for
 from reports import services
 from reports.explaining import KINDS, explaining_rights_for
 from reports.models import CorrectiveAction, QuarterDeadline, ReminderSent
@@ -30,9 +31,10 @@ NOT_YOURS = "You may not explain this {kind}: {reason}"
 
 
 @admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(YearLockedAdmin, RecordAdmin):
+class CorrectiveActionAdmin(QuarterLockedAdmin, YearLockedAdmin, RecordAdmin):
     """Explanations of exceptions, one per item and quarter. Everyone who may read them sees
-    them all; each opens for change to those who may explain its item."""
+    them all; each opens for change to those who may explain its item. Those of a signed-off
+    quarter can be neither changed nor deleted, nor added, until it is reopened."""
 
     plan_year_path = "plan_year"
     fields = [
@@ -94,8 +96,23 @@ class CorrectiveActionAdmin(YearLockedAdmin, RecordAdmin):
             return self._explainable(request, db_field.name, queryset)
         return queryset
 
+    def lock_refusal(self, request, obj) -> str:
+        return services.corrective_action_lock_refusal(obj, locks=quarter_locks_for(request))
+
+    @staticmethod
+    def _stored(instance):
+        """The explanation as stored (its plan year and quarter may be changed on the form)."""
+        if instance.pk is None:
+            return None
+        return CorrectiveAction.objects.select_related("plan_year").filter(pk=instance.pk).first()
+
     def rule_errors(self, request, instance, form) -> dict:
-        errors = services.corrective_action_rule_errors(instance, today=timezone.localdate())
+        errors = services.corrective_action_rule_errors(
+            instance,
+            today=timezone.localdate(),
+            stored=self._stored(instance),
+            locks=quarter_locks_for(request),
+        )
         # The rule applies to the item the form would save, not only to the one it opened.
         for name in ITEM_PATHS:
             if getattr(instance, f"{name}_id") and name not in errors:

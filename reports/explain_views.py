@@ -45,6 +45,9 @@ def explain(request, year, quarter, kind, pk):
     existing = selectors.corrective_action_of(shown)
     example = shown.quarter.last_day
     conflict = None
+    # A signed-off quarter's explanations are part of the report as signed off: the page shows
+    # them without a form, and a form posted all the same is refused by the service's rule.
+    locked = services.quarter_lock_refusal(shown.plan_year, shown.quarter.number)
     if request.method == "POST":
         form = CorrectiveActionForm(request.POST, example_date=example)
         version = request.POST.get("record_version", "") or NEW_RECORD
@@ -88,9 +91,12 @@ def explain(request, year, quarter, kind, pk):
             "existing": existing,
             "record_version": version,
             "conflict": conflict,
-            "error_links": _error_links(form, conflict, shown),
+            "error_links": [("quarter-locked", locked)]
+            if locked and request.method == "POST"
+            else _error_links(form, conflict, shown),
             "saved": request.method != "POST" and request.GET.get("saved") == "1",
             "history": selectors.corrective_action_history(existing),
+            "locked": locked,
         },
     )
 

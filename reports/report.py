@@ -324,6 +324,21 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """What the report page says of its report around the sections: which plan, year and
+    quarter, and as at when."""
+
+    year: str
+    plan_title: str
+    quarter: int
+    as_at: datetime.date
+
+    @property
+    def title(self) -> str:
+        return f"Quarter {self.quarter} {self.year}"
+
+
+@dataclass(frozen=True)
 class QuarterlyReport:
     """The quarterly Leadership Team performance report of one plan year and quarter, every
     figure as at the quarter's end."""
@@ -350,7 +365,11 @@ class QuarterlyReport:
 
     @property
     def title(self) -> str:
-        return f"Quarter {self.quarter} {self.year}"
+        return self.heading.title
+
+    @property
+    def heading(self) -> Heading:
+        return Heading(self.year, self.plan_title, self.quarter, self.as_at)
 
     @property
     def exceptions_missing(self) -> int:

@@ -29,6 +29,7 @@ from kpis import selectors as kpi_selectors
 from kpis.choices import IndicatorTier, Source
 from kpis.models import Indicator, Measurement
 from plans import periods, slippage
+from plans import selectors as plan_selectors
 from plans.choices import MilestoneStatus, RecommendationStatus
 from plans.models import (
     Milestone,
@@ -41,7 +42,7 @@ from plans.models import (
 )
 from plans.models import StrategicObjective as Objective
 from plans.periods import Quarter
-from reports import deadlines, exceptions, report
+from reports import caching, deadlines, exceptions, report
 from reports import drift as drift_rules
 from reports.models import CorrectiveAction, QuarterDeadline, SignedOffReport
 from risks import rules
@@ -447,6 +448,8 @@ def _milestone_rows(projects, plan_year, as_at) -> list[tuple[report.MilestoneLi
     _, year_ends_on = periods.financial_year_bounds(plan_year.start)
     prefix = reverse("plans:project", kwargs={"year": plan_year.year, "pk": 0})[: -len("0/")]
     statuses = dict(MilestoneStatus.choices)
+    # Each milestone's update as it stood at the quarter's end, not as it is now.
+    recorded_then = plan_selectors.milestones_as_recorded(plan_year=plan_year, as_at=as_at)
     rows = []
     for project in projects:
         owners = " and ".join(role.title for role in project.owners.all()) or "Not named"
@@ -458,15 +461,16 @@ def _milestone_rows(projects, plan_year, as_at) -> list[tuple[report.MilestoneLi
             if o.plan_year_id == plan_year.pk
         )
         for milestone in project.milestones.all():
+            then = recorded_then.get(milestone.pk) or milestone
             position = slippage.milestone_position(
                 due_on=milestone.due_on,
-                revised_due_on=milestone.revised_due_on,
-                status=milestone.status,
-                completed_on=milestone.completed_on,
+                revised_due_on=then.revised_due_on,
+                status=then.status,
+                completed_on=then.completed_on,
                 year_ends_on=year_ends_on,
                 as_at=as_at,
             )
-            outcome = exceptions.milestone_outcome(status=milestone.status, position=position)
+            outcome = exceptions.milestone_outcome(status=then.status, position=position)
             line = report.MilestoneLine(
                 pk=milestone.pk,
                 title=milestone.title,
@@ -474,14 +478,14 @@ def _milestone_rows(projects, plan_year, as_at) -> list[tuple[report.MilestoneLi
                 project_url=f"{prefix}{project.pk}/",
                 owners=owners,
                 due_on=milestone.due_on,
-                revised_due_on=milestone.revised_due_on,
-                completed_on=milestone.completed_on if position.done else None,
-                status=statuses.get(milestone.status, milestone.status),
+                revised_due_on=then.revised_due_on,
+                completed_on=then.completed_on if position.done else None,
+                status=statuses.get(then.status, then.status),
                 outcome=outcome.key,
                 outcome_label=outcome.label,
                 outcome_tag=outcome.tag,
                 days_late=outcome.days_late,
-                commentary=milestone.commentary,
+                commentary=then.commentary,
                 is_illustrative=milestone.is_illustrative,
             )
             rows.append((line, keys))
@@ -489,10 +493,8 @@ def _milestone_rows(projects, plan_year, as_at) -> list[tuple[report.MilestoneLi
 
 
 def _due_in(line: report.MilestoneLine, quarter: Quarter) -> bool:
-    """Due in the quarter, as planned or as revised."""
-    return line.due_on in quarter or (
-        line.revised_due_on is not None and line.revised_due_on in quarter
-    )
+    """Due in the quarter, by the milestone tracker's rule (plans.slippage.is_due_in)."""
+    return slippage.is_due_in(quarter, due_on=line.due_on, revised_due_on=line.revised_due_on)
 
 
 def _next_quarter(quarter: Quarter) -> Quarter | None:
@@ -720,11 +722,28 @@ def signed_off_report(sign_off) -> report.QuarterlyReport:
     return report.QuarterlyReport.from_dict(signed_off_data(sign_off))
 
 
-def drift(*, plan_year: PlanYear, quarter: Quarter, sign_off, stored: dict):
+def json_ready(data: dict) -> dict:
+    """A report's data (QuarterlyReport.as_dict()) as JSON gives it back: as it is stored with a
+    sign-off, so that the two compare figure by figure."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def live_report_data(*, plan_year: PlanYear, quarter: Quarter, fingerprint: str) -> dict:
+    """The report built from the records now, as JSON-ready data, kept until the records change
+    (`fingerprint` is reports.caching.fingerprint(), read before)."""
+    return caching.kept(
+        plan_year.year,
+        quarter.number,
+        "data",
+        fingerprint,
+        build=lambda: json_ready(quarterly_report(plan_year=plan_year, quarter=quarter).as_dict()),
+    )
+
+
+def drift(*, plan_year: PlanYear, quarter: Quarter, sign_off, stored: dict, fingerprint: str):
     """How the records have moved since `sign_off`: the report's figures that differ from the
     stored ones (`stored`) and, if any do, the changes to the plan year's records since."""
-    now = quarterly_report(plan_year=plan_year, quarter=quarter).as_dict()
-    now = json.loads(json.dumps(now, cls=DjangoJSONEncoder))
+    now = live_report_data(plan_year=plan_year, quarter=quarter, fingerprint=fingerprint)
     figures = drift_rules.figure_changes(stored, now)
     records = (
         drift_rules.record_changes(plan_year=plan_year, since=sign_off.signed_off_at)

@@ -17,6 +17,7 @@ from core.edit_conflicts import (
     describe_conflict,
     insert_or_conflict,
 )
+from plans.locks import quarter_locks
 from plans.models import QuarterSignOff
 from plans.periods import Quarter
 from reports import rights
@@ -53,11 +54,42 @@ def quarter_error(quarter: Quarter, *, today: datetime.date) -> str:
     return ""
 
 
-def corrective_action_rule_errors(record, *, today: datetime.date) -> dict:
-    """What every route must refuse besides the model's own validation: a quarter not yet begun,
-    an item of another plan year, and a recovery date missing or not after the quarter began.
+def _quarter_of(record):
+    """The plan year and quarter an explanation is for, when both are given and valid."""
+    if record is None or record.plan_year_id is None or record.quarter not in (1, 2, 3, 4):
+        return None
+    return record.plan_year, record.quarter
+
+
+def quarter_lock_refusal(plan_year, number: int, *, locks=None) -> str:
+    """Why no explanation of quarter `number` of `plan_year` can be entered, changed or deleted:
+    the quarter is signed off (plans.locks, as for its actuals, milestones and risk reviews).
+    "" if it is not. `locks` are read here unless given."""
+    if locks is None:
+        locks = quarter_locks(plan_year=plan_year)
+    return locks.quarter_refusal(plan_year, number)
+
+
+def corrective_action_lock_refusal(record, *, locks=None) -> str:
+    """Why the explanation `record` (as stored, or as it would be saved) cannot be entered,
+    changed or deleted, or ""."""
+    if (place := _quarter_of(record)) is None:
+        return ""
+    return quarter_lock_refusal(*place, locks=locks)
+
+
+def corrective_action_rule_errors(record, *, today: datetime.date, stored=None, locks=None) -> dict:
+    """What every route must refuse besides the model's own validation: an explanation of a
+    signed-off quarter, or one moved out of a signed-off quarter (`stored` is the explanation
+    before the change; None for a new one); a quarter not yet begun, an item of another plan
+    year, and a recovery date missing or not after the quarter began.
     {field name or None: message}."""
-    if record.plan_year_id is None or record.quarter not in (1, 2, 3, 4):
+    if locks is None:
+        locks = quarter_locks()
+    for place in (stored, record):
+        if refusal := corrective_action_lock_refusal(place, locks=locks):
+            return {"quarter": refusal}
+    if _quarter_of(record) is None:
         return {}  # the model's own validation says what is wrong
     errors = {}
     quarter = Quarter(record.plan_year.start, record.quarter)
@@ -93,11 +125,14 @@ def corrective_action_save(
     audit history keeps every earlier version.
 
     `opened_version` is the explanation's version when the person's form was opened: its
-    fingerprint, or NEW_RECORD when the item had none for the quarter. An explanation someone
+    fingerprint, or NEW_RECORD when the item had none for the quarter. A signed-off quarter's
+    explanations are locked (plans.locks) until it is reopened. An explanation someone
     else saved since, even a first one saved at the same moment, is never overwritten:
     EditConflictError says whose it is. ValidationError says what is wrong."""
     lookup = {"plan_year": plan_year, "quarter": quarter, KINDS[kind_of(item)]: item}
     with transaction.atomic():
+        if refusal := quarter_lock_refusal(plan_year, quarter):
+            raise ValidationError({"quarter": refusal})
         record = current_or_new(
             CorrectiveAction.objects.all(), lookup, opened_version, fields=ENTERED_FIELDS
         ) or CorrectiveAction(**lookup)

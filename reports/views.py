@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from core.refusals import Refused
-from reports import pdf, preparation, rights, selectors, services
+from reports import caching, pdf, preparation, rights, selectors, services
 from reports.forms import ReopenForm, SignOffForm
 from reports.models import SignedOffReport
 from reports.report import QuarterlyReport
@@ -28,24 +29,70 @@ def _quarter_of(request, year, number):
     return selectors.report_quarter(year=year, number=number)
 
 
+def _sections(report: QuarterlyReport) -> tuple:
+    """The report's heading and its six sections as HTML: the same for everyone who may read
+    it, so rendered once and kept (reports.caching) while what it shows stays the same."""
+    html = render_to_string(
+        "reports/_sections.html",
+        {
+            "report": report,
+            "heat_map": {
+                "grid": report.risks.heat_map,
+                "position": RESIDUAL,
+                "label": POSITIONS[RESIDUAL],
+            },
+        },
+    )
+    return report.heading, html
+
+
 def _page(request, plan_year, chosen, *, reopen_form=None, status=200):
     history = selectors.sign_offs(plan_year=plan_year, quarter=chosen)
     standing = next((sign_off for sign_off in history if sign_off.is_standing), None)
+    fingerprint = caching.fingerprint()
     figure_changes, record_changes = [], []
     if standing is not None:
-        stored = selectors.signed_off_data(standing)
-        report = QuarterlyReport.from_dict(stored)
-        figure_changes, record_changes = selectors.drift(
-            plan_year=plan_year, quarter=chosen, sign_off=standing, stored=stored
+        # Kept by sign-off, not by the records: what was signed off does not change. Its time
+        # too, as a sign-off's number can come round again in a database emptied and refilled.
+        signed = (standing.pk, standing.signed_off_at.isoformat())
+        heading, sections = caching.kept(
+            plan_year.year,
+            chosen.number,
+            "signed-off",
+            *signed,
+            build=lambda: _sections(selectors.signed_off_report(standing)),
+        )
+        figure_changes, record_changes = caching.kept(
+            plan_year.year,
+            chosen.number,
+            "drift",
+            *signed,
+            fingerprint,
+            build=lambda: selectors.drift(
+                plan_year=plan_year,
+                quarter=chosen,
+                sign_off=standing,
+                stored=selectors.signed_off_data(standing),
+                fingerprint=fingerprint,
+            ),
         )
     else:
-        report = selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
+        heading, sections = caching.kept(
+            plan_year.year,
+            chosen.number,
+            "page",
+            fingerprint,
+            build=lambda: _sections(
+                selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
+            ),
+        )
     ended = chosen.last_day < timezone.localdate()
     return render(
         request,
         "reports/quarter.html",
         {
-            "report": report,
+            "heading": heading,
+            "sections": sections,
             "plan_year": plan_year,
             "standing": standing,
             "figure_changes": figure_changes,
@@ -64,11 +111,6 @@ def _page(request, plan_year, chosen, *, reopen_form=None, status=200):
             "quarter_links": [
                 (n, reverse("reports:quarter", args=[plan_year.year, n])) for n in (1, 2, 3, 4)
             ],
-            "heat_map": {
-                "grid": report.risks.heat_map,
-                "position": RESIDUAL,
-                "label": POSITIONS[RESIDUAL],
-            },
         },
         status=status,
     )
@@ -185,8 +227,9 @@ def sign_off(request, year, number):
     else:
         messages.success(
             request,
-            f"{chosen.label} is signed off. Its actuals, budget figures, milestone completions "
-            "and risk reviews are now locked, and this page shows the report as signed off.",
+            f"{chosen.label} is signed off. Its actuals, budget figures, milestone completions, "
+            "risk reviews and explanations are now locked, and this page shows the report as "
+            "signed off.",
         )
     return redirect("reports:quarter", year=plan_year.year, number=chosen.number)
 

@@ -12,13 +12,15 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.test import RequestFactory
+from django.urls import NoReverseMatch, reverse
 
 from core.edit_conflicts import NEW_RECORD
 from kpis.choices import Source
 from kpis.models import Indicator
 from plans.choices import PlanStatus
-from plans.models import Milestone, PlanYear
+from plans.models import Milestone, PlanYear, QuarterSignOff
 from plans.periods import Quarter
 from reports import services
 from reports.explaining import (
@@ -35,6 +37,7 @@ from tests.kpis.factories import IndicatorFactory, MeasurementFactory
 from tests.plans.factories import MilestoneFactory, PlanYearFactory, ProjectFactory, RoleFactory
 from tests.reports.factories import CorrectiveActionFactory
 from tests.risks.factories import RiskFactory
+from tests.test_admin import posted_form
 
 # --- Which quarter an item's page links to: no database ---------------------------------------
 
@@ -659,3 +662,216 @@ def test_the_entry_screens_list_runs_as_many_queries_for_many_explanations(
     page = client.get(url).content.decode()
     assert page.count("Loss of key staff (quarter") == 4  # each explanation names its item
     assert _queries(client, url, django_assert_max_num_queries) == few
+
+
+# --- A signed-off quarter locks its explanations, on every route, until it is reopened --------
+
+LOCKED = (
+    "Quarter 2 of 2024-25 is signed off: what falls in it can no longer be changed. "
+    "An administrator can reopen the quarter."
+)
+
+
+def sign_off(world, quarter=2):
+    return QuarterSignOff.objects.create(
+        plan_year=world["open_year"], quarter=quarter, signed_off_by=world["dana"]
+    )
+
+
+def reopen(world, standing):
+    services.quarter_reopen(
+        sign_off=standing, user=world["ada"], reason="The September actuals were wrong."
+    )
+
+
+def explained(world, quarter=2):
+    return CorrectiveActionFactory(
+        plan_year=world["open_year"],
+        quarter=quarter,
+        indicator=None,
+        risk=world["risk"],
+        explanation="The finance lead left.",
+        action="Interim cover.",
+        recover_by=datetime.date(2024, 12, 31),
+    )
+
+
+@pytest.mark.parametrize("who", ["dana", "ada"])
+def test_a_signed_off_quarters_explanation_page_shows_it_locked_without_a_form(client, world, who):
+    explained(world)
+    sign_off(world)
+    client.force_login(world[who])
+
+    page = text(client.get(explain_url("risk", world["risk"])))
+
+    assert "Quarter 2 2024-25 is signed off" in page
+    assert LOCKED in page
+    assert "The finance lead left." in page
+    assert "Save the explanation" not in page
+    assert 'name="explanation"' not in page
+
+
+@pytest.mark.parametrize("who", ["dana", "ada"])
+def test_an_explanation_posted_to_a_signed_off_quarter_is_refused_saying_why(client, world, who):
+    record = explained(world)
+    sign_off(world)
+    client.force_login(world[who])
+
+    refused = client.post(
+        explain_url("risk", world["risk"]),
+        entry(explanation="Rewritten after the sign-off.", record_version=""),
+    )
+    new = client.post(explain_url("indicator", world["indicator"]), entry())
+
+    assert LOCKED in text(refused)
+    assert 'href="#quarter-locked"' in refused.content.decode()
+    assert LOCKED in text(new)
+    record.refresh_from_db()
+    assert record.explanation == "The finance lead left."
+    assert CorrectiveAction.objects.count() == 1
+
+
+def test_the_quarters_not_signed_off_stay_open_to_explanations(client, world):
+    sign_off(world, quarter=2)
+    client.force_login(world["dana"])
+
+    saved = client.post(explain_url("risk", world["risk"], quarter=3), entry())
+
+    assert saved.status_code == 302
+    assert CorrectiveAction.objects.get().quarter == 3
+
+
+def test_reopening_the_quarter_unlocks_its_explanations_on_the_page(client, world):
+    reopen(world, sign_off(world))
+    client.force_login(world["dana"])
+
+    assert "Save the explanation" in text(client.get(explain_url("risk", world["risk"])))
+    saved = client.post(explain_url("risk", world["risk"]), entry())
+
+    assert saved.status_code == 302
+    assert CorrectiveAction.objects.get().explanation == "Two school visits were postponed."
+
+
+def test_the_service_refuses_an_explanation_of_a_signed_off_quarter(world):
+    sign_off(world)
+
+    with pytest.raises(ValidationError) as refused:
+        services.corrective_action_save(
+            plan_year=world["open_year"],
+            quarter=2,
+            item=world["risk"],
+            explanation="Late.",
+            action="Chase.",
+            recover_by=datetime.date(2024, 12, 31),
+            user=world["dana"],
+            opened_version=NEW_RECORD,
+            today=datetime.date(2026, 1, 1),
+        )
+
+    assert refused.value.message_dict == {"quarter": [LOCKED]}
+    assert not CorrectiveAction.objects.exists()
+
+
+ADD_URL = "/admin/reports/correctiveaction/add/"
+
+
+def admin_values(world, **values):
+    return {
+        "plan_year": world["open_year"].pk,
+        "quarter": 2,
+        "risk": world["risk"].pk,
+        "explanation": "The finance lead left.",
+        "action": "Interim cover.",
+        "recover_by": "31/12/2024",
+        **values,
+    }
+
+
+def change_url_of(record):
+    return f"/admin/reports/correctiveaction/{record.pk}/change/"
+
+
+def changed_in_admin(client, record, **changes):
+    """Open the explanation's entry screen, change what is given and save."""
+    data = posted_form(client.get(change_url_of(record)))
+    data.update(changes)
+    return client.post(change_url_of(record), data)
+
+
+@pytest.mark.parametrize("who", ["dana", "ada"])
+def test_the_entry_screen_refuses_to_add_an_explanation_to_a_signed_off_quarter(client, world, who):
+    sign_off(world)
+    client.force_login(world[who])
+
+    refused = client.post(ADD_URL, admin_values(world))
+
+    assert refused.status_code == 200
+    assert LOCKED in text(refused)
+    assert not CorrectiveAction.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["dana", "ada"])
+def test_the_entry_screen_refuses_to_change_a_signed_off_quarters_explanation(client, world, who):
+    record = explained(world)
+    sign_off(world)
+    client.force_login(world[who])
+
+    changed = changed_in_admin(client, record, action="Rewritten.")
+    moved = changed_in_admin(client, record, quarter=3)
+
+    assert LOCKED in text(changed)
+    assert LOCKED in text(moved)
+    record.refresh_from_db()
+    assert (record.quarter, record.action) == (2, "Interim cover.")
+    assert record.history.count() == 1
+
+
+def test_the_entry_screen_refuses_to_move_an_explanation_into_a_signed_off_quarter(client, world):
+    record = explained(world, quarter=3)
+    sign_off(world, quarter=2)
+    client.force_login(world["ada"])
+
+    moved = changed_in_admin(client, record, quarter=2)
+
+    assert LOCKED in text(moved)
+    record.refresh_from_db()
+    assert record.quarter == 3
+
+
+def test_the_entry_screen_refuses_to_delete_a_signed_off_quarters_explanation(client, world):
+    record = explained(world)
+    sign_off(world)
+    client.force_login(world["ada"])
+
+    refused = client.post(f"/admin/reports/correctiveaction/{record.pk}/delete/", {"post": "yes"})
+    in_bulk = client.post(
+        "/admin/reports/correctiveaction/",
+        {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
+    )
+
+    assert refused.status_code == 403
+    assert LOCKED in text(refused)
+    assert "cannot be deleted" in text(in_bulk) or in_bulk.status_code == 403
+    assert CorrectiveAction.objects.filter(pk=record.pk).exists()
+
+
+def test_reopening_the_quarter_unlocks_its_explanations_in_the_entry_screen(client, world):
+    record = explained(world)
+    reopen(world, sign_off(world))
+    client.force_login(world["ada"])
+
+    changed = changed_in_admin(client, record, action="Rewritten.")
+
+    assert changed.status_code == 302
+    record.refresh_from_db()
+    assert record.action == "Rewritten."
+
+
+def test_explanations_have_no_import_to_escape_the_lock(client, world):
+    """Explanations are entered on the page and in the entry screen only; an import added
+    later must go through corrective_action_rule_errors, which holds the lock."""
+    client.force_login(world["ada"])
+
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:reports_correctiveaction_import")
+    assert "/import/" not in client.get("/admin/reports/correctiveaction/").content.decode()

@@ -10,11 +10,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from plans.choices import MilestoneStatus
 from plans.periods import Quarter
 from reports import selectors
 from reports.models import CorrectiveAction
 from reports.report import QuarterlyReport
-from tests.reports.conftest import add_plan
+from tests.reports.conftest import add_plan, at, recorded
 
 Q2 = Quarter(2010, 2)
 
@@ -223,4 +224,44 @@ def test_the_query_count_does_not_grow_with_the_plan(plan):
     add_plan(plan.plan_year, plan.earlier_year, copies=3, suffix="b")
     large = queries_for(plan.plan_year)
     assert small == large
-    assert large <= 33
+    assert large <= 34
+
+
+def test_milestones_stand_as_their_updates_recorded_them_at_the_quarters_end(plan):
+    # "Report drafted" (due 30 September) was on track on 20 September and marked at risk only
+    # on 5 October, after the quarter's end. "Report published" (due 1 November) was at risk on
+    # 25 September and back on track on 12 October. The others were entered after the quarter
+    # and stand as recorded now.
+    drafted, published = plan.milestones["Report drafted"], plan.milestones["Report published"]
+    recorded(drafted, at(2010, 9, 20), status=MilestoneStatus.ON_TRACK, commentary="")
+    recorded(drafted, at(2010, 10, 5), status=MilestoneStatus.AT_RISK, commentary="Slow")
+    recorded(published, at(2010, 9, 25), status=MilestoneStatus.AT_RISK, commentary="No printer")
+    recorded(published, at(2010, 10, 12), status=MilestoneStatus.ON_TRACK, commentary="")
+
+    report = selectors.quarterly_report(plan_year=plan.plan_year, quarter=Q2)
+
+    due = {m.title: m for group in report.milestones_due for m in group.milestones}
+    assert (due["Report drafted"].status, due["Report drafted"].outcome_label) == (
+        "On track",
+        "On track",
+    )
+    assert due["Report drafted"].commentary == ""
+    # 5 due: Venues booked, Day held and Pilot run completed; Schools signed up slipped.
+    counted = report.summary.milestones
+    assert (counted.due, counted.completed, counted.slipped, counted.at_risk) == (5, 3, 1, 0)
+    (following,) = [m for group in report.milestones_next for m in group.milestones]
+    assert (following.title, following.status, following.outcome_label) == (
+        "Report published",
+        "At risk",
+        "At risk",
+    )
+    assert following.commentary == "No printer"
+    assert [e.title for e in report.exceptions_of("milestone")] == [
+        "Schools signed up (Takeover Day)",
+        "Report published (Takeover Day)",
+    ]
+
+    # By the end of quarter 3 both had moved on: drafted at risk, published on track.
+    later = selectors.quarterly_report(plan_year=plan.plan_year, quarter=Quarter(2010, 3))
+    statuses = {m.title: m.status for g in later.milestones_due for m in g.milestones}
+    assert statuses["Report published"] == "On track"
