@@ -10,9 +10,10 @@ It migrates and loads the demo data into a fresh SQLite database in the temporar
 when DATABASE_URL names a PostgreSQL database, into that database, dropped and made anew), then
 posts each file to the milestone import page (the dry-run preview) as a superuser, each in its
 own process so that its peak memory (maximum resident set size) is its own. A case named
-"..., confirmed" then confirms the preview, and a second line gives the confirmation's figures
-(its growth in memory is over the process's peak after the preview). A case that runs longer
-than --timeout seconds is stopped and reported as such.
+"..., confirmed" then confirms the preview, and a second line gives the confirmation's
+figures (its growth in memory is over the process's peak after the preview); the case "csv
+changing 20,000 milestones" first adds the milestones it changes, if they are not there. A
+case that runs longer than --timeout seconds is stopped and reported as such.
 """
 
 import argparse
@@ -72,6 +73,25 @@ def milestone_csv(project, megabytes, rows=None):
     return ("\n".join(lines) + "\n").encode()
 
 
+def changing_csv(project, rows):
+    """A csv changing the commentary of `rows` milestones of `project`, which are made first
+    (in bulk, without history) if the project has fewer."""
+    from plans.models import Milestone
+
+    missing = rows - Milestone.objects.filter(project=project).count()
+    Milestone.objects.bulk_create(
+        Milestone(project=project, title=f"Stored {n}", due_on="2011-03-31") for n in range(missing)
+    )
+    lines = [",".join(HEADERS)]
+    for milestone in Milestone.objects.filter(project=project).order_by("pk")[:rows]:
+        lines.append(
+            f'{milestone.pk},2010-11,"{project.title}","{milestone.title}",'
+            f"{milestone.due_on},{milestone.status},{milestone.completed_on or ''},"
+            f"Checked again {time.time()},0"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
 def build_case(name, project):
     """(file name, bytes) of a case."""
     if name == "random bytes named .xlsx (1.6 KB)":
@@ -128,6 +148,7 @@ CASES = [
     "10 MB csv",
     "csv at the row limit (20,000 rows)",
     "csv at the row limit (20,000 rows), confirmed",
+    "csv changing 20,000 milestones, confirmed",
     *HOSTILE,
 ]
 
@@ -165,7 +186,10 @@ def run_case(name):
 
     setup_test_environment()
     project = Project.objects.filter(plan_year__year="2010-11").order_by("position").first()
-    file_name, content = build_case(name, project.title)
+    if name.startswith("csv changing 20,000 milestones"):
+        file_name, content = "sheet.csv", changing_csv(project, 20_000)
+    else:
+        file_name, content = build_case(name, project.title)
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-importer"))
     client.get("/admin/plans/milestone/import/")  # warm up: templates, URL resolving
@@ -197,6 +221,7 @@ def run_case(name):
         from plans.models import Milestone
 
         before = Milestone.objects.count()
+        changed = Milestone.history.filter(history_type="~").count()
         key = response.context["confirm_form"].initial["preview_key"]
         started = time.perf_counter()
         confirmed = client.post("/admin/plans/milestone/process_import/", {"preview_key": key})
@@ -211,7 +236,9 @@ def run_case(name):
                 "peak_mb": round(after / 1024),
                 "growth_mb": round((after - peak) / 1024),
                 "page_kb": round(len(confirmed.content) / 1024),
-                "message": f"{Milestone.objects.count() - before:,} milestones added",
+                "message": f"{Milestone.objects.count() - before:,} milestones added"
+                if "changing" not in name
+                else f"{Milestone.history.filter(history_type='~').count() - changed:,} changed",
             }
         )
     for result in results:
