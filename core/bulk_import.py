@@ -1,4 +1,4 @@
-"""Validating an imported sheet in bulk and without writing.
+"""Validating an imported sheet in bulk and without writing, and writing a confirmed one in bulk.
 
 A preview used to be django-import-export's dry run: every row looked up, validated and saved
 inside one transaction that was then rolled back. That cost a few queries per row (2,000 rows
@@ -10,17 +10,27 @@ validated in Python (full_clean_in_python: the model's own field checks and clea
 constraints evaluated on the values, its uniqueness against the stored records fetched once and
 the rows before it), and nothing is written until the import is confirmed. The database's
 constraints still guard the confirmed import, which runs in one transaction.
+
+A confirmed import validates every row the same way, against the records as they are when it is
+confirmed, and then writes the rows in batches (write_records): an INSERT or UPDATE of up to
+WRITE_BATCH records at a time, and one INSERT of their audit history entries, rather than a
+save() and a history entry per row, each in its own savepoint (20,000 rows took 97.6 s on
+PostgreSQL and 150.8 s on SQLite, past gunicorn's 30 s worker timeout). A batch the database
+refuses is written again a row at a time, so that the refusal names its row.
 """
 
 import operator
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 from import_export.instance_loaders import ModelInstanceLoader
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 #: Values per query when records are fetched by a list of keys.
 FETCH_CHUNK = 5000
+#: Records per statement when a confirmed import is written.
+WRITE_BATCH = 500
 
 
 class UnsupportedCondition(Exception):
@@ -388,3 +398,78 @@ def _validate_constraint(constraint, model_class, instance, exclude, uniqueness,
     # One query: the database checks what the evaluation above does not know.
     constraint.validate(model_class, instance, exclude=exclude)
     return None
+
+
+# -- Writing the confirmed rows in bulk ---------------------------------------------------------
+
+
+class RecordGone(Exception):
+    """A record a confirmed row changes was deleted while the import was being written."""
+
+
+def _has_history(model):
+    return getattr(model._meta, "simple_history_manager_attribute", None) is not None
+
+
+def _touch(instance):
+    """Set the instance's auto_now fields (a milestone's updated_at) as save() would:
+    bulk_update leaves them alone."""
+    for field in instance._meta.concrete_fields:
+        if getattr(field, "auto_now", False):
+            field.pre_save(instance, add=False)
+
+
+def write_records(model, instances, *, adding, user, using=DEFAULT_DB_ALIAS):
+    """Insert `instances` of `model` (`adding`) or update every field of each, in batches of
+    WRITE_BATCH, with one audit history entry each, added or changed, by `user`. As save()
+    writes a record, but not its many-to-many links, and without its signals (the models
+    imported this way have none but the history's, which this writes). Raises the database's
+    refusal (IntegrityError, DataError), or RecordGone when a record to update no longer
+    exists: call it inside a savepoint, so that the transaction can go on after a refusal."""
+    if not instances:
+        return
+    if adding:
+        if _has_history(model):
+            bulk_create_with_history(instances, model, batch_size=WRITE_BATCH, default_user=user)
+        else:
+            model._default_manager.db_manager(using).bulk_create(instances, batch_size=WRITE_BATCH)
+        return
+    for instance in instances:
+        _touch(instance)
+    if update_rows(model, instances, using=using) != len(instances):
+        raise RecordGone
+    if _has_history(model):
+        get_history_manager_for_model(model).bulk_history_create(
+            instances, batch_size=WRITE_BATCH, update=True, default_user=user
+        )
+
+
+def update_rows(model, instances, *, using=DEFAULT_DB_ALIAS):
+    """Write every field of each of `instances` to its stored record, as save() would: one
+    UPDATE by primary key, which the database driver runs for each record (executemany).
+    Django's bulk_update writes a CASE over all the records for each field, which took 35 s to
+    build for 20,000 milestones. Returns how many records were updated."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    opts = model._meta
+    fields = [
+        field
+        for field in opts.concrete_fields
+        if not field.primary_key and not getattr(field, "generated", False)
+    ]
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(opts.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(opts.pk.column),
+    )
+    params = [
+        [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields]
+        + [opts.pk.get_db_prep_value(instance.pk, connection)]
+        for instance in instances
+    ]
+    updated = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), WRITE_BATCH):
+            cursor.executemany(sql, params[start : start + WRITE_BATCH])
+            updated += cursor.rowcount
+    return updated

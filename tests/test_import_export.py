@@ -44,6 +44,7 @@ from tests.plans.factories import (
     MilestoneFactory,
     PlanYearFactory,
     ProjectFactory,
+    QuarterSignOffFactory,
     RoleFactory,
     UserFactory,
 )
@@ -1658,3 +1659,158 @@ def test_a_confirmed_import_records_each_added_and_changed_actual_in_the_history
     assert april.last().history_user == client.user
     may = Measurement.objects.get(period=datetime.date(2010, 5, 1)).history.get()
     assert (may.history_type, may.value, may.history_user) == ("+", Decimal(3900), client.user)
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. A confirmation is validated again, then written in bulk, all or nothing
+# ---------------------------------------------------------------------------------------------
+
+
+def finished(preview):
+    """What the confirmation of a preview says once every row it adds or changes is saved."""
+    types = import_types(preview)
+    return f"Import finished: {types.count('new')} new, {types.count('update')} updated"
+
+
+@pytest.mark.parametrize(
+    ("model", "group"),
+    [
+        (Milestone, "Administrators"),
+        (Measurement, "Directors"),
+        (BudgetLine, "Corporate services"),
+    ],
+)
+def test_the_confirmation_runs_as_many_queries_for_200_rows_as_for_10(
+    admin_client_for, plan, django_assert_max_num_queries, model, group
+):
+    """Each row is validated against what was fetched once for the sheet, and the rows are
+    written a batch at a time with their history, not a row at a time. (An indicator's rows
+    are still saved one by one: its owners are set once it is saved; a plan has tens.)"""
+    client = admin_client_for(group)
+    few_rows = preview_sheet(model, plan, 10)
+    many_rows = preview_sheet(model, plan, 200)
+    confirm(client, model, upload(client, model, preview_sheet(model, plan, 2)))  # settle
+    few_preview = upload(client, model, few_rows)
+    many_preview = upload(client, model, many_rows)
+
+    with django_assert_max_num_queries(60) as few:
+        done = confirm(client, model, few_preview)
+    assert finished(few_preview) in text(done)
+    with django_assert_max_num_queries(60) as many:
+        done = confirm(client, model, many_preview)
+    assert finished(many_preview) in text(done)
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_confirmed_import_records_each_added_and_changed_milestone_in_the_history(
+    admin_client_for, plan
+):
+    """One history entry per row that adds or changes a milestone, by the importer; none for a
+    row that changes nothing."""
+    changed = MilestoneFactory(project=plan.panel, title="Recruit the panel")
+    untouched = MilestoneFactory(project=plan.panel, title="Train the panel")
+    client = admin_client_for("Administrators")
+    rows = [
+        MILESTONE_HEADERS,
+        [changed.pk, "2010-11", "Young people's panel", "Recruit the panel", "2010-06-30",
+         "at risk", "", "Two schools withdrew", "0"],
+        [untouched.pk, "2010-11", "Young people's panel", "Train the panel",
+         untouched.due_on.isoformat(), untouched.status, "", untouched.commentary, "0"],
+        ["", "2010-11", "Children's voices", "Publish the report", "2011-03-31", "on track",
+         "", "", "0"],
+        ["", "2010-11", "Children's voices", "Launch the report", "2011-03-31", "on track",
+         "", "", "0"],
+    ]  # fmt: skip
+
+    done = confirm(client, Milestone, upload(client, Milestone, rows))
+
+    assert "Import finished: 2 new, 1 updated, 0 deleted and 1 skipped" in text(done)
+    history = {
+        (entry.title, entry.history_type, entry.status, entry.history_user)
+        for entry in Milestone.history.filter(history_user=client.user)
+    }
+    assert history == {
+        ("Recruit the panel", "~", plan_choices.MilestoneStatus.AT_RISK, client.user),
+        ("Publish the report", "+", plan_choices.MilestoneStatus.ON_TRACK, client.user),
+        ("Launch the report", "+", plan_choices.MilestoneStatus.ON_TRACK, client.user),
+    }
+    assert untouched.history.count() == 1  # only its creation
+    changed.refresh_from_db()
+    assert changed.commentary == "Two schools withdrew"
+    assert changed.updated_at > untouched.updated_at
+    # Each added milestone is one record, with its history entry pointing at it.
+    for title in ("Publish the report", "Launch the report"):
+        added = Milestone.objects.get(title=title)
+        assert [entry.history_type for entry in added.history.all()] == ["+"]
+
+
+def test_a_quarter_signed_off_after_the_preview_refuses_the_row_and_saves_nothing(
+    admin_client_for, plan
+):
+    """The confirmation applies the rules to every row as the records now are: here, a
+    milestone completed in quarter 1, which was signed off after the preview."""
+    recruit = MilestoneFactory(project=plan.panel, title="Recruit the panel")
+    client = admin_client_for("Administrators")
+    rows = [
+        MILESTONE_HEADERS,
+        ["", "2010-11", "Children's voices", "Publish the report", "2011-03-31", "on track",
+         "", "", "0"],
+        [recruit.pk, "2010-11", "Young people's panel", "Recruit the panel", "2010-06-30",
+         "done", "2010-06-15", "Recruited 24 members", "0"],
+    ]  # fmt: skip
+    preview = upload(client, Milestone, rows)
+    assert_preview_only(preview)
+    QuarterSignOffFactory(plan_year=plan.year, quarter=1)
+
+    done = confirm(client, Milestone, preview)
+
+    page = html.unescape(text(done))
+    assert "Nothing was imported" in page
+    assert 'Row 3, column G ("completed_on"): Quarter 1 of 2010-11 is signed off' in page
+    assert not Milestone.objects.filter(title="Publish the report").exists()
+    recruit.refresh_from_db()
+    assert recruit.status == plan_choices.MilestoneStatus.ON_TRACK
+    assert recruit.history.count() == 1
+
+
+def test_a_milestone_deleted_while_the_confirmation_is_written_is_named_and_nothing_is_saved(
+    admin_client_for, plan, monkeypatch
+):
+    """The rows are written a batch at a time (two here); the database finds the third batch's
+    milestone gone, so that batch is written again a row at a time to name the row, and every
+    batch before it is rolled back."""
+    import core.bulk_import
+    import core.spreadsheets.resources
+    from core.spreadsheets.resources import FormulaSafeResource
+
+    monkeypatch.setattr(core.bulk_import, "WRITE_BATCH", 2)
+    monkeypatch.setattr(core.spreadsheets.resources, "WRITE_BATCH", 2)
+    stored = [MilestoneFactory(project=plan.panel, title=f"Step {n}") for n in range(6)]
+    client = admin_client_for("Administrators")
+    rows = [MILESTONE_HEADERS] + [
+        [milestone.pk, "2010-11", "Young people's panel", milestone.title, "2011-03-31",
+         "on track", "", "Checked", "0"]
+        for milestone in stored
+    ]  # fmt: skip
+    preview = upload(client, Milestone, rows)
+    write_pending = FormulaSafeResource.write_pending
+
+    def deleted_after_the_rows_were_read(resource, *args, **kwargs):
+        Milestone.objects.filter(pk=stored[4].pk).delete()
+        return write_pending(resource, *args, **kwargs)
+
+    monkeypatch.setattr(FormulaSafeResource, "write_pending", deleted_after_the_rows_were_read)
+
+    done = confirm(client, Milestone, preview)
+
+    page = html.unescape(text(done))
+    assert "Nothing was imported" in page
+    assert (
+        "Row 6: The milestone Step 4 was deleted while this sheet was being imported, so it was "
+        "not saved again." in page
+    )
+    # All or nothing: the two batches written before it are rolled back, history and all (the
+    # deletion too, which happened inside the import's transaction here).
+    assert not Milestone.objects.filter(commentary="Checked").exists()
+    assert not Milestone.history.filter(history_type="~").exists()

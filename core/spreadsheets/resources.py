@@ -4,6 +4,7 @@ imports that report every problem against its row and column, validate in bulk w
 write lock, and never silently undo someone else's change, and the preview's side-by-side
 values."""
 
+import copy
 import datetime
 import functools
 import re
@@ -11,12 +12,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import DecimalField, OuterRef, Subquery
 from django.utils import timezone
-from import_export import fields, resources, widgets
+from import_export import exceptions, fields, resources, widgets
 
 from core import history
-from core.bulk_import import SheetInstanceLoader, SheetUniqueness, full_clean_in_python
+from core.bulk_import import (
+    WRITE_BATCH,
+    RecordGone,
+    SheetInstanceLoader,
+    SheetUniqueness,
+    full_clean_in_python,
+    write_records,
+)
 from core.edit_conflicts import EditConflictError, describe_conflict, insert_or_conflict
 from core.exports import MONEY_MARK
 from core.numbers import MONEY_HINT, format_number
@@ -65,6 +74,18 @@ def describe_value(value):
 
 
 _PLAIN_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """A confirmed row's record, validated and waiting to be written with the others: whether
+    it adds the record, and the row (by its number in the sheet) that names it if it is
+    refused."""
+
+    instance: object
+    adding: bool
+    number: int
+    row: dict
 
 
 @dataclass(frozen=True)
@@ -173,6 +194,11 @@ class FormulaSafeResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.rows_by_record = {}
+        #: A confirmed import's validated rows, written once every row is read (None outside
+        #: a confirmation written in bulk).
+        self.pending_writes = None
+        #: A copy of the record a confirmed row is read into, before the row (after_init_instance).
+        self.row_original = None
         if history_model(self._meta.model) is not None:
             self.fields[VERSION_COLUMN] = fields.Field(
                 attribute=VERSION_ATTRIBUTE,
@@ -217,7 +243,7 @@ class FormulaSafeResource(resources.ModelResource):
         IMMEDIATE), so everyone else's saves waited for the whole preview. Here a dry run opens
         no transaction: rows are validated in Python (core.bulk_import), and with no
         transaction django-import-export saves nothing of a dry run."""
-        if not dry_run:
+        if not dry_run and not self.writes_in_bulk():
             return super().import_data(
                 dataset,
                 dry_run=False,
@@ -227,9 +253,183 @@ class FormulaSafeResource(resources.ModelResource):
                 rollback_on_validation_errors=rollback_on_validation_errors,
                 **kwargs,
             )
+        if not dry_run:
+            return self.import_data_in_bulk(
+                dataset,
+                raise_errors=raise_errors,
+                collect_failed_rows=collect_failed_rows,
+                rollback_on_validation_errors=rollback_on_validation_errors,
+                **kwargs,
+            )
         return self.import_data_inner(
             dataset, True, raise_errors, False, collect_failed_rows, **kwargs
         )
+
+    def writes_in_bulk(self):
+        """Whether a confirmed import is written in bulk (import_data_in_bulk): not for a model
+        whose history keeps many-to-many links, or a sheet that sets them (an indicator's
+        owners), which are set only once the record is saved; those are saved a row at a time.
+        """
+        versions = history_model(self._meta.model)
+        if versions is not None and getattr(versions, "_history_m2m_fields", None):
+            return False
+        return not any(
+            isinstance(field.widget, widgets.ManyToManyWidget) for field in self.get_import_fields()
+        )
+
+    def import_data_in_bulk(
+        self, dataset, *, raise_errors, collect_failed_rows, rollback_on_validation_errors, **kwargs
+    ):
+        """Import a confirmed sheet in one transaction, all or nothing: every row is read and
+        validated as the preview did (its rules, its rights, its edit conflicts), against the
+        records as they are now, and only then are the rows written, in bulk.
+
+        django-import-export saved each row as it was read, inside a savepoint of its own, with
+        a query or two per row: 20,000 rows took longer than a server's worker may run. The rows
+        read here open no savepoint (reading writes nothing), and the writes are a few
+        statements per WRITE_BATCH rows (write_pending)."""
+        using = self.get_db_connection_name()
+        # No page shows a confirmed row's diff (the preview showed it): the deep copy of each
+        # record it is worked out from, with its project and plan year, and the reading of
+        # every column twice, took two fifths of a 20,000-row confirmation. skip_row compares
+        # the row with a shallow copy instead (after_init_instance).
+        with transaction.atomic(using=using):
+            self.pending_writes = []
+            self._meta = copy.copy(type(self)._meta)
+            self._meta.skip_diff = True
+            try:
+                result = self.import_data_inner(
+                    dataset, False, raise_errors, False, collect_failed_rows, **kwargs
+                )
+                refused = self.refused(result, rollback_on_validation_errors) or not (
+                    self.write_pending(result, user=kwargs.get("user"), raise_errors=raise_errors)
+                )
+            finally:
+                self.pending_writes = self.row_original = None
+                del self._meta
+            if refused:
+                # A row the database refused rolls back the rows written before it, as a
+                # row's error did when each was saved as it was read.
+                transaction.set_rollback(True, using=using)
+        return result
+
+    @staticmethod
+    def refused(result, rollback_on_validation_errors):
+        """Whether an import's result is rolled back, as django-import-export decides it."""
+        return result.has_errors() or (
+            rollback_on_validation_errors and result.has_validation_errors()
+        )
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        if self.pending_writes is not None:
+            self.row_original = copy.copy(instance)
+
+    def unchanged(self, instance, original):
+        """Whether a row leaves its record as `original` (the record before the row) has it:
+        django-import-export's skip_unchanged, for a confirmation written in bulk, which sets no
+        many-to-many links (see writes_in_bulk)."""
+        return all(
+            field.get_value(instance) == field.get_value(original)
+            for field in self.get_import_fields()
+        )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self.pending_writes is None:
+            return super().save_instance(instance, is_create, row, **kwargs)
+        self.before_save_instance(instance, row, **kwargs)
+        self.pending_writes.append(PendingWrite(instance, is_create, self.current_row, row))
+        self.after_save_instance(instance, row, **kwargs)
+        return None
+
+    def write_pending(self, result, *, user, raise_errors=False):
+        """Write a confirmed import's rows in batches, each with its audit history by `user`.
+        A batch the database refuses (a record someone else entered or deleted while the
+        import ran, say) is rolled back and written again a row at a time, so that the first
+        row refused is named, as a refusal naming its row, and nothing more is written.
+
+        Changes are written before additions: a row that gives a record a new value of a unique
+        field frees the old one for another row's new record, as it did written row by row.
+        Returns False if a row was refused (and added to `result`), True once all are written."""
+        user = user if user is not None and user.is_authenticated else None
+        for adding in (False, True):
+            writes = [write for write in self.pending_writes if write.adding is adding]
+            for start in range(0, len(writes), WRITE_BATCH):
+                batch = writes[start : start + WRITE_BATCH]
+                if self.write_batch(batch, adding=adding, user=user):
+                    continue
+                refused = self.first_refused_row(batch, adding=adding, user=user)
+                if refused is not None:
+                    write, error = refused
+                    result.append_invalid_row(write.number, write.row, error)
+                    if raise_errors:
+                        raise exceptions.ImportError(error, number=write.number, row=write.row)
+                    return False
+        for row_result in result.rows:
+            # Added records have their ids only now (the admin's log of the import needs them).
+            instance = getattr(row_result, "instance", None)
+            if row_result.object_id is None and instance is not None:
+                row_result.object_id = instance.pk
+        return True
+
+    def write_batch(self, batch, *, adding, user):
+        """Write a batch of rows in a savepoint; False, with nothing written, if the database
+        refuses it."""
+        instances = [write.instance for write in batch]
+        ids = [instance.pk for instance in instances]
+        try:
+            with transaction.atomic(using=self.get_db_connection_name()):
+                write_records(
+                    self._meta.model,
+                    instances,
+                    adding=adding,
+                    user=user,
+                    using=self.get_db_connection_name(),
+                )
+        except (IntegrityError, DataError, RecordGone):
+            for instance, pk in zip(instances, ids, strict=True):
+                instance.pk = pk
+                instance._state.adding = adding
+            return False
+        return True
+
+    def first_refused_row(self, batch, *, adding, user):
+        """Write a refused batch a row at a time, in the sheet's order, up to the first row the
+        database refuses: (that row's PendingWrite, a ValidationError saying why), or None if
+        every row was written."""
+        model, using = self._meta.model, self.get_db_connection_name()
+        for write in batch:
+            instance = write.instance
+            try:
+                with transaction.atomic(using=using):
+                    if adding:
+                        insert_or_conflict(
+                            instance,
+                            fields=self.conflict_fields(),
+                            save=functools.partial(
+                                write_records,
+                                model,
+                                [instance],
+                                adding=True,
+                                user=user,
+                                using=using,
+                            ),
+                        )
+                    else:
+                        write_records(model, [instance], adding=False, user=user, using=using)
+            except EditConflictError as error:
+                return write, self.entered_meanwhile_error(error)
+            except RecordGone:
+                return write, ValidationError(
+                    f"The {model._meta.verbose_name} {instance} was deleted while this sheet "
+                    "was being imported, so it was not saved again.",
+                    code="deleted_meanwhile",
+                )
+            except (IntegrityError, DataError) as error:
+                return write, ValidationError(
+                    f"The database refused this row: {error}", code="refused"
+                )
+        return None
 
     def import_data_inner(self, dataset, *args, **kwargs):
         # django-import-export numbers rows 1, 2, ... from the first data row, and read_sheet
@@ -374,16 +574,6 @@ class FormulaSafeResource(resources.ModelResource):
         #: When the sheet being confirmed was previewed (None outside a confirmation).
         self.previewed_at = kwargs.get("previewed_at")
         self.entered_since_preview = None
-        # The audit history of the records an import writes is written in bulk once every row
-        # is saved, rather than a row at a time (which took two fifths of a confirmation's
-        # time); not for a model whose history keeps many-to-many links (an indicator's owners,
-        # set after its row is saved).
-        versions = history_model(self._meta.model)
-        self.history_batch = (
-            {"+": [], "~": []}
-            if versions is not None and not getattr(versions, "_history_m2m_fields", None)
-            else None
-        )
         self.rows_by_record = {}
         self.current_row = None
         self.import_fields = self.import_headers = None
@@ -450,7 +640,15 @@ class FormulaSafeResource(resources.ModelResource):
         )
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if super().skip_row(instance, original, row, import_validation_errors):
+        if self.pending_writes is not None:
+            skip = (
+                self._meta.skip_unchanged
+                and not import_validation_errors
+                and self.unchanged(instance, self.row_original)
+            )
+        else:
+            skip = super().skip_row(instance, original, row, import_validation_errors)
+        if skip:
             # Leaves the record as it now is, so overwrites no one's change.
             return True
         stale = self.stale_version_error(instance, row) or self.entered_since_preview_error(
@@ -499,28 +697,7 @@ class FormulaSafeResource(resources.ModelResource):
         ]
 
     def do_instance_save(self, instance, is_create):
-        if self.history_batch is None:
-            return self.save_one(instance, is_create)
-        instance.skip_history_when_saving = True
-        try:
-            self.save_one(instance, is_create)
-        finally:
-            del instance.skip_history_when_saving
-        self.history_batch["+" if is_create else "~"].append(instance)
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        if not self.history_batch or result.has_errors() or result.has_validation_errors():
-            return  # nothing saved, or everything about to be rolled back
-        user = kwargs.get("user")
-        user = user if user is not None and user.is_authenticated else None
-        for kind, instances in self.history_batch.items():
-            if instances:
-                self._meta.model.history.bulk_history_create(
-                    instances, batch_size=500, update=kind == "~", default_user=user
-                )
-
-    def save_one(self, instance, is_create):
+        # A row at a time: a confirmation not written in bulk (see writes_in_bulk).
         if not is_create:
             return super().do_instance_save(instance, is_create)
         # A record the sheet adds that someone else entered at the very same moment (after
@@ -532,12 +709,17 @@ class FormulaSafeResource(resources.ModelResource):
                 save=lambda: super(FormulaSafeResource, self).do_instance_save(instance, is_create),
             )
         except EditConflictError as error:
-            raise ValidationError(
-                f"Someone else entered the {self._meta.model._meta.verbose_name} "
-                f"{error.current} while this sheet was being imported, so nothing was saved "
-                f"over it. {error.conflict.describe()}",
-                code="entered_meanwhile",
-            ) from None
+            raise self.entered_meanwhile_error(error) from None
+
+    def entered_meanwhile_error(self, error):
+        """What a row adding a record is told when someone else entered that record while the
+        sheet was being imported (an EditConflictError from insert_or_conflict)."""
+        return ValidationError(
+            f"Someone else entered the {self._meta.model._meta.verbose_name} "
+            f"{error.current} while this sheet was being imported, so nothing was saved "
+            f"over it. {error.conflict.describe()}",
+            code="entered_meanwhile",
+        )
 
     def get_instance(self, instance_loader, row):
         # The import id fields (an indicator's plan year and ref, a measurement's indicator and
