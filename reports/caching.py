@@ -22,8 +22,9 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 
-#: The apps whose records a report reads (reports for the explanations).
-REPORTED_APPS = ("plans", "kpis", "risks", "budgets", "reports")
+#: The apps whose records a report reads (reports for the explanations), and auth for who is in
+#: which group (the preparation lists give the budget's items to corporate services).
+REPORTED_APPS = ("plans", "kpis", "risks", "budgets", "reports", "auth")
 #: Bump when the kept data or the sections' HTML change shape, so none kept earlier is used.
 VERSION = 1
 #: The longest a kept report is used, seconds: a bound on a change made without history.

@@ -43,7 +43,7 @@ from plans import periods, slippage
 from plans.locks import quarter_locks
 from plans.models import Milestone, PlanYear, Project, Role
 from plans.periods import Quarter
-from reports import report, selectors
+from reports import caching, report, selectors
 from risks.choices import RiskStatus, RiskTier
 
 #: The group whose members keep the budget (budgets.rights gives them its permissions).
@@ -461,16 +461,37 @@ def _once(shared: dict | None, name: str, work):
 
 
 def quarter_preparation(
-    *, plan_year: PlanYear, quarter: Quarter | int, shared: dict | None = None
+    *,
+    plan_year: PlanYear,
+    quarter: Quarter | int,
+    shared: dict | None = None,
+    fingerprint: str | None = None,
 ) -> QuarterPreparation:
     """What is in and what is missing for `quarter` (a Quarter or its number) of `plan_year`,
     by owner (sorted by name), with the quarter's deadline and progress counts. A fixed number
     of queries, whatever the size of the plan. `shared`, an empty dict to begin with, keeps
-    what does not change from one quarter of the year to the next, for the next."""
+    what does not change from one quarter of the year to the next, for the next.
+
+    Given the records' `fingerprint` (reports.caching.fingerprint(), read before), the lists
+    are kept, as the report's sections are, until a record they read changes: the pages ask
+    for them on every request (My work for each open quarter), the reminders build them
+    afresh."""
     if not isinstance(quarter, Quarter):
         quarter = Quarter(plan_year.start, int(quarter))
     if quarter.start != plan_year.start:
         raise ValueError(f"{quarter.label} is not a quarter of {plan_year.year}.")
+    if fingerprint is not None:
+        return caching.kept(
+            "preparation",
+            plan_year.pk,
+            quarter.number,
+            fingerprint,
+            build=lambda: _quarter_preparation(plan_year, quarter, shared),
+        )
+    return _quarter_preparation(plan_year, quarter, shared)
+
+
+def _quarter_preparation(plan_year, quarter, shared) -> QuarterPreparation:
     project_owners = _once(shared, "project_owners", lambda: _project_owners(plan_year))
     actuals, actual_progress = _actuals(plan_year, quarter, shared)
     milestones, milestone_progress = _milestones(plan_year, quarter, project_owners)
@@ -554,10 +575,13 @@ def owner_preparation(*, user, today: datetime.date) -> list[OwnerQuarter]:
     # working out every open quarter (two queries).
     if not (user.roles.exists() or user.groups.filter(name=CORPORATE_SERVICES).exists()):
         return []
-    found, shared = [], defaultdict(dict)
+    found, shared, fingerprint = [], defaultdict(dict), caching.fingerprint()
     for plan_year, quarter in open_quarters(today=today):
         preparation = quarter_preparation(
-            plan_year=plan_year, quarter=quarter, shared=shared[plan_year.pk]
+            plan_year=plan_year,
+            quarter=quarter,
+            shared=shared[plan_year.pk],
+            fingerprint=fingerprint,
         )
         mine = preparation.for_owner(user)
         if mine is not None and mine.items:

@@ -132,7 +132,9 @@ def quarter_preparation(request, year, number):
         "reports/preparation.html",
         {
             "plan_year": plan_year,
-            "preparation": preparation.quarter_preparation(plan_year=plan_year, quarter=chosen),
+            "preparation": preparation.quarter_preparation(
+                plan_year=plan_year, quarter=chosen, fingerprint=caching.fingerprint()
+            ),
             "report_url": reverse("reports:quarter", args=[plan_year.year, chosen.number]),
             "report_label": f"Quarter {chosen.number} report",
             "ended": chosen.last_day < timezone.localdate(),

@@ -19,6 +19,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
@@ -82,6 +83,16 @@ def pytest_collection_modifyitems(config, items):
 def fast_password_hashing():
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         yield
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept_from_another_test():
+    """Each test starts with an empty cache: what the pages keep (the quarterly report, the
+    preparation lists) is keyed on a fingerprint of the records, and a rolled-back test can
+    leave the next one records with the same counts and keys."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # What the migrations left, and pytest-django's database blocker, kept by django_db_setup.

@@ -8,7 +8,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 
 from budgets.choices import CategoryKind, PresentationUnit
 from kpis.choices import IndicatorTier
@@ -240,12 +239,3 @@ def tasks_backend():
     for override in reversed(overrides):
         override.disable()
     _forget_task_backends()
-
-
-@pytest.fixture(autouse=True)
-def no_report_kept():
-    """Each test starts with no report kept from another (the cache outlives a test's
-    database)."""
-    cache.clear()
-    yield
-    cache.clear()
