@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/stay-signed-in/", sign_in.stay_signed_in, name="stay-signed-in"),
     path("my-work/", plan_views.my_work, name="my-work"),
+    path("strategies/<int:pk>/", plan_views.strategy_page, name="strategy"),
     path("plans/<str:year>/", views.plan_overview, name="plan-overview"),
     path("plans/", include((plan_pages, plan_urls.app_name))),
     path("plans/", include("kpis.urls")),
