@@ -125,6 +125,10 @@ class PlanOverview:
     corporate_objectives: list[CorporateObjective]
     unlinked_projects: list[Project] = field(default_factory=list)
 
+    @property
+    def corporate_objectives_with_notes(self) -> list[CorporateObjective]:
+        return [objective for objective in self.corporate_objectives if objective.notes]
+
 
 def plan_overview(*, year: str) -> PlanOverview:
     """The plan year's objectives, aims and projects, themes and corporate and enabling
@@ -308,6 +312,11 @@ class ProjectMilestones:
     @property
     def overdue(self) -> int:
         return sum(row.overdue for row in self.rows)
+
+    @property
+    def noted(self) -> list[Milestone]:
+        """The milestones with judgements noted in reading the document."""
+        return [row.milestone for row in self.rows if row.milestone.notes]
 
     @property
     def due_this_quarter(self) -> int:
