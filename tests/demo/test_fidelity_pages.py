@@ -172,3 +172,44 @@ def test_every_record_with_notes_shows_them_on_its_page(read):
         assert_notes_shown(page, indicator.notes, indicator)
         checked += 1
     assert checked > 50
+
+
+def test_co2s_aim_keeps_the_printed_alternative_images(read):
+    # Printed: "... and actively find ways to present alternative images".
+    content = read("/plans/2010-11/")
+    row = content[content.index('<th scope="row" class="govuk-table__header">CO2</th>') :]
+    row = row[: row.index("</tr>")]
+    assert "alternative images" in row
+    assert "positive images" not in row
+
+
+def test_the_2012_13_clusters_keep_the_printed_case_of_uncrc(read):
+    content = read("/plans/2012-13/")
+    themes = content[content.index('id="themes"') :]
+    assert "(UNCRC cluster / programme)" in themes
+    assert "uncrc cluster" not in themes
+
+
+def test_the_2012_13_governance_outputs_are_on_the_project_page(read):
+    project = Project.objects.get(plan_year__year="2012-13", title="Governance and Administration")
+    content = read(project.get_absolute_url())
+    assert (
+        "Signposting referral of callers to appropriate organisations for advice and support"
+        in (content)
+    )
+    assert "Freedom of information requests dealt with on a timely basis" in content
+
+
+def test_the_2012_13_running_cost_lines_keep_their_printed_cluster(read):
+    # BUDGETED PROJECTS: "UNCRC implementation" is printed in the cluster column of the Staff
+    # costs (SP3.2), Premises costs (SP3.2), Support costs (SP3.1) and Capital expenditure
+    # (SP3.2) rows, each owned by CE/DoCS.
+    content = read("/plans/2012-13/")
+    budget = content[content.index('id="budget"') :]
+    for row in [
+        "Premises costs (SP3.2), CE/DoCS, UNCRC implementation",
+        "Support costs (SP3.1), CE/DoCS, UNCRC implementation",
+        "Capital expenditure (SP3.2), CE/DoCS, UNCRC implementation",
+    ]:
+        assert row in budget
+    assert budget.count("Staff costs (SP3.2), CE/DoCS, UNCRC implementation") == 2
