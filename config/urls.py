@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 from config import sign_in, views
 from plans import urls as plan_urls
+from plans import views as plan_views
 
 # The plans app's pages and the project page, which combines plans with the risk register: one
 # namespace, plans:..., without plans importing the risks app.
@@ -27,6 +28,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/stay-signed-in/", sign_in.stay_signed_in, name="stay-signed-in"),
     path("my-work/", views.my_work, name="my-work"),
+    path("strategies/<int:pk>/", plan_views.strategy_page, name="strategy"),
     path("plans/<str:year>/", views.plan_overview, name="plan-overview"),
     path("plans/", include((plan_pages, plan_urls.app_name))),
     path("plans/", include("kpis.urls")),

@@ -64,8 +64,11 @@ SCHEMA = {
         {"ref", "label", "title", "printed_wording", "summary", "aims", "notes"},
         {"ref", "title"},
     ),
-    "aim": ({"ref", "summary", "uncrc_articles", "notes"}, {"ref", "summary"}),
-    "theme": ({"name", "kind", "ref", "summary", "uncrc_articles", "notes"}, {"name", "kind"}),
+    "aim": ({"ref", "summary", "printed_wording", "uncrc_articles", "notes"}, {"ref", "summary"}),
+    "theme": (
+        {"name", "kind", "ref", "summary", "printed_wording", "uncrc_articles", "notes"},
+        {"name", "kind"},
+    ),
     "corporate_objective": (
         {"ref", "kind", "theme", "aim", "objectives", "owners", "projects", "notes"},
         {"ref", "kind", "aim"},
@@ -306,6 +309,7 @@ class DocumentLoader:
                 "kind": item["kind"],
                 "ref": item.get("ref", ""),
                 "summary": item.get("summary", ""),
+                "printed_wording": item.get("printed_wording", ""),
                 "uncrc_articles": item.get("uncrc_articles", ""),
                 "notes": notes_text(item),
                 "position": position,
@@ -340,6 +344,7 @@ class DocumentLoader:
                 lookup={"objective": objective, "ref": aim["ref"]},
                 values={
                     "summary": aim["summary"],
+                    "printed_wording": aim.get("printed_wording", ""),
                     "uncrc_articles": aim.get("uncrc_articles", ""),
                     "notes": notes_text(aim),
                     "position": aim_position,

@@ -294,6 +294,18 @@ def figure_text(value, indicator: Indicator) -> str:
     return numbers.format_number(rounded)
 
 
+def printed_figure_text(value, indicator: Indicator) -> str:
+    """A figure the document prints (a baseline, a later target) as it prints it: with its unit
+    and no decimal places it does not give (OC7's "100%", OC4's "40,000")."""
+    if value is None:
+        return ""
+    if indicator.unit == Unit.PERCENTAGE:
+        return numbers.format_percent(value)
+    if indicator.unit == Unit.CURRENCY:
+        return numbers.format_money(value)
+    return numbers.format_number(value)
+
+
 def actual_of_measurement(measurement) -> calculations.Actual:
     return calculations.Actual(
         measurement.period, measurement.value, measurement.numerator, measurement.denominator
@@ -356,6 +368,14 @@ class IndicatorStatus:
     @property
     def annual_target_text(self) -> str:
         return figure_text(self.annual.value, self.indicator)
+
+    @property
+    def baseline_text(self) -> str:
+        return printed_figure_text(self.indicator.baseline, self.indicator)
+
+    @property
+    def later_target_text(self) -> str:
+        return printed_figure_text(self.indicator.later_target, self.indicator)
 
     @property
     def recommendation_lines(self) -> list[tuple[str, int]]:

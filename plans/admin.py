@@ -50,7 +50,7 @@ class PlanYearAdmin(YearLockedAdmin, RecordAdmin):
 
 class StrategicAimInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
     model = models.StrategicAim
-    fields = ["ref", "summary", "uncrc_articles", "position"]
+    fields = ["ref", "summary", "printed_wording", "uncrc_articles", "position"]
     extra = 0
 
 

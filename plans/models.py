@@ -95,6 +95,9 @@ class Strategy(models.Model):
     def __str__(self):
         return f"{self.title} ({self.start_year} to {self.end_year})"
 
+    def get_absolute_url(self):
+        return reverse("strategy", kwargs={"pk": self.pk})
+
 
 class PlanYear(models.Model):
     """One financial year's business plan: draft while written, published, closed at year end."""
@@ -246,6 +249,9 @@ class StrategicAim(models.Model):
     objective = models.ForeignKey(StrategicObjective, on_delete=models.CASCADE, related_name="aims")
     ref = models.CharField(max_length=20)
     summary = models.TextField()
+    printed_wording = models.TextField(
+        blank=True, help_text="The aim word for word as the document prints it, if it does."
+    )
     uncrc_articles = models.CharField(
         "UNCRC articles", max_length=100, blank=True, help_text='As printed, e.g. "3, 4 & 12".'
     )
@@ -282,6 +288,9 @@ class Theme(models.Model):
     ref = models.CharField(max_length=40, blank=True, help_text='If printed, e.g. "Theme 1".')
     name = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
+    printed_wording = models.TextField(
+        blank=True, help_text="The theme's paragraph word for word as the document prints it."
+    )
     uncrc_articles = models.CharField("UNCRC articles", max_length=100, blank=True)
     notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
     position = models.PositiveSmallIntegerField(default=0)

@@ -25,6 +25,7 @@ from plans.choices import (
     MilestoneStatus,
     PerformanceTheme,
     RecommendationStatus,
+    ThemeKind,
     ToleranceDimension,
 )
 from plans.models import (
@@ -48,21 +49,52 @@ def plan_year_for_pages(*, year: str) -> PlanYear:
 
 
 def strategies_with_plan_years() -> list[Strategy]:
-    """Every strategy with its plan years and its own objectives, aims and themes (a strategy
-    with no annual plan, such as 2024-27, holds them itself), for the home page."""
+    """Every strategy with its plan years, for the home page (each strategy's own page shows
+    what it holds)."""
     return list(
         Strategy.objects.fetch_mode(models.FETCH_RAISE).prefetch_related(
             Prefetch("plan_years", queryset=PlanYear.objects.fetch_mode(models.FETCH_RAISE)),
-            Prefetch(
-                "strategic_objectives",
-                queryset=StrategicObjective.objects.fetch_mode(models.FETCH_RAISE),
-            ),
-            Prefetch(
-                "strategic_objectives__aims",
-                queryset=StrategicAim.objects.fetch_mode(models.FETCH_RAISE),
-            ),
-            Prefetch("themes", queryset=Theme.objects.fetch_mode(models.FETCH_RAISE)),
         )
+    )
+
+
+@dataclass
+class StrategyPage:
+    """Everything a strategy's page shows, fetched up front: its own objectives with their
+    commitments, its approach strands and its pillars (2024-27), and the plans that serve it."""
+
+    strategy: Strategy
+    objectives: list[StrategicObjective]
+    approach_strands: list[Theme]
+    pillars: list[Theme]
+    other_themes: list[Theme]
+    plan_years: list[PlanYear]
+
+
+def strategy_page(*, pk: int) -> StrategyPage:
+    """A strategy and what it holds, in a fixed number of queries."""
+    strategy = get_object_or_404(Strategy.objects.fetch_mode(models.FETCH_RAISE), pk=pk)
+    objectives = list(
+        StrategicObjective.objects.fetch_mode(models.FETCH_RAISE)
+        .filter(strategy=strategy)
+        .prefetch_related(
+            Prefetch("aims", queryset=StrategicAim.objects.fetch_mode(models.FETCH_RAISE))
+        )
+    )
+    themes = list(Theme.objects.fetch_mode(models.FETCH_RAISE).filter(strategy=strategy))
+    # The approach strands are ways of working, not subjects: they are shown apart from the
+    # pillars (and from any other kind of theme), each in printed order.
+    by_kind = {ThemeKind.APPROACH_STRAND: [], ThemeKind.PILLAR: []}
+    others = []
+    for theme in themes:
+        by_kind.get(theme.kind, others).append(theme)
+    return StrategyPage(
+        strategy=strategy,
+        objectives=objectives,
+        approach_strands=by_kind[ThemeKind.APPROACH_STRAND],
+        pillars=by_kind[ThemeKind.PILLAR],
+        other_themes=others,
+        plan_years=list(PlanYear.objects.fetch_mode(models.FETCH_RAISE).filter(strategy=strategy)),
     )
 
 
@@ -93,6 +125,10 @@ class PlanOverview:
     themes: list[Theme]
     corporate_objectives: list[CorporateObjective]
     unlinked_projects: list[Project] = field(default_factory=list)
+
+    @property
+    def corporate_objectives_with_notes(self) -> list[CorporateObjective]:
+        return [objective for objective in self.corporate_objectives if objective.notes]
 
 
 def plan_overview(*, year: str) -> PlanOverview:
@@ -277,6 +313,11 @@ class ProjectMilestones:
     @property
     def overdue(self) -> int:
         return sum(row.overdue for row in self.rows)
+
+    @property
+    def noted(self) -> list[Milestone]:
+        """The milestones with judgements noted in reading the document."""
+        return [row.milestone for row in self.rows if row.milestone.notes]
 
     @property
     def due_this_quarter(self) -> int:

@@ -1,5 +1,5 @@
-"""Pages of the plans app: My work's projects, the milestone tracker, a milestone's update and
-addition, and the recommendations tracker (counts, the list, a response)."""
+"""Pages of the plans app: a strategy, My work's projects, the milestone tracker, a milestone's
+update and addition, and the recommendations tracker (counts, the list, a response)."""
 
 import copy
 
@@ -41,6 +41,13 @@ def my_work_context(request) -> dict:
         else None
     )
     return {"work": work, "year_form": year_form}
+
+
+@require_safe
+def strategy_page(request, pk):
+    """A strategy as its document prints it: mission, approach, objectives with their
+    commitments, pillars, and the plans that serve it."""
+    return render(request, "plans/strategy.html", {"page": selectors.strategy_page(pk=pk)})
 
 
 @require_safe

@@ -33,6 +33,21 @@ def test_a_director_signs_in_and_sees_the_strategies_and_plans(
     assert_accessible(page)
 
 
+def test_a_reader_follows_the_home_page_to_the_strategy_as_its_document_sets_it_out(
+    page, server_url, sign_in, assert_accessible, screenshot
+):
+    sign_in(page, server_url, "staff")
+    page.get_by_role("link", name="Three Year Strategy 2024-2027").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Three Year Strategy 2024-2027")
+    for heading in ["Our mission", "Our approach", "Strategic objectives", "Our pillars"]:
+        expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
+    expect(page.get_by_role("heading", level=3, name="Engage and Influence")).to_be_visible()
+    expect(page.get_by_text("We will do this by creating an open survey function")).to_be_visible()
+    screenshot(page, "strategy-2024-27")
+    assert_accessible(page)
+
+
 def test_a_wrong_password_shows_the_error_summary_linked_to_the_field(
     page, server_url, sign_in, assert_accessible
 ):

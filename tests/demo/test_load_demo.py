@@ -317,7 +317,7 @@ class TestLoadedDemo:
 
     def test_milestones_the_documents_print_are_not_illustrative(self, loaded):
         printed = Milestone.objects.filter(is_illustrative=False)
-        assert printed.count() == 21 + 2  # 2012-13 and 2016-17
+        assert printed.count() == 23 + 2  # 2012-13 and 2016-17
         assert not printed.filter(commentary__icontains="illustrative").exists()
         # A project with printed milestones gets no illustrative ones.
         assert not Milestone.objects.filter(
