@@ -227,6 +227,8 @@ def test_the_owner_resubmits_on_the_explanation_page_and_the_history_keeps_both(
     client.force_login(plan.alice)
     url = f"/reports/2010-11/q2/explain/milestone/{plan.action.milestone_id}/"
     page = client.get(url).content.decode()
+    assert "Dan Dean returned this explanation on" in text_of(page)
+    assert NOTE in page
     version = page.split('name="record_version" value="')[1].split('"')[0]
 
     response = client.post(
@@ -243,6 +245,7 @@ def test_the_owner_resubmits_on_the_explanation_page_and_the_history_keeps_both(
 
     assert response.status_code == 302
     assert alices_list(plan).summary() == BEFORE
+    assert NOTE not in client.get(url).content.decode()
     [made] = quarter_returns(plan_year=plan.plan_year, quarter=2)
     assert made.resubmitted_at is not None
     assert made.resubmitted_by_id == plan.alice.pk
