@@ -29,6 +29,7 @@ from reports.revisions import quarter_returns
 from tests.plans.factories import QuarterSignOffFactory
 from tests.reports.test_preparation import add_records, build_plan
 from tests.test_admin_exports import change_form_data
+from tests.test_import_export import MEASUREMENT_HEADERS, confirm, upload
 
 D = datetime.date
 Q2 = Quarter(2010, 2)
@@ -285,6 +286,25 @@ def test_a_commentary_changed_in_the_entry_screens_is_resubmitted(
         "Fewer visits in the holidays.",
         "Fewer visits in the school summer holidays.",
     ]
+
+
+def test_a_commentary_corrected_by_import_is_resubmitted(client, plan, user_in_group):
+    give_back(plan, plan.july, note="Which holidays?")
+    # Directors import the actuals of the indicators whose owner role they hold.
+    importer = user_in_group("Directors")
+    plan.policy.holders.add(importer)
+    client.force_login(importer)
+    rows = [
+        MEASUREMENT_HEADERS,
+        ["2010-11", "K1", "2010-07-01", "100", "", "", "Fewer visits in the summer holidays."],
+    ]
+
+    done = confirm(client, Measurement, upload(client, Measurement, rows))
+
+    assert "Import finished: 0 new, 1 updated" in text_of(done.content.decode())
+    assert alices_list(plan).summary() == BEFORE
+    [made] = quarter_returns(plan_year=plan.plan_year, quarter=2)
+    assert made.resubmitted_by_id == importer.pk
 
 
 def test_my_work_lists_a_returned_item_with_the_note_until_it_is_resubmitted(
