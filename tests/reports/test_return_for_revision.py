@@ -205,6 +205,15 @@ def test_a_return_awaiting_resubmission_is_not_made_twice(plan):
     assert ReturnForRevision.objects.count() == 1
 
 
+def test_the_page_of_a_return_awaiting_resubmission_shows_the_note_and_no_form(client, plan):
+    give_back(plan, plan.action)
+    client.force_login(plan.director)
+    page = client.get(return_url("corrective-action", plan.action.pk)).content.decode()
+    assert "and awaiting resubmission by its owner" in text_of(page)
+    assert NOTE in page
+    assert 'name="note"' not in page
+
+
 def test_nothing_is_returned_once_the_quarter_is_signed_off(client, plan):
     QuarterSignOffFactory(plan_year=plan.plan_year, quarter=2)
     client.force_login(plan.director)
