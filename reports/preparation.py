@@ -1,7 +1,7 @@
 """What is still missing for a quarter's report, by owner: the lists the preparation page shows
 directors and administrators, each owner sees at the top of My work, and the reminders send.
 
-Five kinds of item are missing:
+Six kinds of item are missing:
 - **actuals**: a period of an entered indicator (not one the application counts) that ends in
   the quarter, with no actual; an annual indicator's one period ends in quarter 4, a quarterly
   one's with its quarter, a monthly one's with each month;
@@ -440,7 +440,7 @@ def _explanations(plan_year, quarter, project_owners, register, shared):
     )
 
 
-def _returned(plan_year, quarter, project_owners, shared):
+def _returned(plan_year, quarter, project_owners):
     """(item, owner role ids or CORPORATE_SERVICES) for each return of the quarter still
     awaiting resubmission, the quarter's returns, and the progress count (None when nothing was
     returned): one query, and one more for the owners of the indicators returned, if any."""
@@ -528,7 +528,7 @@ def quarter_preparation(
         plan_year, quarter, project_owners, register, shared
     )
     months, month_progress = _budget_months(plan_year, quarter, shared)
-    returned, returns, returned_progress = _returned(plan_year, quarter, project_owners, shared)
+    returned, returns, returned_progress = _returned(plan_year, quarter, project_owners)
     # In KINDS' order: actuals, milestones, explanations, risk reviews, budget months.
     owned = [
         *actuals,

@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -88,6 +89,16 @@ def quarter_returns(*, plan_year, quarter: int) -> list[ReturnForRevision]:
         made.kind_name = KIND_NAMES[kind_of(made.returned)]
         made.entry_url = entry_url(made.returned, plan_year=plan_year, quarter=quarter)
     return returns
+
+
+def name_resubmitters(returns) -> None:
+    """Give each of `returns` (quarter_returns) the person who resubmitted it, as
+    `resubmitted_by` (None while it is open, or when the history knows nobody): one query, none
+    when nothing was resubmitted."""
+    wanted = {made.resubmitted_by_id for made in returns} - {None}
+    people = get_user_model().objects.in_bulk(wanted) if wanted else {}
+    for made in returns:
+        made.resubmitted_by = people.get(made.resubmitted_by_id)
 
 
 def open_return_of(record) -> ReturnForRevision | None:

@@ -3,7 +3,6 @@ sign-off and reopening. Once a quarter is signed off, the page, the PDF and the 
 report as signed off, from what was stored, not from the live records."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -109,10 +108,7 @@ def _returns_context(request, plan_year, chosen, prepared) -> dict:
     returnables = revisions.quarter_returnables(
         plan_year=plan_year, quarter=chosen, returns=prepared.returns
     )
-    resubmitters = {made.resubmitted_by_id for made in prepared.returns} - {None}
-    people = get_user_model().objects.in_bulk(resubmitters) if resubmitters else {}
-    for made in prepared.returns:
-        made.resubmitted_by = people.get(made.resubmitted_by_id)
+    revisions.name_resubmitters(prepared.returns)
     return {
         "returnables": returnables,
         "may_return": rights.may_return_for_revision(request.user)
