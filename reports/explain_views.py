@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.edit_conflicts import NEW_RECORD, EditConflictError, record_fingerprint
 from core.refusals import Refused
 from reports import explain_selectors as selectors
-from reports import services
+from reports import revisions, services
 from reports.explaining import explaining_rights, quarter_to_explain
 from reports.forms import CorrectiveActionForm
 
@@ -97,6 +97,8 @@ def explain(request, year, quarter, kind, pk):
             "saved": request.method != "POST" and request.GET.get("saved") == "1",
             "history": selectors.corrective_action_history(existing),
             "locked": locked,
+            # A director's note, while the explanation awaits its owner's resubmission.
+            "returned": revisions.open_return_of(existing) if existing is not None else None,
         },
     )
 

@@ -70,3 +70,18 @@ class ReopenForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.govuk_widgets()
+
+
+class ReturnForRevisionForm(GovukFormMixin, forms.Form):
+    """A director's return of a commentary or corrective action: the note is required."""
+
+    note = forms.CharField(
+        label="What should be revised",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The owner sees this note on their list until they resubmit.",
+        error_messages={"required": "Enter a note saying what the owner should revise."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.govuk_widgets()

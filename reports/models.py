@@ -1,6 +1,7 @@
 """What the quarterly Leadership Team report adds to the other apps' records: each exception's
 explanation and corrective action for a quarter ("measures to correct deviations", 2010-11),
-the reports as signed off, and the ledger of reminders sent to owners."""
+the reports as signed off, each quarter's deadline, the ledger of reminders sent to owners, and a
+director's return of an explanation, or of an actual's commentary, for revision."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from budgets.models import BudgetLine
-from kpis.models import Indicator
+from kpis.models import Indicator, Measurement
 from plans.models import Milestone, PlanYear, QuarterSignOff
 from plans.periods import Quarter
 from reports.choices import ReminderStage
@@ -222,3 +223,71 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.get_stage_display()} reminder, quarter {self.quarter} to {self.owner}"
+
+
+class ReturnForRevision(models.Model):
+    """A director's return of an owner's corrective action, or of an actual's commentary, for
+    revision, with a note saying what to revise. It stays on the owner's list of what is
+    missing for the quarter until they resubmit: until the returned record changes again,
+    by whichever route (the page, the entry screens, an import), as its audit history shows
+    (reports.revisions). The returned record's own history keeps each version of its text;
+    this record's history keeps the return and its note."""
+
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.CASCADE, related_name="returns_for_revision"
+    )
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Quarter of the plan year whose report the returned text is for.",
+    )
+    corrective_action = models.ForeignKey(
+        CorrectiveAction, null=True, blank=True, on_delete=models.CASCADE, related_name="returns"
+    )
+    measurement = models.ForeignKey(
+        Measurement,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The actual whose commentary is returned.",
+    )
+    note = models.TextField(help_text="What the owner should revise, and why.")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan_year", "quarter", "returned_at", "pk"]
+        verbose_name = "return for revision"
+        verbose_name_plural = "returns for revision"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="return_for_revision_valid_quarter",
+                violation_error_message="Choose a quarter from 1 to 4.",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrective_action__isnull=False, measurement=None)
+                | Q(corrective_action=None, measurement__isnull=False),
+                name="return_for_revision_one_record",
+                violation_error_message=(
+                    "A return is of exactly one corrective action or one actual's commentary."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(note=""),
+                name="return_for_revision_has_note",
+                violation_error_message="Enter a note saying what to revise.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.returned} returned for revision"
+
+    @property
+    def returned(self):
+        """The corrective action or the actual (a Measurement) returned."""
+        return self.corrective_action if self.corrective_action_id else self.measurement

@@ -1,7 +1,7 @@
 """What is still missing for a quarter's report, by owner: the lists the preparation page shows
 directors and administrators, each owner sees at the top of My work, and the reminders send.
 
-Five kinds of item are missing:
+Six kinds of item are missing:
 - **actuals**: a period of an entered indicator (not one the application counts) that ends in
   the quarter, with no actual; an annual indicator's one period ends in quarter 4, a quarterly
   one's with its quarter, a monthly one's with each month;
@@ -13,7 +13,9 @@ Five kinds of item are missing:
 - **risk reviews**: an open risk whose review was overdue at the quarter's end (the register's
   rule, risks.rules.review_is_overdue, through its selector);
 - **budget actuals**: a month of the quarter in which no line of the year's budget has an
-  actual.
+  actual;
+- **returned for revision**: a corrective action or an actual's commentary that a director
+  returned with a note, until its owner resubmits it (reports.revisions).
 
 Who owns what: the holders of an indicator's owner roles, of a milestone's project's owner roles,
 and of a risk's owner role (for a project risk with none, its project's); the budget has no
@@ -43,7 +45,7 @@ from plans import periods, slippage
 from plans.locks import quarter_locks
 from plans.models import Milestone, PlanYear, Project, Role
 from plans.periods import Quarter
-from reports import caching, report, selectors
+from reports import caching, report, revisions, selectors
 from risks.choices import RiskStatus, RiskTier
 
 #: The group whose members keep the budget (budgets.rights gives them its permissions).
@@ -56,6 +58,7 @@ ACTUAL, MILESTONE, EXPLANATION, RISK_REVIEW, BUDGET_MONTH = (
     "risk",
     "budget",
 )
+RETURNED = "returned"
 #: Each kind's name in a count, one and many, in the order the lists give them.
 KIND_NAMES = {
     ACTUAL: ("actual", "actuals"),
@@ -63,6 +66,7 @@ KIND_NAMES = {
     EXPLANATION: ("corrective action", "corrective actions"),
     RISK_REVIEW: ("risk review", "risk reviews"),
     BUDGET_MONTH: ("month of budget actuals", "months of budget actuals"),
+    RETURNED: ("returned for revision", "returned for revision"),
 }
 KINDS = tuple(KIND_NAMES)
 #: The explanation page's name of each kind of exception (reports.explaining.KINDS).
@@ -150,6 +154,7 @@ PROGRESS_LABELS = {
     EXPLANATION: "Exceptions explained",
     RISK_REVIEW: "Open risks reviewed on time",
     BUDGET_MONTH: "Months with budget actuals",
+    RETURNED: "Returned for revision and resubmitted",
 }
 
 
@@ -166,6 +171,9 @@ class QuarterPreparation:
     #: member): listed, so that an administrator can give the role to someone.
     unowned: list[MissingItem] = field(default_factory=list)
     is_signed_off: bool = False
+    #: The quarter's returns for revision, oldest first, open and resubmitted
+    #: (reports.revisions.quarter_returns).
+    returns: list = field(default_factory=list)
 
     @property
     def missing(self) -> int:
@@ -432,6 +440,47 @@ def _explanations(plan_year, quarter, project_owners, register, shared):
     )
 
 
+def _returned(plan_year, quarter, project_owners):
+    """(item, owner role ids or CORPORATE_SERVICES) for each return of the quarter still
+    awaiting resubmission, the quarter's returns, and the progress count (None when nothing was
+    returned): one query, and one more for the owners of the indicators returned, if any."""
+    returns = revisions.quarter_returns(plan_year=plan_year, quarter=quarter.number)
+    awaiting = [made for made in returns if made.resubmitted_at is None]
+    indicator_ids = {
+        made.returned.indicator_id
+        for made in awaiting
+        if getattr(made.returned, "indicator_id", None) is not None
+    }
+    indicator_owners = (
+        _role_ids(Indicator.owners.through, "indicator_id", indicator_ids) if indicator_ids else {}
+    )
+    found = []
+    for made in awaiting:
+        returned = made.returned
+        if made.measurement_id or returned.indicator_id:
+            owners = indicator_owners.get(returned.indicator_id, set())
+        elif returned.milestone_id:
+            owners = project_owners.get(returned.milestone.project_id, set())
+        elif returned.risk_id:
+            owners = _risk_owner(returned.risk, project_owners)
+        else:
+            owners = CORPORATE_SERVICES
+        by = f" by {_name(made.returned_by)}" if made.returned_by else ""
+        item = MissingItem(
+            RETURNED,
+            f"{made.title} ({made.kind_name})",
+            made.entry_url,
+            detail=f"Returned{by} on {timezone.localtime(made.returned_at):%-d %B %Y}: {made.note}",
+        )
+        found.append((item, owners))
+    progress = (
+        Progress(RETURNED, PROGRESS_LABELS[RETURNED], len(returns) - len(awaiting), len(returns))
+        if returns
+        else None
+    )
+    return found, returns, progress
+
+
 def _holders(role_ids) -> dict[int, list]:
     """The active holders of each role: one query (with their users)."""
     found = defaultdict(list)
@@ -500,6 +549,7 @@ def _quarter_preparation(plan_year, quarter, shared) -> QuarterPreparation:
         plan_year, quarter, project_owners, register, shared
     )
     months, month_progress = _budget_months(plan_year, quarter, shared)
+    returned, returns, returned_progress = _returned(plan_year, quarter, project_owners)
     # In KINDS' order: actuals, milestones, explanations, risk reviews, budget months.
     owned = [
         *actuals,
@@ -507,6 +557,7 @@ def _quarter_preparation(plan_year, quarter, shared) -> QuarterPreparation:
         *explanations,
         *reviews,
         *((item, CORPORATE_SERVICES) for item in months),
+        *returned,
     ]
     holders = _holders(
         {role for _, owners in owned if owners != CORPORATE_SERVICES for role in owners}
@@ -542,11 +593,14 @@ def _quarter_preparation(plan_year, quarter, shared) -> QuarterPreparation:
             explanation_progress,
             review_progress,
             month_progress,
+            # Only once something was returned: nothing else changes for a quarter without.
+            *([returned_progress] if returned_progress else []),
         ],
         unowned=unowned,
         is_signed_off=_once(
             shared, "locks", lambda: quarter_locks(plan_year=plan_year)
         ).quarter_is_locked(plan_year, quarter.number),
+        returns=returns,
     )
 
 

@@ -45,3 +45,16 @@ def may_sign_off(user) -> bool:
 def may_reopen(user) -> bool:
     """Whether `user` may reopen a signed-off quarter: an administrator."""
     return permissions.is_administrator(user)
+
+
+RETURN_REFUSAL = (
+    "Only directors return a commentary or corrective action for revision: they review them "
+    "for the Leadership Team's report."
+)
+
+
+def may_return_for_revision(user) -> bool:
+    """Whether `user` may return an owner's commentary or corrective action for revision: an
+    active director, as for the sign-off. Reviewing what owners wrote is the Leadership Team's
+    part in preparing its report; administrators keep the records but do not judge them."""
+    return may_sign_off(user)

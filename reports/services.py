@@ -11,24 +11,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import permissions
 from core.edit_conflicts import (
     EditConflictError,
+    check_version,
     current_or_new,
     describe_conflict,
     insert_or_conflict,
 )
+from kpis.models import Measurement
 from plans.locks import quarter_locks
 from plans.models import QuarterSignOff
 from plans.periods import Quarter
-from reports import rights
+from reports import revisions, rights
 from reports.explaining import KINDS, kind_of, plan_year_of_item
-from reports.models import CorrectiveAction, SignedOffReport
+from reports.models import CorrectiveAction, ReturnForRevision, SignedOffReport
 from reports.pdf import organisation_of, quarter_pdf
 from reports.selectors import quarterly_report, standing_sign_off
 from reports.workbook import report_workbook
 
 #: The fields a person enters, named in an edit conflict when the history cannot say more.
 ENTERED_FIELDS = ("explanation", "action", "recover_by")
+#: The fields of a returned record named in an edit conflict when the history cannot say more.
+RETURNED_FIELDS = {CorrectiveAction: ENTERED_FIELDS, Measurement: ("value", "commentary")}
 
 RECOVER_BY_MISSING = "Enter the date by which it should be back on course."
 QUARTER_NOT_BEGUN = "{quarter} has not begun: explanations are entered once it has."
@@ -241,3 +246,58 @@ def quarter_reopen(*, sign_off, user, reason: str):
         locked.full_clean()
         locked.save()
     return locked
+
+
+# --- Return for revision ------------------------------------------------------------------------
+
+NOTE_MISSING = "Enter a note saying what the owner should revise."
+
+
+def return_for_revision(
+    *, plan_year, quarter: Quarter, returned, note: str, user, opened_version: str
+) -> ReturnForRevision:
+    """Return `returned` (a corrective action, or a measurement for its commentary) of
+    `plan_year`'s `quarter` to its owner for revision, with `note`, atomically. It stays on the
+    owner's list until they change the record (reports.revisions).
+
+    Refused (PermissionDenied) to anyone but a director, in a closed plan year and in a
+    signed-off quarter. `opened_version` is the record's fingerprint when the director's page
+    was opened: a record changed since (resubmitted, say) is not returned on the strength of
+    words the director has not read; EditConflictError says who changed it. ValidationError
+    says what is wrong: no note, or a return already awaiting resubmission."""
+    if not rights.may_return_for_revision(user):
+        raise PermissionDenied(rights.RETURN_REFUSAL)
+    if permissions.is_closed(plan_year):
+        raise PermissionDenied(f"{plan_year.year} is closed: nothing in it can be returned.")
+    if refusal := quarter_locks(plan_year=plan_year).quarter_refusal(plan_year, quarter.number):
+        raise PermissionDenied(refusal)
+    with transaction.atomic():
+        current = check_version(
+            type(returned).objects.all(),
+            returned.pk,
+            opened_version,
+            fields=RETURNED_FIELDS[type(returned)],
+        )
+        already = revisions.open_return_of(current)
+        if already is not None:
+            raise ValidationError(
+                f"This was returned for revision on "
+                f"{timezone.localtime(already.returned_at):%-d %B %Y} and is awaiting "
+                "resubmission by its owner."
+            )
+        made = ReturnForRevision(
+            plan_year=plan_year,
+            quarter=quarter.number,
+            note=note.strip(),
+            returned_by=user,
+            **{
+                "corrective_action" if isinstance(current, CorrectiveAction) else "measurement": (
+                    current
+                )
+            },
+        )
+        if not made.note:
+            raise ValidationError({"note": NOTE_MISSING})
+        made.full_clean()
+        made.save()
+        return made

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import explain_views, views
+from reports import explain_views, revision_views, views
 
 app_name = "reports"
 
@@ -26,6 +26,11 @@ urlpatterns = [
         "<str:year>/q<int:quarter>/explain/<str:kind>/<int:pk>/",
         explain_views.explain,
         name="explain",
+    ),
+    path(
+        "<str:year>/q<int:number>/return/<str:kind>/<int:pk>/",
+        revision_views.return_for_revision,
+        name="return-for-revision",
     ),
     path("<str:year>/explain/<str:kind>/<int:pk>/", explain_views.explain_now, name="explain-now"),
 ]

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from core import permissions
 from core.refusals import Refused
-from reports import caching, pdf, preparation, rights, selectors, services
+from reports import caching, pdf, preparation, revisions, rights, selectors, services
 from reports.forms import ReopenForm, SignOffForm
 from reports.models import SignedOffReport
 from reports.report import QuarterlyReport
@@ -127,19 +128,37 @@ def quarter_preparation(request, year, number):
     """What is still missing for the quarter's report, by owner, with its deadline and how
     much is in: for the Leadership Team, as the report itself."""
     plan_year, chosen = _quarter_of(request, year, number)
+    prepared = preparation.quarter_preparation(
+        plan_year=plan_year, quarter=chosen, fingerprint=caching.fingerprint()
+    )
     return render(
         request,
         "reports/preparation.html",
         {
             "plan_year": plan_year,
-            "preparation": preparation.quarter_preparation(
-                plan_year=plan_year, quarter=chosen, fingerprint=caching.fingerprint()
-            ),
+            "preparation": prepared,
+            **_returns_context(request, plan_year, chosen, prepared),
             "report_url": reverse("reports:quarter", args=[plan_year.year, chosen.number]),
             "report_label": f"Quarter {chosen.number} report",
             "ended": chosen.last_day < timezone.localdate(),
         },
     )
+
+
+def _returns_context(request, plan_year, chosen, prepared) -> dict:
+    """The preparation page's returns for revision: the quarter's corrective actions and
+    commentaries, each with its latest return, and whether the reader may return them (a
+    director, while the quarter is open), with the people who resubmitted."""
+    returnables = revisions.quarter_returnables(
+        plan_year=plan_year, quarter=chosen, returns=prepared.returns
+    )
+    revisions.name_resubmitters(prepared.returns)
+    return {
+        "returnables": returnables,
+        "may_return": rights.may_return_for_revision(request.user)
+        and not prepared.is_signed_off
+        and not permissions.is_closed(plan_year),
+    }
 
 
 #: What a report's documents are, by their extension.
