@@ -99,6 +99,13 @@ class MissingItem:
     def kind_name(self) -> str:
         return KIND_NAMES[self.kind][0]
 
+    @property
+    def action(self) -> str:
+        """What the owner does at the link, for a screen reader: "enter the actual"."""
+        if self.kind == RETURNED:
+            return "revise and resubmit it"
+        return f"enter the {self.kind_name}"
+
 
 def _counts(items) -> dict[str, int]:
     counted = Counter(item.kind for item in items)

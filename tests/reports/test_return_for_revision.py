@@ -166,6 +166,10 @@ def test_a_director_returns_a_corrective_action_from_the_page(client, plan):
     assert f"{NOTE} Awaiting resubmission" in text
     assert "Returned for revision and resubmitted 0 1 1" in text
     assert "Alice Adams " + BEFORE + ", 1 returned for revision" in text
+    # Each item's link says what to do there: a returned one is revised, a missing one entered.
+    assert "Schools signed up (corrective action) : revise and resubmit it" in text
+    assert ": enter the actual" in text
+    assert "enter the returned" not in text
 
 
 def test_the_preparation_page_offers_no_return_to_an_administrator(client, user_in_group, plan):
