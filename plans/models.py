@@ -36,6 +36,25 @@ def choices_constraint(field, choices_class, name):
     )
 
 
+QUARTER_HELP = "Quarter of the plan year, 1 (April to June) to 4 (January to March)."
+
+
+def quarter_field(help_text=QUARTER_HELP):
+    """The number of a quarter of a plan year, 1 to 4, as every record held by quarter keeps it."""
+    return models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)], help_text=help_text
+    )
+
+
+def quarter_constraint(name):
+    """The database's check that a record's quarter is 1 to 4."""
+    return models.CheckConstraint(
+        condition=Q(quarter__gte=1, quarter__lte=4),
+        name=name,
+        violation_error_message="Choose a quarter from 1 to 4.",
+    )
+
+
 class Role(models.Model):
     """An owner role such as Director of Policy (DoP). Roles own work; people hold roles, and
     roles change hands."""
@@ -645,10 +664,7 @@ class QuarterSignOff(models.Model):
     report as signed off (its figures, PDF and workbook) is kept by the reports app."""
 
     plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, related_name="sign_offs")
-    quarter = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text="Quarter of the plan year, 1 (April to June) to 4 (January to March).",
-    )
+    quarter = quarter_field()
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -669,11 +685,7 @@ class QuarterSignOff(models.Model):
     class Meta:
         ordering = ["plan_year", "quarter", "signed_off_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4),
-                name="quarter_sign_off_valid_quarter",
-                violation_error_message="Choose a quarter from 1 to 4.",
-            ),
+            quarter_constraint("quarter_sign_off_valid_quarter"),
             # Two directors signing off at once: the database keeps one sign-off.
             models.UniqueConstraint(
                 fields=["plan_year", "quarter"],

@@ -6,7 +6,6 @@ director's return of an explanation, or of an actual's commentary, for revision.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from budgets.models import BudgetLine
 from kpis.models import Indicator, Measurement
-from plans.models import Milestone, PlanYear, QuarterSignOff
+from plans.models import Milestone, PlanYear, QuarterSignOff, quarter_constraint, quarter_field
 from plans.periods import Quarter
 from reports.choices import ReminderStage
 from risks.models import Risk
@@ -44,10 +43,7 @@ class CorrectiveAction(models.Model):
     plan_year = models.ForeignKey(
         PlanYear, on_delete=models.CASCADE, related_name="corrective_actions"
     )
-    quarter = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text="Quarter of the plan year, 1 (April to June) to 4 (January to March).",
-    )
+    quarter = quarter_field()
     indicator = models.ForeignKey(
         Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -80,11 +76,7 @@ class CorrectiveAction(models.Model):
     class Meta:
         ordering = ["plan_year", "quarter", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4),
-                name="corrective_action_valid_quarter",
-                violation_error_message="Choose a quarter from 1 to 4.",
-            ),
+            quarter_constraint("corrective_action_valid_quarter"),
             models.CheckConstraint(
                 condition=(
                     Q(indicator__isnull=False, milestone=None, budget_line=None, risk=None)
@@ -137,10 +129,7 @@ class QuarterDeadline(models.Model):
     plan_year = models.ForeignKey(
         PlanYear, on_delete=models.CASCADE, related_name="quarter_deadlines"
     )
-    quarter = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text="Quarter of the plan year, 1 (April to June) to 4 (January to March).",
-    )
+    quarter = quarter_field()
     due_on = models.DateField(
         "due by", help_text="The last day for the quarter's actuals, updates and explanations."
     )
@@ -155,11 +144,7 @@ class QuarterDeadline(models.Model):
                 name="quarter_deadline_one_per_quarter",
                 violation_error_message="This quarter already has a deadline: change that one.",
             ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4),
-                name="quarter_deadline_valid_quarter",
-                violation_error_message="Choose a quarter from 1 to 4.",
-            ),
+            quarter_constraint("quarter_deadline_valid_quarter"),
         ]
 
     def __str__(self):
@@ -185,10 +170,7 @@ class ReminderSent(models.Model):
     email was queued and sent, and each failed attempt's count and last error."""
 
     plan_year = models.ForeignKey(PlanYear, on_delete=models.CASCADE, related_name="+")
-    quarter = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text="Quarter of the plan year, 1 (April to June) to 4 (January to March).",
-    )
+    quarter = quarter_field()
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"
     )
@@ -207,11 +189,7 @@ class ReminderSent(models.Model):
         verbose_name = "reminder sent"
         verbose_name_plural = "reminders sent"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4),
-                name="reminder_sent_valid_quarter",
-                violation_error_message="Choose a quarter from 1 to 4.",
-            ),
+            quarter_constraint("reminder_sent_valid_quarter"),
             models.UniqueConstraint(
                 fields=["plan_year", "quarter", "owner", "stage"],
                 name="reminder_sent_once_per_owner_stage",
@@ -236,9 +214,8 @@ class ReturnForRevision(models.Model):
     plan_year = models.ForeignKey(
         PlanYear, on_delete=models.CASCADE, related_name="returns_for_revision"
     )
-    quarter = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text="Quarter of the plan year whose report the returned text is for.",
+    quarter = quarter_field(
+        help_text="Quarter of the plan year whose report the returned text is for."
     )
     corrective_action = models.ForeignKey(
         CorrectiveAction, null=True, blank=True, on_delete=models.CASCADE, related_name="returns"
@@ -264,11 +241,7 @@ class ReturnForRevision(models.Model):
         verbose_name = "return for revision"
         verbose_name_plural = "returns for revision"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4),
-                name="return_for_revision_valid_quarter",
-                violation_error_message="Choose a quarter from 1 to 4.",
-            ),
+            quarter_constraint("return_for_revision_valid_quarter"),
             models.CheckConstraint(
                 condition=Q(corrective_action__isnull=False, measurement=None)
                 | Q(corrective_action=None, measurement__isnull=False),

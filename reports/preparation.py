@@ -636,8 +636,10 @@ def owner_preparation(*, user, today: datetime.date) -> list[OwnerQuarter]:
     # working out every open quarter (two queries).
     if not (user.roles.exists() or user.groups.filter(name=CORPORATE_SERVICES).exists()):
         return []
-    found, shared, fingerprint = [], defaultdict(dict), caching.fingerprint()
-    for plan_year, quarter in open_quarters(today=today):
+    quarters = open_quarters(today=today)
+    found, shared = [], defaultdict(dict)
+    fingerprint = caching.fingerprint() if quarters else None
+    for plan_year, quarter in quarters:
         preparation = quarter_preparation(
             plan_year=plan_year,
             quarter=quarter,
