@@ -42,7 +42,7 @@ def test_the_warning_appears_before_the_session_ends_and_stay_signed_in_keeps_it
 def test_without_an_answer_the_session_ends_and_the_page_asks_to_sign_in_again(
     page, server_url, sign_in, settings
 ):
-    settings.SESSION_COOKIE_AGE = 6
+    settings.SESSION_COOKIE_AGE = 4
     sign_in(page, server_url, "staff")
     page.goto(f"{server_url}/plans/2010-11/")
 

@@ -11,8 +11,11 @@ import pypdf
 import pytest
 import weasyprint
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from weasyprint.formatting_structure.boxes import MarginBox
 
@@ -21,7 +24,9 @@ from plans.models import Milestone, PlanYear
 from plans.periods import Quarter
 from reports import pdf, selectors
 from risks.rules import heat_map_grid
-from tests.reports.conftest import add_plan
+from tests.conftest import data_shared_by_the_tests
+from tests.plans.factories import UserFactory
+from tests.reports.conftest import add_plan, make_plan
 from tests.reports.test_pdf import _structure
 
 URL = "/reports/2010-11/q2.pdf"
@@ -48,9 +53,19 @@ def director_client(client, user_in_group):
     return client
 
 
-@pytest.fixture
-def report_pdf(director_client, plan):
-    response = director_client.get(URL)
+@pytest.fixture(scope="module")
+def report_pdf(django_db_setup, django_db_blocker):
+    """The PDF of the plan worked out by hand, as a director downloads it. Made once for the
+    tests that only read it (a PDF takes seconds to lay out), from the plan written in a
+    transaction rolled back once it is made."""
+    with data_shared_by_the_tests(django_db_blocker), django_db_blocker.unblock():
+        make_plan()
+        director = UserFactory(is_staff=True)
+        director.groups.add(Group.objects.get(name="Directors"))
+        client = Client()
+        client.force_login(director)
+        response = client.get(URL)
+        cache.clear()
     assert response.status_code == 200
     return response.content
 
@@ -103,7 +118,7 @@ def test_the_report_page_links_to_its_pdf(director_client, plan):
 # --- The same figures as the page -----------------------------------------------------------------
 
 
-def test_every_figure_the_page_shows_is_in_the_pdf(director_client, report_pdf):
+def test_every_figure_the_page_shows_is_in_the_pdf(director_client, plan, report_pdf):
     page = lxml.html.fromstring(director_client.get(PAGE).content)
     shown = set()
     for element in page.xpath("//*[@id='summary-counts'] | //main//table[not(ancestor::details)]"):
