@@ -129,7 +129,9 @@ def new_context(browser, csp_violations):
     def make(**options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(**options)
-        context.set_default_timeout(10_000)
+        # A click that submits waits for the server's answer: laying out a PDF or signing off
+        # a quarter takes seconds, and several times that on a machine busy with other work.
+        context.set_default_timeout(20_000)
         context.add_init_script(script=CSP_VIOLATION_REPORTER)
         context.add_init_script(path=str(AXE))
         context.on(
