@@ -98,7 +98,7 @@ class IndicatorAdmin(YearLockedAdmin, SpreadsheetAdmin):
     plan_year_path = "plan_year"
     resource_classes = [IndicatorResource]
     list_display = ["ref", "title", "tier", "plan_year", "unit", "annual_target", "target_wording"]
-    list_filter = ["tier", "plan_year", "unit", "aggregation", "frequency"]
+    list_filter = ["tier", "plan_year", "unit", "aggregation", "frequency", "target_profile"]
     list_select_related = ["plan_year", "project__plan_year"]
     search_fields = ["ref", "title", "purpose"]
     autocomplete_fields = [
