@@ -47,7 +47,8 @@ def actual_lock_refusal(request, measurement) -> str:
 
 
 class PeriodTargetInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
-    """An indicator's profile: part of its targets, which only administrators change."""
+    """The targets entered for each period, which an explicit target profile uses (flat and
+    even work from the annual target): part of its targets, which only administrators change."""
 
     model = models.PeriodTarget
     extra = 0

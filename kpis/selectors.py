@@ -277,7 +277,7 @@ def indicator_history(*, indicator: Indicator, limit: int = HISTORY_SHOWN) -> Hi
 def figure_text(value, indicator: Indicator) -> str:
     """A figure as the pages and the csv show it: a ratio or percentage with one decimal place
     and a % sign, money in pounds, a count with thousands separators (and at most one decimal,
-    for a profile such as 50 a year to date at 12.5)."""
+    for a figure entered with decimals: a count's even targets are whole numbers)."""
     if value is None:
         return ""
     if indicator.aggregation == Aggregation.RATIO or indicator.unit == Unit.PERCENTAGE:
