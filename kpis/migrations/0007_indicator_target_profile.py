@@ -57,6 +57,10 @@ def keep_each_indicators_targets_to_date(apps, schema_editor):
         model.objects.filter(**{"pk__in" if model is Indicator else "id__in": entered}).update(
             target_profile="explicit"
         )
+    if schema_editor.connection.vendor == "postgresql":
+        # Check the new period targets' deferred foreign keys now: PostgreSQL refuses to alter
+        # a table (the check constraint below) with such checks pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

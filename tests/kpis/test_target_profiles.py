@@ -10,9 +10,11 @@ import importlib
 import io
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.db import connection
 
 from kpis import calculations
 from kpis.choices import Aggregation, Frequency, TargetProfile, Unit
@@ -251,7 +253,8 @@ def test_the_migration_keeps_each_indicators_targets_to_date():
     Indicator.objects.update(target_profile="explicit")
     Indicator.history.update(target_profile="explicit")
 
-    migration.keep_each_indicators_targets_to_date(apps, None)
+    editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
+    migration.keep_each_indicators_targets_to_date(apps, editor)
 
     profiles = dict(Indicator.objects.values_list("ref", "target_profile"))
     assert profiles == {"T": "even", "L": "flat", "R": "flat", "P": "explicit"}
