@@ -67,6 +67,9 @@ def generate_plan_year(year: str, count: int) -> None:
                 title=f"Generated indicator {n} for the benchmark",
                 tier="key",
                 aggregation=kinds[n % 3][0],
+                # bulk_create skips save(), which fills in the kind's default profile; the
+                # levels alternate between flat and even, so both are worked out.
+                target_profile="even" if kinds[n % 3][0] == "total" or n % 2 else "flat",
                 unit=kinds[n % 3][1],
                 annual_target=kinds[n % 3][2],
                 strategic_objective=objectives[n % 4],

@@ -62,6 +62,7 @@ def build():
             title=f"Indicator {n}",
             tier=IndicatorTier.KEY,
             unit=Unit.COUNT,
+            target_profile="even",  # bulk_create skips save(), which fills in the default
         )
         for n in range(OWNERS * INDICATORS_EACH)
     )

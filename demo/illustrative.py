@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.services import ChangeCount, record_upsert
 from demo import illustrative_budgets, illustrative_risks
 from kpis import calculations
-from kpis.choices import Aggregation, Source, Unit
+from kpis.choices import Aggregation, Source, TargetProfile, Unit
 from kpis.models import Indicator, Measurement
 from plans.choices import MilestoneStatus
 from plans.models import Milestone, PlanYear, Project
@@ -129,6 +129,9 @@ def measurement_values(
             {"value": Decimal(int(performance == "red" and len(period_list) == 12 and n == 4))}
             for n in range(len(period_list))
         ]
+    rising = None
+    if indicator.target_profile == TargetProfile.EVEN and indicator.target is not None:
+        rising = calculations.targets_of(indicator, {}, periods=period_list)
     rows = []
     for index, period in enumerate(period_list, start=1):
         share = _rng("measurement", *identity, period.isoformat()).uniform(low, high)
@@ -139,9 +142,13 @@ def measurement_values(
             numerator = min(denominator, round(denominator * percent / 100))
             rows.append({"numerator": Decimal(numerator), "denominator": Decimal(denominator)})
             continue
-        if indicator.aggregation == Aggregation.LEVEL:
-            # A level (members, followers) is held against a flat target, so it runs near its
-            # goal all year, rising a little towards the year end.
+        if indicator.aggregation == Aggregation.LEVEL and rising is not None:
+            # A level profiled evenly (KPI6's members, OC14's areas) runs near its target to
+            # date as it rises through the year.
+            value = float(rising.to_date[period].value) * share
+        elif indicator.aggregation == Aggregation.LEVEL:
+            # A level (members, followers) held against a flat target runs near its goal all
+            # year, rising a little towards the year end.
             value = goal * share * (0.94 + 0.06 * index / len(period_list))
         elif percentage:
             value = goal * share
@@ -190,18 +197,12 @@ def _red_to_date(indicator, period_list, figures_by_period) -> set:
         calculations.Actual(period, f.get("value"), f.get("numerator"), f.get("denominator"))
         for period, f in zip(period_list, figures_by_period, strict=True)
     ]
-    annual = calculations.annual_target(
-        annual=indicator.annual_target,
-        baseline=indicator.baseline,
-        change_percent=indicator.target_change_percent,
-    )
     explicit = {target.period: target.target for target in indicator.targets.all()}
+    targets = calculations.targets_of(indicator, explicit, periods=period_list)
     red = set()
     for period in period_list:
         actual = calculations.year_to_date(indicator.aggregation, actuals, up_to=period)
-        target = calculations.target_to_date(
-            indicator.aggregation, period_list, annual, explicit, up_to=period
-        )
+        target = targets.at(period)
         status = calculations.rag(
             actual,
             target,

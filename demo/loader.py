@@ -16,6 +16,7 @@ from django.db import transaction
 
 from budgets.models import Budget, BudgetCategory, BudgetLine, GrantInAid
 from core.services import ChangeCount, record_upsert
+from kpis.choices import default_target_profile
 from kpis.models import Indicator, PeriodTarget
 from plans.models import (
     CorporateObjective,
@@ -111,6 +112,7 @@ SCHEMA = {
             "later_target",
             "later_target_year",
             "target_wording",
+            "target_profile",
             "period_target",
             "purpose",
             "notes",
@@ -461,6 +463,8 @@ class DocumentLoader:
                 "direction": item.get("direction", "higher"),
                 "aggregation": item["aggregation"],
                 "frequency": item.get("frequency", "monthly"),
+                "target_profile": item.get("target_profile")
+                or default_target_profile(item["aggregation"]),
                 "source": item.get("source", "entered"),
                 "annual_target": number("annual_target"),
                 "baseline": number("baseline"),

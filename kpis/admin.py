@@ -47,7 +47,8 @@ def actual_lock_refusal(request, measurement) -> str:
 
 
 class PeriodTargetInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
-    """An indicator's profile: part of its targets, which only administrators change."""
+    """The targets entered for each period, which an explicit target profile uses (flat and
+    even work from the annual target): part of its targets, which only administrators change."""
 
     model = models.PeriodTarget
     extra = 0
@@ -98,7 +99,7 @@ class IndicatorAdmin(YearLockedAdmin, SpreadsheetAdmin):
     plan_year_path = "plan_year"
     resource_classes = [IndicatorResource]
     list_display = ["ref", "title", "tier", "plan_year", "unit", "annual_target", "target_wording"]
-    list_filter = ["tier", "plan_year", "unit", "aggregation", "frequency"]
+    list_filter = ["tier", "plan_year", "unit", "aggregation", "frequency", "target_profile"]
     list_select_related = ["plan_year", "project__plan_year"]
     search_fields = ["ref", "title", "purpose"]
     autocomplete_fields = [

@@ -3,8 +3,10 @@ and dates: no database, so every rule is table-tested on its own.
 
 - **Year to date**: a total adds up its periods, a level takes the latest period, a ratio divides
   the summed numerators by the summed denominators (percentages are never averaged).
-- **Target to date**: explicit period targets where set; otherwise a total's annual target
-  profiled evenly over its periods, and a level's or ratio's annual target held flat. A target
+- **Target to date**: as the indicator's target profile says (`targets_to_date`, the one
+  place every route asks): flat, the annual target from the first period; even, a share of it
+  growing in equal steps (from the baseline for a level or ratio that has one); explicit, the
+  targets entered for each period. A count's even targets to date are whole numbers. A target
   relative to a baseline resolves to a number (a 50% increase on 80,000 is 120,000); where no
   number can be formed the answer is "no target to date" with the reason, never a made-up one.
 - **RAG**: the actual to date against the target to date, at per-indicator thresholds (by
@@ -18,7 +20,7 @@ and dates: no database, so every rule is table-tested on its own.
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from plans.periods import Quarter
@@ -27,10 +29,13 @@ HUNDRED = Decimal(100)
 DEFAULT_GREEN_FROM = Decimal(100)
 DEFAULT_AMBER_FROM = Decimal(90)
 
-# The words of kpis.choices.Aggregation and Direction, repeated so this module needs no Django
-# (plans.periods, its dates and quarters, needs none either).
+# The words of kpis.choices.Aggregation, Direction, TargetProfile and Unit, repeated so this
+# module needs no Django (plans.periods, its dates and quarters, needs none either).
 TOTAL, LEVEL, RATIO = "total", "level", "ratio"
 HIGHER, LOWER = "higher", "lower"
+FLAT, EVEN, EXPLICIT = "flat", "even", "explicit"
+COUNT = "count"
+WHOLE = Decimal(1)
 
 
 class Rag(StrEnum):
@@ -140,42 +145,148 @@ def _signed_percent(value: Decimal) -> str:
     return f"{text}%" if value < 0 else f"+{text}%"
 
 
-def profile(
-    aggregation: str,
-    periods: Sequence[datetime.date],
-    annual: Target,
-    period_targets: Mapping[datetime.date, Decimal],
-) -> dict[datetime.date, Decimal | None]:
-    """Each period's target: explicit where set; otherwise a total's annual target shared evenly
-    between its periods (120,000 a year is 10,000 a month), a level's or ratio's held flat; None
-    where neither gives a number."""
-    if aggregation == TOTAL:
-        even = annual.value / len(periods) if annual.known and periods else None
-    else:
-        even = annual.value
-    return {period: period_targets.get(period, even) for period in periods}
+@dataclass(frozen=True)
+class Targets:
+    """An indicator's targets over its year, as its target profile sets them: each period's own
+    target (`own`, what the periods table and the chart show beside its actual, None where the
+    period has none of its own) and the target to date at the end of each period (`to_date`,
+    what the year to date is compared with)."""
+
+    profile: str
+    aggregation: str
+    periods: tuple[datetime.date, ...]
+    annual: Target
+    own: dict[datetime.date, Decimal | None]
+    to_date: dict[datetime.date, Target]
+    #: Where an even level or ratio starts: its baseline (None: from zero).
+    start: Decimal | None = None
+
+    def at(self, up_to: datetime.date) -> Target:
+        """The target to date for the periods starting on or before `up_to`."""
+        elapsed = [period for period in self.periods if period <= up_to]
+        if not elapsed:
+            return Target(None, "No period of the year has started yet.")
+        return self.to_date[elapsed[-1]]
+
+    def of_quarter(self, quarter: Quarter) -> Decimal | None:
+        """The quarter's own target: a total's periods' own targets added up, a level's or
+        ratio's target at its last period; None where there is none."""
+        within = [p for p in self.periods if quarter.first_day <= p <= quarter.last_period]
+        if not within:
+            return None
+        if self.aggregation != TOTAL:
+            return self.to_date[within[-1]].value
+        own = [self.own[period] for period in within]
+        return None if None in own else sum(own, Decimal(0))
 
 
-def target_to_date(
+def targets_to_date(
+    profile: str,
     aggregation: str,
     periods: Sequence[datetime.date],
     annual: Target,
     period_targets: Mapping[datetime.date, Decimal],
     *,
-    up_to: datetime.date,
-) -> Target:
-    """The target for the periods starting on or before `up_to`: a total's profile summed, a
-    level's or ratio's target for the latest of them; or no number, with the reason."""
-    elapsed = [period for period in periods if period <= up_to]
-    if not elapsed:
-        return Target(None, "No period of the year has started yet.")
-    targets = profile(aggregation, periods, annual, period_targets)
-    wanted = elapsed if aggregation == TOTAL else elapsed[-1:]
-    if any(targets[period] is None for period in wanted):
-        return Target(None, annual.reason or "Some periods have no target.")
-    if aggregation == TOTAL:
-        return Target(sum((targets[period] for period in wanted), Decimal(0)))
-    return Target(targets[wanted[0]])
+    baseline: Decimal | None = None,
+    whole: bool = False,
+) -> Targets:
+    """Each period's own target and the target to date at its end, by `profile`:
+
+    - flat: the annual target applies from the first period (a level's or ratio's target each
+      period; a total's periods have none of their own, its year to date is compared with the
+      whole annual target from the start);
+    - even: the annual target spread evenly: to date, annual x periods begun / periods (120,000
+      a year is 30,000 three months in); a level or ratio with a baseline rises in equal steps
+      from the baseline instead of from zero (3 to 10 over four quarters: 4.75, 6.5, 8.25, 10);
+    - explicit: the targets entered for each period (`period_targets`), a total's added up to
+      date, a level's or ratio's that of the latest period; a period without one has no target.
+
+    With `whole` (a count), an even target to date is the nearest whole number, a half rounded
+    up, and the year's last is the annual target itself: 50 over four quarters is 13, 25, 38,
+    50 to date (12.5, 25, 37.5, 50 rounded), the quarters' own 13, 12, 13, 12. Rounding the
+    running total rather than each period keeps every target to date within half a count of the
+    even share and makes the periods add up to the annual target; giving the odd counts to the
+    first periods (13, 13, 12, 12) would ask for more than half by the half-year."""
+    periods = tuple(periods)
+    if profile == EXPLICIT:
+        return _explicit(aggregation, periods, annual, period_targets)
+    if not annual.known:
+        none = Target(None, annual.reason)
+        return Targets(
+            profile,
+            aggregation,
+            periods,
+            annual,
+            dict.fromkeys(periods),
+            dict.fromkeys(periods, none),
+        )
+    goal = annual.value
+    count = len(periods)
+    if profile == FLAT:
+        own = goal if aggregation != TOTAL or count == 1 else None
+        return Targets(
+            profile,
+            aggregation,
+            periods,
+            annual,
+            dict.fromkeys(periods, own),
+            dict.fromkeys(periods, Target(goal)),
+        )
+    if profile != EVEN:
+        raise ValueError(f"Unknown target profile {profile!r}")
+    start = baseline if aggregation != TOTAL and baseline is not None else None
+    base = start if start is not None else Decimal(0)
+    to_date, own, before = {}, {}, Decimal(0)
+    for number, period in enumerate(periods, start=1):
+        value = goal if number == count else base + (goal - base) * number / count
+        if whole and number < count:
+            value = value.quantize(WHOLE, rounding=ROUND_HALF_UP)
+        to_date[period] = Target(value)
+        own[period] = value - before if aggregation == TOTAL else value
+        before = value
+    return Targets(profile, aggregation, periods, annual, own, to_date, start)
+
+
+def _explicit(aggregation, periods, annual, period_targets) -> Targets:
+    own = {period: period_targets.get(period) for period in periods}
+    to_date, running, missing = {}, Decimal(0), None
+    for period in periods:
+        if own[period] is None and (missing is None or aggregation != TOTAL):
+            missing = period
+        if own[period] is None or (aggregation == TOTAL and missing is not None):
+            to_date[period] = Target(None, f"No target is entered for {missing:%B %Y}.")
+            continue
+        running = running + own[period] if aggregation == TOTAL else own[period]
+        to_date[period] = Target(running)
+    return Targets(EXPLICIT, aggregation, periods, annual, own, to_date)
+
+
+def targets_of(
+    indicator,
+    period_targets: Mapping[datetime.date, Decimal],
+    *,
+    periods: Sequence[datetime.date] | None = None,
+) -> Targets:
+    """An indicator's targets, from its definition (its target profile, aggregation, unit,
+    annual or relative target and baseline, read as attributes) and the targets entered for its
+    periods: what the pages, the entry screens' rules, the exports and the report all use.
+    `periods` saves working out the periods of each indicator of a year again."""
+    annual = annual_target(
+        annual=indicator.annual_target,
+        baseline=indicator.baseline,
+        change_percent=indicator.target_change_percent,
+        later=indicator.later_target,
+        later_year=indicator.later_target_year,
+    )
+    return targets_to_date(
+        indicator.target_profile,
+        indicator.aggregation,
+        periods if periods is not None else indicator.periods(),
+        annual,
+        period_targets,
+        baseline=indicator.baseline,
+        whole=indicator.unit == COUNT,
+    )
 
 
 def rag(
@@ -223,10 +334,7 @@ class Status:
 
 
 def status_at(
-    aggregation: str,
-    periods: Sequence[datetime.date],
-    annual: Target,
-    period_targets: Mapping[datetime.date, Decimal],
+    targets: Targets,
     actuals: Iterable[Actual],
     *,
     quarter: Quarter,
@@ -242,8 +350,8 @@ def status_at(
     if counted is not None:
         actual = Decimal(counted)
     else:
-        actual = year_to_date(aggregation, actuals, up_to=up_to)
-    target = target_to_date(aggregation, periods, annual, period_targets, up_to=up_to)
+        actual = year_to_date(targets.aggregation, actuals, up_to=up_to)
+    target = targets.at(up_to)
     return Status(
         actual_to_date=actual,
         target_to_date=target,
@@ -275,14 +383,7 @@ def red_needs_commentary(
     period = entered.period
     actuals = [actual for actual in other_actuals if actual.period != period] + [entered]
     actual = year_to_date(indicator.aggregation, actuals, up_to=period)
-    annual = annual_target(
-        annual=indicator.annual_target,
-        baseline=indicator.baseline,
-        change_percent=indicator.target_change_percent,
-    )
-    target = target_to_date(
-        indicator.aggregation, indicator.periods(), annual, period_targets, up_to=period
-    )
+    target = targets_of(indicator, period_targets).at(period)
     status = rag(
         actual,
         target,
@@ -304,10 +405,7 @@ class QuarterFigures:
 
 
 def quarter_figures(
-    aggregation: str,
-    periods: Sequence[datetime.date],
-    annual: Target,
-    period_targets: Mapping[datetime.date, Decimal],
+    targets: Targets,
     actuals: Iterable[Actual],
     *,
     quarter: Quarter,
@@ -319,21 +417,11 @@ def quarter_figures(
     actuals = list(actuals)
     first, last = quarter.first_day, quarter.last_period
     within = [actual for actual in actuals if first <= actual.period <= last]
-    targets = profile(aggregation, periods, annual, period_targets)
-    in_quarter = [targets[period] for period in periods if first <= period <= last]
-    if not in_quarter or None in in_quarter:
-        target = None
-    elif aggregation == TOTAL:
-        target = sum(in_quarter, Decimal(0))
-    else:
-        target = in_quarter[-1]
     return QuarterFigures(
         quarter=quarter,
-        target=target,
-        actual=year_to_date(aggregation, within, up_to=last),
-        to_date=status_at(
-            aggregation, periods, annual, period_targets, actuals, quarter=quarter, **thresholds
-        ),
+        target=targets.of_quarter(quarter),
+        actual=year_to_date(targets.aggregation, within, up_to=last),
+        to_date=status_at(targets, actuals, quarter=quarter, **thresholds),
     )
 
 

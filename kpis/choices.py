@@ -40,6 +40,21 @@ class Frequency(models.TextChoices):
     ANNUAL = "annual", "Annual"
 
 
+class TargetProfile(models.TextChoices):
+    """How the annual target is spread over the year to give the target to date."""
+
+    FLAT = "flat", "Flat: the annual target applies all year"
+    EVEN = "even", "Even: spread evenly over the periods"
+    EXPLICIT = "explicit", "Explicit: a target entered for each period"
+
+
+def default_target_profile(aggregation: str) -> str:
+    """The profile an indicator takes unless one is chosen: a total's annual target is spread
+    evenly over its periods, a level's or a ratio's applies all year (as before profiles could
+    be chosen)."""
+    return TargetProfile.EVEN if aggregation == Aggregation.TOTAL else TargetProfile.FLAT
+
+
 # How many months one reporting period of each frequency covers.
 MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
 

@@ -54,6 +54,15 @@ class Indicator(models.Model):
     frequency = models.CharField(
         max_length=10, choices=choices.Frequency, default=choices.Frequency.MONTHLY
     )
+    target_profile = models.CharField(
+        max_length=10,
+        choices=choices.TargetProfile,
+        blank=True,
+        help_text="How the annual target gives the target to date. Flat: it applies all year. "
+        "Even: spread evenly over the periods (a level or ratio rising from its baseline). "
+        "Explicit: the targets entered for each period below. Left blank: even for a total, "
+        "flat for a level or a ratio.",
+    )
     source = models.CharField(
         max_length=30,
         choices=choices.Source,
@@ -124,6 +133,9 @@ class Indicator(models.Model):
             choices_constraint("aggregation", choices.Aggregation, "indicator_valid_aggregation"),
             choices_constraint("frequency", choices.Frequency, "indicator_valid_frequency"),
             choices_constraint("source", choices.Source, "indicator_valid_source"),
+            choices_constraint(
+                "target_profile", choices.TargetProfile, "indicator_valid_target_profile"
+            ),
             models.CheckConstraint(
                 condition=~Q(source=choices.Source.RECOMMENDATIONS) | Q(project__isnull=False),
                 name="indicator_recommendations_counted_for_a_project",
@@ -166,10 +178,18 @@ class Indicator(models.Model):
     def __str__(self):
         return f"{self.ref}: {self.title}"
 
+    def save(self, *args, **kwargs):
+        # A profile left unchosen is the one the kind of indicator has always had.
+        if not self.target_profile:
+            self.target_profile = choices.default_target_profile(self.aggregation)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("kpis:indicator", kwargs={"year": self.plan_year.year, "ref": self.ref})
 
     def clean(self):
+        if not self.target_profile:
+            self.target_profile = choices.default_target_profile(self.aggregation)
         errors = {}
         if self.project_id and self.plan_year_id and self.project.plan_year_id != self.plan_year_id:
             errors["project"] = "Choose a project of the same plan year."

@@ -57,6 +57,7 @@ class IndicatorResource(YearLockedResource, FormulaSafeResource):
             "direction",
             "aggregation",
             "frequency",
+            "target_profile",
             "annual_target",
             "baseline",
             "target_change_percent",

@@ -176,13 +176,7 @@ def indicator_detail(*, year: str, ref: str, quarter: Quarter | None = None) -> 
         ended = Quarter.of(period)
         if indicator.frequency == choices.Frequency.MONTHLY and period == ended.last_period:
             figures = calculations.quarter_figures(
-                indicator.aggregation,
-                status.periods,
-                status.annual,
-                targets,
-                status.actuals.values(),
-                quarter=ended,
-                **_thresholds(indicator),
+                status.targets, status.actuals.values(), quarter=ended, **_thresholds(indicator)
             )
             rows.append(
                 PeriodRow(
@@ -283,7 +277,7 @@ def indicator_history(*, indicator: Indicator, limit: int = HISTORY_SHOWN) -> Hi
 def figure_text(value, indicator: Indicator) -> str:
     """A figure as the pages and the csv show it: a ratio or percentage with one decimal place
     and a % sign, money in pounds, a count with thousands separators (and at most one decimal,
-    for a profile such as 50 a year to date at 12.5)."""
+    for a figure entered with decimals: a count's even targets are whole numbers)."""
     if value is None:
         return ""
     if indicator.aggregation == Aggregation.RATIO or indicator.unit == Unit.PERCENTAGE:
@@ -306,6 +300,72 @@ def printed_figure_text(value, indicator: Indicator) -> str:
     return numbers.format_number(value)
 
 
+PERIOD_NAMES = {
+    choices.Frequency.MONTHLY: ("month", "months"),
+    choices.Frequency.QUARTERLY: ("quarter", "quarters"),
+    choices.Frequency.ANNUAL: ("year", "years"),
+}
+
+
+def target_profile_text(indicator: Indicator, targets: calculations.Targets) -> str:
+    """Which target profile applies, in plain words, with the target to date it gives at the
+    end of each quarter ("Even: the annual target of 50 is spread evenly over the 12 months...
+    Target to date at the end of quarters 1 to 4: 13, 25, 38 and 50.")."""
+    one, many = PERIOD_NAMES[indicator.frequency]
+    count = len(targets.periods)
+    annual = figure_text(targets.annual.value, indicator)
+    profile = targets.profile
+    if profile == choices.TargetProfile.EXPLICIT:
+        sentences = [f"Explicit: a target is entered for each {one}."]
+        if indicator.aggregation == choices.Aggregation.TOTAL:
+            sentences.append(f"The target to date adds up the {many}' targets so far.")
+        else:
+            sentences.append(f"The target to date is that of the latest {one}.")
+    elif count == 1:
+        label = choices.TargetProfile(profile).label.split(":")[0]
+        sentences = [f"{label}: measured once a year, against the annual target."]
+    elif not targets.annual.known:
+        label = choices.TargetProfile(profile).label
+        return f"{label}. {targets.annual.reason}"
+    elif profile == choices.TargetProfile.FLAT:
+        sentences = [f"Flat: the annual target of {annual} applies from the start of the year."]
+        if indicator.aggregation == choices.Aggregation.TOTAL:
+            sentences.append(f"The {many} have no target of their own.")
+    else:
+        if targets.start is not None:
+            start = printed_figure_text(targets.start, indicator)
+            sentences = [
+                f"Even: the target rises in equal steps over the {count} {many}, from the "
+                f"baseline of {start} to {annual} at the end of the year."
+            ]
+        elif indicator.aggregation == choices.Aggregation.TOTAL:
+            sentences = [
+                f"Even: the annual target of {annual} is spread evenly over the {count} {many}."
+            ]
+        else:
+            sentences = [
+                f"Even: the target rises in equal steps over the {count} {many}, from zero to "
+                f"{annual} at the end of the year."
+            ]
+        if indicator.unit == choices.Unit.COUNT:
+            sentences.append(
+                "A count's target to date is the nearest whole number (a half rounded up), so "
+                f"the {many}' own targets are whole and add up to the annual target."
+            )
+    ends = [Quarter.of(period).last_period for period in targets.periods[:: max(count // 4, 1)]]
+    at_ends = [targets.at(end) for end in ends]
+    if all(target.known for target in at_ends) and count > 1:
+        figures = [figure_text(target.value, indicator) for target in at_ends]
+        sentences.append(
+            "Target to date at the end of quarters 1 to 4: "
+            f"{', '.join(figures[:-1])} and {figures[-1]}."
+        )
+    elif count > 1:
+        reason = next(target.reason for target in at_ends if not target.known)
+        sentences.append(reason)
+    return " ".join(sentences)
+
+
 def actual_of_measurement(measurement) -> calculations.Actual:
     return calculations.Actual(
         measurement.period, measurement.value, measurement.numerator, measurement.denominator
@@ -322,8 +382,7 @@ class IndicatorStatus:
     owners: list[Role]
     periods: list[datetime.date]
     actuals: dict[datetime.date, calculations.Actual]
-    profile: dict[datetime.date, Decimal | None]
-    annual: calculations.Target
+    targets: calculations.Targets
     target_to_date: calculations.Target
     actual_to_date: Decimal | None
     rag: calculations.Rag
@@ -332,6 +391,19 @@ class IndicatorStatus:
     commentary_period: datetime.date | None = None
     recommendations: dict | None = None
     url: str = ""
+
+    @property
+    def profile(self) -> dict[datetime.date, Decimal | None]:
+        """Each period's own target, as the indicator's target profile gives it."""
+        return self.targets.own
+
+    @property
+    def annual(self) -> calculations.Target:
+        return self.targets.annual
+
+    @property
+    def target_profile_text(self) -> str:
+        return target_profile_text(self.indicator, self.targets)
 
     @property
     def up_to(self) -> datetime.date:
@@ -451,18 +523,9 @@ def indicator_status(
     from figures already fetched, no query; `recommendations` are the counts as they stood
     then. `period_list` saves working out the periods of each indicator of a year again."""
     period_list = period_list or indicator.periods()
-    annual = calculations.annual_target(
-        annual=indicator.annual_target,
-        baseline=indicator.baseline,
-        change_percent=indicator.target_change_percent,
-        later=indicator.later_target,
-        later_year=indicator.later_target_year,
-    )
+    targets = calculations.targets_of(indicator, period_targets, periods=period_list)
     status = calculations.status_at(
-        indicator.aggregation,
-        period_list,
-        annual,
-        period_targets,
+        targets,
         actuals,
         quarter=quarter,
         counted=None if recommendations is None else sum(recommendations.values()),
@@ -475,8 +538,7 @@ def indicator_status(
         owners=owners,
         periods=period_list,
         actuals={actual.period: actual for actual in actuals},
-        profile=calculations.profile(indicator.aggregation, period_list, annual, period_targets),
-        annual=annual,
+        targets=targets,
         target_to_date=status.target_to_date,
         actual_to_date=status.actual_to_date,
         rag=status.rag,
@@ -627,6 +689,7 @@ DASHBOARD_FIELDS = (
     "direction",
     "aggregation",
     "frequency",
+    "target_profile",
     "source",
     "annual_target",
     "baseline",

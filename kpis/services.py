@@ -176,6 +176,7 @@ DEFINITION_FIELDS = (
     "direction",
     "aggregation",
     "frequency",
+    "target_profile",
     "source",
     "annual_target",
     "baseline",

@@ -232,10 +232,7 @@ def _quarter_actual(status, quarter: Quarter):
     if not status.periods or Quarter.of(status.periods[0]).start != quarter.start:
         return None
     figures = calculations.quarter_figures(
-        indicator.aggregation,
-        status.periods,
-        status.annual,
-        {period: value for period, value in status.profile.items() if value is not None},
+        status.targets,
         status.actuals.values(),
         quarter=quarter,
         direction=indicator.direction,

@@ -278,17 +278,17 @@ INDICATOR_HEADERS = [
 def test_indicators_are_previewed_then_imported(admin_client_for, plan):
     client = admin_client_for("Administrators")
     rows = [
-        INDICATOR_HEADERS,
+        [*INDICATOR_HEADERS, "target_profile"],
         # An update of KPI1 (a new target) and a new project indicator.
         [
             "2010-11", "KPI1", plan.kpi1.title, "key", "", "Director of Policy", "count",
-            "higher", "total", "monthly", "52500.1234", "", "", "", "", "52,500", "", "",
+            "higher", "total", "monthly", "52500.1234", "", "", "", "", "52,500", "", "", "",
         ],
         [
             "2010-11", "PI1", "Consultations run with children", "project", "Children's voices",
             "Director of Policy;Director of Corporate Services", "count", "higher", "total",
             "quarterly", "", "40", "12.5", "100", "2013", "12.5% more than 2009-10",
-            "Count of consultations", "-from the PID",
+            "Count of consultations", "-from the PID", "flat",
         ],
     ]  # fmt: skip
     before = Indicator.objects.count()
@@ -313,6 +313,9 @@ def test_indicators_are_previewed_then_imported(admin_client_for, plan):
     new = Indicator.objects.get(plan_year=plan.year, ref="PI1")
     assert new.project == plan.voices  # the 2010-11 project, not 2011-12's of the same title
     assert new.frequency == kpi_choices.Frequency.QUARTERLY
+    # A profile chosen in the sheet is kept; one left blank is the kind's (even for a total).
+    assert new.target_profile == kpi_choices.TargetProfile.FLAT
+    assert plan.kpi1.target_profile == kpi_choices.TargetProfile.EVEN
     assert new.annual_target is None
     assert new.baseline == Decimal("40")
     assert new.target_change_percent == Decimal("12.5")

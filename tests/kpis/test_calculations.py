@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kpis.calculations import (
+    EVEN,
+    EXPLICIT,
+    FLAT,
     LEVEL,
     LOWER,
     RATIO,
@@ -17,12 +20,11 @@ from kpis.calculations import (
     Target,
     annual_target,
     moment_after,
-    profile,
     quarter_figures,
     rag,
     recommendation_counts,
     status_at,
-    target_to_date,
+    targets_to_date,
     year_to_date,
 )
 from plans.periods import Quarter, months_of_financial_year, period_starts
@@ -124,56 +126,151 @@ def test_no_target_is_made_up_and_the_reason_is_given(arguments, reason):
 # --- Target to date ------------------------------------------------------------------------------
 
 
-def test_a_total_is_profiled_evenly():
-    targets = profile(TOTAL, MONTHS, Target(D(120000)), {})
-    assert set(targets.values()) == {D(10000)}
-    # 120,000 a year, three months in: 30,000.
-    assert target_to_date(TOTAL, MONTHS, Target(D(120000)), {}, up_to=month(3)) == Target(D(30000))
-    assert target_to_date(TOTAL, MONTHS, Target(D(120000)), {}, up_to=month(12)) == Target(
-        D(120000)
+def to_date(profile, aggregation, annual, up_to, *, periods=MONTHS, explicit=None, **options):
+    """The target to date by the end of the month `up_to` (1 is April)."""
+    targets = targets_to_date(
+        profile, aggregation, periods, Target(annual), explicit or {}, **options
     )
+    return targets.at(month(up_to))
 
 
-def test_explicit_period_targets_are_used_where_set():
+def quarter_ends(profile, aggregation, annual, *, periods=MONTHS, **options) -> list:
+    """The targets to date at the ends of June, September, December and March."""
+    targets = targets_to_date(profile, aggregation, periods, Target(annual), {}, **options)
+    return [targets.at(month(n)).value for n in (3, 6, 9, 12)]
+
+
+def test_an_even_total_is_spread_over_its_periods():
+    targets = targets_to_date(EVEN, TOTAL, MONTHS, Target(D(120000)), {})
+    assert set(targets.own.values()) == {D(10000)}
+    # 120,000 a year, three months in: 30,000; all twelve: 120,000.
+    assert targets.at(month(3)) == Target(D(30000))
+    assert targets.at(month(12)) == Target(D(120000))
+
+
+@pytest.mark.parametrize(
+    ("profile", "aggregation", "periods", "expected"),
+    [
+        # Flat: the annual target of 1,000 from the first period, whatever the kind.
+        (FLAT, LEVEL, MONTHS, [D(1000)] * 4),
+        (FLAT, TOTAL, MONTHS, [D(1000)] * 4),
+        (FLAT, LEVEL, QUARTERS, [D(1000)] * 4),
+        # Even, by month: 1,000 x 3/12, 6/12, 9/12, 12/12.
+        (EVEN, TOTAL, MONTHS, [D(250), D(500), D(750), D(1000)]),
+        (EVEN, LEVEL, MONTHS, [D(250), D(500), D(750), D(1000)]),
+        # Even, by quarter: 1,000 x 1/4, 2/4, 3/4, 4/4.
+        (EVEN, TOTAL, QUARTERS, [D(250), D(500), D(750), D(1000)]),
+        (EVEN, RATIO, QUARTERS, [D(250), D(500), D(750), D(1000)]),
+    ],
+)
+def test_each_profile_gives_its_targets_to_date_at_the_quarter_ends(
+    profile, aggregation, periods, expected
+):
+    assert quarter_ends(profile, aggregation, D(1000), periods=periods) == expected
+
+
+def test_an_even_monthly_total_to_date_month_by_month():
+    # 1,200 a year is 100 a month: 100, 200, ... 1,200 by the end of each month.
+    targets = targets_to_date(EVEN, TOTAL, MONTHS, Target(D(1200)), {})
+    assert [targets.at(month(n)).value for n in range(1, 13)] == [D(100 * n) for n in range(1, 13)]
+
+
+def test_a_flat_totals_periods_have_no_target_of_their_own():
+    targets = targets_to_date(FLAT, TOTAL, MONTHS, Target(D(50)), {})
+    assert set(targets.own.values()) == {None}
+    assert targets.of_quarter(Quarter(2010, 1)) is None
+    # A flat level's quarter target is the annual target.
+    level = targets_to_date(FLAT, LEVEL, MONTHS, Target(D(50)), {})
+    assert level.of_quarter(Quarter(2010, 1)) == D(50)
+
+
+def test_an_even_level_with_a_baseline_rises_from_it():
+    # OC14: 3 areas to 10 over four quarters, 7 more: 3 + 7/4 = 4.75, 6.5, 8.25, 10.
+    assert quarter_ends(EVEN, LEVEL, D(10), periods=QUARTERS, baseline=D(3)) == [
+        D("4.75"),
+        D("6.5"),
+        D("8.25"),
+        D(10),
+    ]
+    # As whole areas: 5, 7 (6.5, a half rounded up), 8, 10.
+    assert quarter_ends(EVEN, LEVEL, D(10), periods=QUARTERS, baseline=D(3), whole=True) == [
+        D(5),
+        D(7),
+        D(8),
+        D(10),
+    ]
+
+
+def test_a_totals_baseline_is_last_years_figure_not_its_start():
+    # OC4: 50,000 this year, 40,000 last year; the count starts again from none in April.
+    assert quarter_ends(EVEN, TOTAL, D(50000), baseline=D(40000)) == [
+        D(12500),
+        D(25000),
+        D(37500),
+        D(50000),
+    ]
+
+
+def test_a_counts_even_targets_to_date_are_whole_and_add_up_to_the_annual_target():
+    # 50 over four quarters: 12.5, 25, 37.5, 50 rounded to 13, 25, 38, 50 (halves up); each
+    # quarter's own: 13, 12, 13, 12, which add up to 50.
+    quarterly = targets_to_date(EVEN, TOTAL, QUARTERS, Target(D(50)), {}, whole=True)
+    assert [quarterly.at(q).value for q in QUARTERS] == [D(13), D(25), D(38), D(50)]
+    assert list(quarterly.own.values()) == [D(13), D(12), D(13), D(12)]
+    # 50 over twelve months: 4.17, 8.33, 12.5, 16.67, 20.83, 25, 29.17, 33.33, 37.5, 41.67,
+    # 45.83, 50, rounded.
+    monthly = targets_to_date(EVEN, TOTAL, MONTHS, Target(D(50)), {}, whole=True)
+    expected = [4, 8, 13, 17, 21, 25, 29, 33, 38, 42, 46, 50]
+    assert [monthly.at(month(n)).value for n in range(1, 13)] == [D(n) for n in expected]
+    assert list(monthly.own.values()) == [D(n) for n in [4, 4, 5, 4, 4, 4, 4, 4, 5, 4, 4, 4]]
+    assert sum(monthly.own.values()) == 50
+    # The quarters' own targets in the periods table: 13, 12, 13, 12.
+    assert [monthly.of_quarter(Quarter(2010, q)) for q in (1, 2, 3, 4)] == [
+        D(13),
+        D(12),
+        D(13),
+        D(12),
+    ]
+
+
+def test_a_count_without_whole_numbers_keeps_the_exact_share():
+    # Money or a percentage is not rounded: £50 over four quarters is £12.50 a quarter.
+    assert quarter_ends(EVEN, TOTAL, D(50), periods=QUARTERS)[0] == D("12.5")
+
+
+def test_explicit_targets_are_added_up_for_a_total_and_taken_as_they_stand_for_a_level():
+    explicit = {month(n): D(1000 * n) for n in range(1, 13)}
+    # 1,000 + 2,000 + 3,000 by June; by March 1,000 x (1 + 2 + ... + 12) = 78,000.
+    assert to_date(EXPLICIT, TOTAL, None, 3, explicit=explicit) == Target(D(6000))
+    assert to_date(EXPLICIT, TOTAL, None, 12, explicit=explicit) == Target(D(78000))
+    # A level's target to date is that of the latest month: 3,000 in June.
+    assert to_date(EXPLICIT, LEVEL, None, 3, explicit=explicit) == Target(D(3000))
+
+
+def test_explicit_targets_alone_count_and_a_period_without_one_has_no_target():
     explicit = {month(1): D(8000), month(2): D(9000)}
-    # 8,000 + 9,000 + an even 10,000 for June.
-    assert target_to_date(TOTAL, MONTHS, Target(D(120000)), explicit, up_to=month(3)) == Target(
-        D(27000)
-    )
-
-
-def test_explicit_period_targets_alone_give_a_target_to_date_for_their_periods():
-    explicit = {month(1): D(8000), month(2): D(9000)}
-    assert target_to_date(TOTAL, MONTHS, Target(None, "none"), explicit, up_to=month(2)) == (
-        Target(D(17000))
-    )
-    assert not target_to_date(TOTAL, MONTHS, Target(None, "none"), explicit, up_to=month(3)).known
-
-
-@pytest.mark.parametrize("aggregation", [LEVEL, RATIO])
-def test_a_level_or_ratio_target_is_flat(aggregation):
-    for n in (1, 6, 12):
-        assert target_to_date(aggregation, MONTHS, Target(D(80)), {}, up_to=month(n)) == Target(
-            D(80)
-        )
-
-
-def test_a_quarterly_total_is_profiled_by_quarter():
-    # 1,000 a year in four quarters; by the end of September two quarters have started.
-    assert target_to_date(TOTAL, QUARTERS, Target(D(1000)), {}, up_to=month(6)) == Target(D(500))
-    # By the end of October the third quarter (October to December) has started too.
-    assert target_to_date(TOTAL, QUARTERS, Target(D(1000)), {}, up_to=month(7)) == Target(D(750))
+    # The annual target of 120,000 is not used to fill June.
+    assert to_date(EXPLICIT, TOTAL, D(120000), 2, explicit=explicit) == Target(D(17000))
+    june = to_date(EXPLICIT, TOTAL, D(120000), 3, explicit=explicit)
+    assert june == Target(None, "No target is entered for June 2010.")
+    # A total stays without one after; a level has one again where its month has.
+    later = to_date(EXPLICIT, TOTAL, D(120000), 4, explicit={**explicit, month(4): D(1)})
+    assert later.reason == "No target is entered for June 2010."
+    level = to_date(EXPLICIT, LEVEL, None, 4, explicit={**explicit, month(4): D(1)})
+    assert level == Target(D(1))
 
 
 def test_an_annual_indicator_has_its_whole_target_from_april():
-    assert target_to_date(LEVEL, [month(1)], Target(D(0)), {}, up_to=month(3)) == Target(D(0))
+    for profile in (FLAT, EVEN):
+        assert to_date(profile, LEVEL, D(0), 3, periods=[month(1)]) == Target(D(0))
 
 
 def test_without_a_number_there_is_no_target_to_date_with_the_reason():
     annual = annual_target(annual=None, change_percent=D(50))
-    result = target_to_date(TOTAL, MONTHS, annual, {}, up_to=month(3))
-    assert result.value is None
-    assert "baseline the plan does not give" in result.reason
+    for profile in (FLAT, EVEN):
+        result = targets_to_date(profile, TOTAL, MONTHS, annual, {}).at(month(3))
+        assert result.value is None
+        assert "baseline the plan does not give" in result.reason
 
 
 def test_the_quarter_end_is_the_last_month_of_the_quarter():
@@ -245,7 +342,9 @@ def test_quarter_subtotals_sum_a_total_and_count_a_ratio_afresh():
     def subtotals(aggregation):
         return [
             quarter_figures(
-                aggregation, MONTHS, Target(D(80)), {}, actuals, quarter=Quarter(2010, q)
+                targets_to_date(FLAT, aggregation, MONTHS, Target(D(80)), {}),
+                actuals,
+                quarter=Quarter(2010, q),
             ).actual
             for q in (1, 2, 3, 4)
         ]
@@ -276,6 +375,7 @@ KPI2_ACTUALS = [
     Actual(period, numerator=D(numerator), denominator=D(denominator))
     for period, (numerator, denominator) in zip(MONTHS, KPI2_COUNTS, strict=True)
 ]
+KPI2_TARGETS = targets_to_date(FLAT, RATIO, MONTHS, Target(D(80)), {})
 
 
 @pytest.mark.parametrize(
@@ -294,16 +394,15 @@ KPI2_ACTUALS = [
 def test_the_status_at_a_quarters_end_counts_the_periods_begun_by_then(
     number, numerator, denominator, expected
 ):
-    result = status_at(
-        RATIO, MONTHS, Target(D(80)), {}, KPI2_ACTUALS, quarter=Quarter(2010, number)
-    )
+    result = status_at(KPI2_TARGETS, KPI2_ACTUALS, quarter=Quarter(2010, number))
     assert result.actual_to_date == D(numerator) * 100 / D(denominator)
     assert result.target_to_date == Target(D(80))
     assert result.rag is expected
 
 
 def test_a_counted_figure_replaces_the_year_to_date():
-    result = status_at(LEVEL, MONTHS, Target(D(3)), {}, [], quarter=Quarter(2010, 1), counted=2)
+    targets = targets_to_date(FLAT, LEVEL, MONTHS, Target(D(3)), {})
+    result = status_at(targets, [], quarter=Quarter(2010, 1), counted=2)
     assert result.actual_to_date == 2
     assert result.rag is Rag.RED
 
@@ -321,9 +420,7 @@ def test_a_counted_figure_replaces_the_year_to_date():
 def test_a_quarter_subtotal_stands_beside_the_year_to_date(
     number, target, actual, target_to_date, actual_to_date
 ):
-    figures = quarter_figures(
-        RATIO, MONTHS, Target(D(80)), {}, KPI2_ACTUALS, quarter=Quarter(2010, number)
-    )
+    figures = quarter_figures(KPI2_TARGETS, KPI2_ACTUALS, quarter=Quarter(2010, number))
     assert figures.target == target
     assert figures.actual == D(actual[0]) * 100 / D(actual[1])
     assert figures.to_date.target_to_date == Target(target_to_date)
@@ -333,9 +430,8 @@ def test_a_quarter_subtotal_stands_beside_the_year_to_date(
 def test_a_total_quarter_subtotal_sums_its_months_and_the_year_to_date_all_months_so_far():
     # 48,000 a year is 4,000 a month: 12,000 a quarter. 3,000 a month entered to August.
     actuals = [Actual(month(n), value=D(3000)) for n in range(1, 6)]
-    figures = quarter_figures(
-        TOTAL, MONTHS, Target(D(48000)), {}, actuals, quarter=Quarter(2010, 2)
-    )
+    targets = targets_to_date(EVEN, TOTAL, MONTHS, Target(D(48000)), {})
+    figures = quarter_figures(targets, actuals, quarter=Quarter(2010, 2))
     assert (figures.target, figures.actual) == (D(12000), D(6000))
     assert figures.to_date.target_to_date == Target(D(24000))
     assert figures.to_date.actual_to_date == D(15000)

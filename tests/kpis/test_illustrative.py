@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from demo.illustrative import measurement_values
-from kpis.choices import Aggregation, Direction, Frequency, Unit
+from kpis.choices import Aggregation, Direction, Frequency, TargetProfile, Unit
 from kpis.models import Indicator
 from plans.models import PlanYear
 from plans.periods import months_of_financial_year, period_starts
@@ -59,6 +59,23 @@ def test_a_level_runs_near_its_flat_target_all_year():
     )
     values = [row["value"] for row in measurement_values(kpi6, MONTHS_2016, "green")]
     assert all(900 <= value <= 1120 for value in values)
+
+
+def test_a_level_profiled_evenly_runs_near_its_rising_target():
+    # KPI6: 1,000 Friends by the year end, rising from none: 83 by the end of April (1,000 / 12
+    # rounded), 500 by September's, 1,000 by March's; a green level runs at 97% to 112% of it.
+    kpi6 = indicator(
+        year="2010-11",
+        ref="KPI6",
+        unit=Unit.COUNT,
+        aggregation=Aggregation.LEVEL,
+        annual_target=Decimal(1000),
+        target_profile=TargetProfile.EVEN,
+    )
+    values = [row["value"] for row in measurement_values(kpi6, MONTHS_2016, "green")]
+    assert 80 <= values[0] <= 93  # 83 x 0.97 = 80.5, 83 x 1.12 = 93.0
+    assert 485 <= values[5] <= 560  # 500 x 0.97, 500 x 1.12
+    assert 970 <= values[11] <= 1120
 
 
 @pytest.mark.django_db

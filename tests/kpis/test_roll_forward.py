@@ -33,6 +33,7 @@ def test_definitions_owners_targets_and_the_link_are_copied_but_not_actuals(year
         title="Number of visits to the web site",
         annual_target=Decimal(120000),
         green_from_percent=Decimal(95),
+        target_profile="explicit",
         strategic_objective=StrategicObjectiveFactory(plan_year=this_year, ref="SO1"),
     )
     kpi9.owners.add(role)
@@ -49,6 +50,7 @@ def test_definitions_owners_targets_and_the_link_are_copied_but_not_actuals(year
     assert later.title == "Number of visits to the web site"
     assert later.annual_target == 120000
     assert later.green_from_percent == 95
+    assert later.target_profile == "explicit"
     assert later.continues_from == kpi9
     assert later.strategic_objective == next_so1
     assert list(later.owners.all()) == [role]

@@ -56,19 +56,27 @@ def test_the_indicator_page_query_count_does_not_grow_with_its_actuals(
 def test_every_month_of_the_year_is_shown_with_its_profile_target(signed_in_client):
     from kpis.models import PeriodTarget
 
-    # Explicit targets for the first quarter; the rest of 60,000 a year profiled evenly.
-    indicator = IndicatorFactory(ref="KPI9", annual_target=Decimal("60000"))
-    for month in [4, 5, 6]:
+    # An explicit profile: 10,000 a month for the first quarter, 5,000 for the other nine;
+    # 30,000 + 45,000 = 75,000 a year.
+    indicator = IndicatorFactory(
+        ref="KPI9", annual_target=Decimal("75000"), target_profile="explicit"
+    )
+    for month in [*range(4, 13), 1, 2, 3]:
         PeriodTarget.objects.create(
-            indicator=indicator, period=datetime.date(2010, month, 1), target=Decimal("10000")
+            indicator=indicator,
+            period=datetime.date(2010 + (month < 4), month, 1),
+            target=Decimal(10000 if month in (4, 5, 6) else 5000),
         )
     MeasurementFactory(indicator=indicator, period=datetime.date(2010, 4, 1), value=Decimal("9870"))
     content = signed_in_client.get("/plans/2010-11/indicators/KPI9/").content.decode()
-    assert content.count("10,000") == 3
+    assert content.count('numeric">10,000</td>') == 3
     assert content.count('numeric">5,000</td>') == 9
-    assert "30,000" in content  # the first quarter's subtotal target
+    assert "<strong>30,000</strong>" in content  # the first quarter's subtotal target
+    # The year to date at the end of September: 30,000 + 3 x 5,000 = 45,000.
+    assert "<strong>45,000</strong>" in content
     assert "March 2011" in content
     assert content.count("Not entered") == 11
+    assert "Explicit: a target is entered for each month." in content
 
 
 def test_the_indicator_page_query_count_does_not_grow_with_plan_years(
