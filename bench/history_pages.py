@@ -44,7 +44,7 @@ def history_share(client, page, requests) -> float:
     # The cumulative time of core.history's outermost calls (a call from inside it is not
     # counted twice).
     inside = 0.0
-    for (filename, _, _), (_, _, _, cumulative, callers) in stats.stats.items():
+    for (filename, _, _), (_, _, _, _, callers) in stats.stats.items():
         if not filename.endswith(os.path.join("core", "history.py")):
             continue
         for caller in callers:
