@@ -5,13 +5,15 @@ Usage (from the project folder, with the demo loaded into the configured databas
     DEBUG=on DATABASE_URL=sqlite:////tmp/demo.sqlite3 .venv/bin/python manage.py load_demo
     DEBUG=on DATABASE_URL=sqlite:////tmp/demo.sqlite3 .venv/bin/python bench/history_pages.py
 
-Requests the first 2012-13 project page and the 2010-11 KPI2 indicator page through Django's
-test client as the demo director and prints, for each, its queries, the processor time
-(`time.process_time()`, not the clock: it stays meaningful on a busy machine) per request over
-`--requests` requests, and the share of that time spent in core.history (from cProfile).
+Requests the first 2012-13 project page and the 2010-11 KPI2 indicator page (and their full
+history pages, where they exist) through Django's test client as the demo director and prints,
+for each, its queries, the processor time per request over `--requests` requests
+(`time.process_time()`, not the clock: it means more on a busy machine) and the share of that
+time spent in core.history (from cProfile).
 """
 
 import argparse
+import contextlib
 import cProfile
 import os
 import pstats
@@ -30,6 +32,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 
 def history_share(client, page, requests) -> float:
@@ -65,10 +68,13 @@ def main():
     client = Client()
     client.force_login(get_user_model().objects.get(username="director"))
     project = Project.objects.filter(plan_year__year="2012-13").order_by("position").first()
-    pages = [
-        project.get_absolute_url(),
-        Indicator.objects.get(plan_year__year="2010-11", ref="KPI2").get_absolute_url(),
-    ]
+    indicator = Indicator.objects.get(plan_year__year="2010-11", ref="KPI2")
+    pages = [project.get_absolute_url(), indicator.get_absolute_url()]
+    with contextlib.suppress(NoReverseMatch):  # The full history pages, where they exist.
+        pages += [
+            reverse("history", args=["plans", "project", project.pk]),
+            reverse("history", args=["kpis", "indicator", indicator.pk]),
+        ]
     print(f"database: {connection.vendor}; {args.requests} requests per page")
     print(f"{'page':40} {'queries':>7} {'cpu ms/request':>15} {'in core.history':>16}")
     for page in pages:
