@@ -100,11 +100,13 @@ class LatestChange:
 class Part:
     """Records whose changes a record's history includes: `model`'s records whose historical
     rows match `link` (a lookup, "project_id") to the record's primary key, each named in the
-    list by `name` from its values."""
+    list by `name` from its values; `words` name them all as the pages do ("actuals"), else
+    the model's plural name."""
 
     model: Any
     link: str
     name: Callable[[Mapping], str]
+    words: str = ""
 
 
 _PARTS: dict[Any, tuple[Part, ...]] = {}

@@ -60,7 +60,7 @@ def full_history_page(request, app_label, model_name, pk):
         {
             "record": record,
             "kind": model._meta.verbose_name,
-            "parts": [part.model._meta.verbose_name_plural for part in parts],
+            "parts": [part.words or part.model._meta.verbose_name_plural for part in parts],
             "record_url": _record_url(model, record),
             "entries": page.slice(entries),
             "page": page,

@@ -16,10 +16,12 @@ class KpisConfig(AppConfig):
                 PeriodTarget,
                 "indicator_id",
                 lambda values: f"Target for {values['period']:%B %Y}",
+                words="targets",
             ),
             Part(
                 Measurement,
                 "indicator_id",
                 lambda values: f"Actual for {values['period']:%B %Y}",
+                words="actuals",
             ),
         )

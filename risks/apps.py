@@ -16,5 +16,6 @@ class RisksConfig(AppConfig):
                 MitigatingAction,
                 "risk_id",
                 lambda values: f'Action "{values["description"][:60]}"',
+                words="actions",
             ),
         )
