@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from config import sign_in, views
+from core import views as core_views
 from plans import urls as plan_urls
 from plans import views as plan_views
 
@@ -35,6 +36,11 @@ urlpatterns = [
     path("plans/", include("risks.urls")),
     path("plans/", include("budgets.urls")),
     path("reports/", include("reports.urls")),
+    path(
+        "history/<str:app_label>/<str:model_name>/<int:pk>/",
+        core_views.full_history_page,
+        name="history",
+    ),
     # One sign-in page for everyone: the admin's own is replaced by the application's, keeping
     # the page to return to (?next=...).
     path(

@@ -67,14 +67,18 @@ def project_page(request, year, pk):
     """A project with its milestones (plans) and its risks (the risk register)."""
     project = plan_selectors.project_detail(year=year, pk=pk)
     today = timezone.localdate()
+    # Read once, for the project's history and its milestones' last updates.
+    milestone_changes = plan_selectors.milestone_latest_changes(project=project)
     return render(
         request,
         "plans/project.html",
         {
             "project": project,
-            "history": plan_selectors.project_history(project=project),
+            "history": plan_selectors.project_history(
+                project=project, milestone_changes=milestone_changes
+            ),
             "milestones": plan_selectors.project_milestones(
-                project=project, user=request.user, as_at=today
+                project=project, user=request.user, as_at=today, milestone_changes=milestone_changes
             ),
             "risks": risk_selectors.project_risks(project=project, user=request.user, as_at=today),
         },

@@ -10,9 +10,15 @@ Reads are batched: one query for the historical rows of a set of records (with w
 one per tracked many-to-many field, and one per related model to name the foreign keys and links
 that changed, never one per record or per row. `latest` bounds how many rows are read per record,
 so a page stays as cheap when the history is long.
+
+A record's page shows only the latest change of the record and of each of its parts (a project's
+milestones), read by `latest_changes` from a few rows per record whatever the history's length,
+with how many earlier changes there are and a link to the full history page, which lists them all
+(`full_history`, paged). Each app names a record's parts once (`register_parts`), for both.
 """
 
 import datetime
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -21,9 +27,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -31,8 +38,13 @@ CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 ACTIONS = {"+": CREATED, "~": CHANGED, "-": DELETED}
 BLANK = "(blank)"
 SYSTEM = "system"
-# How many entries a page's history shows; the rest are on the entry screens' History pages.
+# How many entries a page's history shows; the rest are on the full history page.
 HISTORY_SHOWN = 10
+# How many entries one page of the full history lists.
+FULL_HISTORY_PAGE = 50
+# Rows read per record for its latest change: the latest row, the rows of its links a form saves
+# moments later, and the row before them, to compare with.
+LATEST_ROWS = 4
 # Rows by one person this close together are one change (a form and its links, saved in turn).
 SAME_CHANGE_WITHIN = datetime.timedelta(seconds=10)
 
@@ -68,11 +80,68 @@ class RecordHistory:
 
 @dataclass
 class History:
-    """What a page shows of its records' history: the latest entries, newest first, and how
-    many older ones it leaves out."""
+    """What a page shows of its records' history: the latest entries, newest first, how many
+    older ones it leaves out and, when there is one, the address of the full history page."""
 
     entries: list[HistoryEntry]
     more: int = 0
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class LatestChange:
+    """A record's latest change, and how many changes the full history lists before it."""
+
+    entry: HistoryEntry
+    earlier: int = 0
+
+
+@dataclass(frozen=True)
+class Part:
+    """Records whose changes a record's history includes: `model`'s records whose historical
+    rows match `link` (a lookup, "project_id") to the record's primary key, each named in the
+    list by `name` from its values; `words` name them all as the pages do ("actuals"), else
+    the model's plural name."""
+
+    model: Any
+    link: str
+    name: Callable[[Mapping], str]
+    words: str = ""
+
+
+_PARTS: dict[Any, tuple[Part, ...]] = {}
+
+
+def register_parts(model, *parts: Part) -> None:
+    """Declare the parts of `model`'s records (a project's milestones), whose changes its page
+    and its full history list with its own. Called from an app's ready()."""
+    _PARTS[model] = parts
+
+
+def parts_of(model) -> tuple[Part, ...]:
+    return _PARTS.get(model, ())
+
+
+def whole_of(model) -> tuple[Any, Part] | None:
+    """The model whose records `model`'s records are parts of, and how, if any."""
+    for whole, parts in _PARTS.items():
+        for part in parts:
+            if part.model is model:
+                return whole, part
+    return None
+
+
+def has_history(model) -> bool:
+    """Whether django-simple-history keeps the history of `model`."""
+    return getattr(model._meta, "simple_history_manager_attribute", None) == "history"
+
+
+def history_url(model, pk) -> str:
+    """The address of the full history page of one record."""
+    return reverse(
+        "history",
+        kwargs={"app_label": model._meta.app_label, "model_name": model._meta.model_name, "pk": pk},
+    )
 
 
 # Pure parts: snapshots, differences and values as people read them.
@@ -91,11 +160,21 @@ class Snapshot:
     user_pk: Any = None
 
 
-def tracked_fields(model) -> list[models.Field]:
+@functools.cache
+def history_model(model):
+    """The audit history model of a model (django-simple-history), or None if it has none.
+    Remembered: django-simple-history builds a new manager class each time `history` is read,
+    which cost a millisecond a row in an import and two on each read of a page's history."""
+    manager = getattr(model, "history", None)
+    return getattr(manager, "model", None)
+
+
+@functools.cache
+def tracked_fields(model) -> tuple[models.Field, ...]:
     """The fields of `model` its history records, in the model's order, links last."""
-    history_model = model.history.model
-    fields = [field for field in history_model.tracked_fields if field.editable]
-    return [*fields, *history_model._history_m2m_fields]
+    versions = history_model(model)
+    fields = [field for field in versions.tracked_fields if field.editable]
+    return (*fields, *versions._history_m2m_fields)
 
 
 def _key(field) -> str:
@@ -204,7 +283,7 @@ def entries_from_snapshots(
     the first change of a record kept from before its history began is one, though what it
     changed from is unknown."""
     entries = []
-    links = [field.name for field in model.history.model._history_m2m_fields]
+    links = [field.name for field in history_model(model)._history_m2m_fields]
     for group in group_snapshots(snapshots, links):
         first, last = group[0], group[-1]
         action = ACTIONS[first.kind]
@@ -269,9 +348,9 @@ def record_histories(
     `latest`, only about that many of each record's newest entries are read. `name` names a
     record from its values, for a list that mixes records ("Milestone: Draft report").
     """
-    history_model = model.history.model
+    versions = history_model(model)
     pk_name = model._meta.pk.attname
-    rows = history_model.objects.select_related("history_user")
+    rows = versions.objects.select_related("history_user")
     if pks is not None:
         rows = rows.filter(**{f"{pk_name}__in": list(pks)})
     if where:
@@ -328,6 +407,174 @@ def latest_history(*histories: Mapping[Any, RecordHistory], limit: int) -> Histo
     return History(entries=entries[:limit], more=more + sum(history.older for history in records))
 
 
+def latest_changes(
+    model,
+    *,
+    pks: Iterable | None = None,
+    where: Mapping | None = None,
+    name: Callable[[Mapping], str] | None = None,
+) -> dict[Any, LatestChange]:
+    """The latest change of each of a set of records of one model, by primary key, with how
+    many earlier changes its full history lists. The records are those whose primary key is in
+    `pks`, or whose historical rows have the values of `where` ({"project_id": 3} or
+    {"project_id__in": [3, 4]}; including records since deleted).
+
+    One query on the model's history table whatever the number of records or of changes: the
+    few latest rows of each record and the counts, by window functions in SQL written once
+    per model (the ORM took longer to write it than the database to run it). Then one for
+    who made them, one per tracked link and one per related model to name, as
+    record_histories. A row one person wrote moments after another counts as no change of
+    its own, as the entries merge them (a form's links saved just after the form)."""
+    versions = history_model(model)
+    conditions = {f"{model._meta.pk.attname}__in": list(pks)} if pks is not None else {}
+    conditions.update(where or {})
+    sql, params = _latest_rows_sql(model, conditions)
+    rows = list(versions.objects.raw(sql, params))
+    if not rows:
+        return {}
+    _name_users(versions, rows)
+    snapshots = _snapshots(model, rows)
+    by_record = defaultdict(list)
+    for row, snapshot in zip(rows, snapshots, strict=True):
+        by_record[snapshot.record_pk].append((row, snapshot))
+    pairs = [
+        (before, after)
+        for record_rows in by_record.values()
+        for (_, before), (_, after) in itertools.pairwise(record_rows)
+    ]
+    labels = _labels(needed_labels(model, pairs))
+
+    latest = {}
+    for record_pk, record_rows in by_record.items():
+        first_row = record_rows[0][0]
+        shots = [snapshot for _, snapshot in record_rows]
+        previous = None
+        if first_row.rows_of_record > len(shots):
+            # The oldest row read is only the "before" of the next one.
+            previous, shots = shots[0], shots[1:]
+        entries = entries_from_snapshots(model, shots, labels, name, previous)
+        if entries:
+            earlier = max(0, first_row.changes_of_record - 1)
+            latest[record_pk] = LatestChange(entry=entries[0], earlier=earlier)
+    return latest
+
+
+def _latest_rows_sql(model, conditions: Mapping) -> tuple[str, list]:
+    """The SQL of latest_changes and its parameters: each chosen record's LATEST_ROWS newest
+    historical rows, oldest first, each with how many rows the record has (rows_of_record)
+    and how many of them begin a change (changes_of_record)."""
+    versions = history_model(model)
+    quote = connection.ops.quote_name
+    where, params = [], []
+    for lookup, value in conditions.items():
+        attname, _, operator = lookup.partition("__")
+        column = quote(versions._meta.get_field(attname).column)
+        if operator == "in":
+            values = list(value)
+            if not values:
+                return "SELECT * FROM (SELECT 1) nothing WHERE 1 = 0", []
+            where.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+            params.extend(values)
+        elif not operator:
+            where.append(f"{column} = %s")
+            params.append(value)
+        else:
+            raise ValueError(f"latest_changes takes = and __in only, not {lookup}")
+    return _latest_rows_template(model).format(where=" AND ".join(where) or "1 = 1"), params
+
+
+@functools.cache
+def _latest_rows_template(model) -> str:
+    """The SQL of _latest_rows_sql with {where} to fill in, written once per model."""
+    versions = history_model(model)
+    quote = connection.ops.quote_name
+    table, record = quote(versions._meta.db_table), quote(model._meta.pk.column)
+    oldest_first = f"PARTITION BY {record} ORDER BY history_date, history_id"
+    before = f"LAG(history_date) OVER ({oldest_first})"
+    if connection.vendor == "postgresql":
+        moments = (
+            f"history_date - {before} <= INTERVAL '{SAME_CHANGE_WITHIN.total_seconds()} seconds'"
+        )
+    else:  # SQLite keeps the moments as text julianday() reads.
+        moments = (
+            f"(julianday(history_date) - julianday({before})) * 86400"
+            f" <= {SAME_CHANGE_WITHIN.total_seconds()}"
+        )
+    # For a model with links, a row is part of the change before it when the same person (or
+    # the system) wrote it moments later, and the row before it is no deletion.
+    follows = "0 = 1"
+    if versions._history_m2m_fields:
+        follows = (
+            f"history_type = '~' AND LAG(history_type) OVER ({oldest_first}) <> '-'"
+            f" AND COALESCE(LAG(history_user_id) OVER ({oldest_first}), 0)"
+            f" = COALESCE(history_user_id, 0) AND {moments}"
+        )
+    return (
+        "SELECT * FROM ("
+        f" SELECT counted.*,"
+        f" ROW_NUMBER() OVER (PARTITION BY {record}"
+        " ORDER BY history_date DESC, history_id DESC) AS recency,"
+        f" COUNT(*) OVER (PARTITION BY {record}) AS rows_of_record,"
+        f" SUM(starts) OVER (PARTITION BY {record}) AS changes_of_record"
+        " FROM ("
+        f" SELECT {table}.*, CASE WHEN {follows} THEN 0 ELSE 1 END AS starts"
+        f" FROM {table} WHERE {{where}}"
+        " ) counted"
+        f") latest WHERE recency <= {LATEST_ROWS} ORDER BY {record}, history_date, history_id"
+    )
+
+
+def _name_users(versions, rows) -> None:
+    """Fetch who made the rows in one query, as select_related would."""
+    user_ids = {row.history_user_id for row in rows if row.history_user_id is not None}
+    users = {}
+    if user_ids:
+        users = {
+            user.pk: user for user in get_user_model()._default_manager.filter(pk__in=user_ids)
+        }
+    cache = versions._meta.get_field("history_user")
+    for row in rows:
+        if row.history_user_id is not None:
+            cache.set_cached_value(row, users.get(row.history_user_id))
+
+
+def record_history(model, pk, *, limit: int = HISTORY_SHOWN, known: Mapping | None = None):
+    """What a record's page shows of its history: the latest change of the record and of each
+    of its parts (parts_of), newest first, at most `limit` of them, with how many earlier
+    changes the full history lists and its address. `known` holds latest_changes already read
+    for a part's model (the project page's milestones), by model, so as not to read them
+    twice."""
+    known = known or {}
+    groups = [latest_changes(model, pks=[pk])]
+    for part in parts_of(model):
+        if part.model in known:
+            groups.append(known[part.model])
+        else:
+            groups.append(latest_changes(part.model, where={part.link: pk}, name=part.name))
+    changes = sorted(
+        (change for group in groups for change in group.values()),
+        key=lambda change: change.entry.when,
+        reverse=True,
+    )
+    shown = changes[:limit]
+    return History(
+        entries=[change.entry for change in shown],
+        more=len(changes) - len(shown) + sum(change.earlier for change in changes),
+        url=history_url(model, pk),
+    )
+
+
+def full_history(model, pk, *, parts: Iterable[Part] = ()) -> list[HistoryEntry]:
+    """Every change of a record and of its `parts`, newest first (the full history page)."""
+    histories = [record_histories(model, pks=[pk])]
+    histories += [record_histories(p.model, where={p.link: pk}, name=p.name) for p in parts]
+    return sorted(
+        (entry for group in histories for record in group.values() for entry in record.entries),
+        key=lambda entry: entry.when,
+        reverse=True,
+    )
+
+
 def row_changes(model, rows: list) -> list[tuple[FieldChange, ...] | None]:
     """For historical rows of one record, newest first (a page of the admin's History), each
     row's changes against the next row, the one before it; None for the last row."""
@@ -340,11 +587,11 @@ def row_changes(model, rows: list) -> list[tuple[FieldChange, ...] | None]:
 
 
 def _snapshots(model, rows) -> list[Snapshot]:
-    history_model = model.history.model
-    fields = [field for field in history_model.tracked_fields if field.editable]
+    versions = history_model(model)
+    fields = [field for field in versions.tracked_fields if field.editable]
     links = {}
-    for m2m_field in history_model._history_m2m_fields:
-        links[m2m_field.name] = _link_sets(history_model, m2m_field, rows)
+    for m2m_field in versions._history_m2m_fields:
+        links[m2m_field.name] = _link_sets(versions, m2m_field, rows)
     return [
         Snapshot(
             record_pk=getattr(row, model._meta.pk.attname),
@@ -361,9 +608,9 @@ def _snapshots(model, rows) -> list[Snapshot]:
     ]
 
 
-def _link_sets(history_model, m2m_field, rows) -> dict:
+def _link_sets(versions, m2m_field, rows) -> dict:
     """For each historical row, the primary keys its many-to-many field linked to."""
-    link_model = getattr(history_model, m2m_field.name).model
+    link_model = getattr(versions, m2m_field.name).model
     target = m2m_field.m2m_reverse_field_name()
     links = defaultdict(set)
     for history_id, pk in link_model.objects.filter(

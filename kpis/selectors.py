@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import charts, numbers
-from core.history import HISTORY_SHOWN, History, latest_history, record_histories
+from core.history import HISTORY_SHOWN, History, record_history
 from kpis import calculations, choices
 from kpis.choices import Aggregation, Unit
 from kpis.models import Indicator, Measurement, PeriodTarget
@@ -256,19 +256,9 @@ def other_years(*, indicator: Indicator) -> list[Indicator]:
 
 
 def indicator_history(*, indicator: Indicator, limit: int = HISTORY_SHOWN) -> History:
-    """The latest changes of an indicator, its period targets and its actuals, including any
-    since deleted, newest first."""
-    related = {"where": {"indicator_id": indicator.pk}, "latest": limit}
-    return latest_history(
-        record_histories(Indicator, pks=[indicator.pk], latest=limit),
-        record_histories(
-            PeriodTarget, name=lambda values: f"Target for {values['period']:%B %Y}", **related
-        ),
-        record_histories(
-            Measurement, name=lambda values: f"Actual for {values['period']:%B %Y}", **related
-        ),
-        limit=limit,
-    )
+    """The latest change of an indicator and of each of its period targets and actuals,
+    including any since deleted, newest first, and how many came before them."""
+    return record_history(Indicator, indicator.pk, limit=limit)
 
 
 # --- Status against target: the dashboard, the indicator page and the exports ----------------

@@ -17,8 +17,10 @@ from core.history import (
     HISTORY_SHOWN,
     History,
     HistoryEntry,
-    latest_history,
-    record_histories,
+    history_url,
+    latest_changes,
+    parts_of,
+    record_history,
 )
 from plans import periods, slippage
 from plans.choices import (
@@ -224,23 +226,25 @@ def project_detail(*, year: str, pk: int) -> Project:
 
 
 def plan_year_history(*, plan_year: PlanYear, limit: int = HISTORY_SHOWN) -> History:
-    """The latest changes of the plan year record, newest first."""
-    return latest_history(record_histories(PlanYear, pks=[plan_year.pk], latest=limit), limit=limit)
+    """The latest change of the plan year record, and how many came before it."""
+    return record_history(PlanYear, plan_year.pk, limit=limit)
 
 
-def project_history(*, project: Project, limit: int = HISTORY_SHOWN) -> History:
-    """The latest changes of a project and of its milestones, including milestones since
-    deleted, newest first."""
-    return latest_history(
-        record_histories(Project, pks=[project.pk], latest=limit),
-        record_histories(
-            Milestone,
-            where={"project_id": project.pk},
-            latest=limit,
-            name=lambda values: f'Milestone "{values["title"]}"',
-        ),
-        limit=limit,
-    )
+def project_history(
+    *, project: Project, milestone_changes: dict | None = None, limit: int = HISTORY_SHOWN
+) -> History:
+    """The latest change of a project and of each of its milestones (including milestones
+    since deleted), newest first, and how many came before them. `milestone_changes`, from
+    milestone_latest_changes, saves reading them again."""
+    known = {Milestone: milestone_changes} if milestone_changes is not None else None
+    return record_history(Project, project.pk, limit=limit, known=known)
+
+
+def milestone_latest_changes(*, project: Project) -> dict:
+    """The latest change of each milestone of a project, including any since deleted, by
+    milestone (core.history.LatestChange)."""
+    (part,) = (part for part in parts_of(Project) if part.model is Milestone)
+    return latest_changes(Milestone, where={part.link: project.pk}, name=part.name)
 
 
 def current_plan_year(*, today: datetime.date) -> PlanYear | None:
@@ -257,20 +261,18 @@ def current_plan_year(*, today: datetime.date) -> PlanYear | None:
 
 # --- Milestones: My work, the project page's milestones and their forms ----------------------
 
-#: How many of each milestone's latest changes the project page shows.
-HISTORY_PER_MILESTONE = 5
-
 
 @dataclass
 class MilestoneRow:
     """A milestone as My work and the project page show it: its slippage and deadline in words
-    as at a date (plans.slippage), its latest changes from the audit history (newest first) and
-    where to update it."""
+    as at a date (plans.slippage), its latest change from the audit history, how many came
+    before it, where to read them all and where to update it."""
 
     milestone: Milestone
     position: slippage.MilestonePosition
-    history: list[HistoryEntry]
-    older_changes: int
+    last_change: HistoryEntry | None
+    earlier_changes: int
+    history_url: str
     update_url: str
 
     @property
@@ -289,10 +291,6 @@ class MilestoneRow:
     @property
     def due_this_quarter(self) -> bool:
         return self.position.due_this_quarter
-
-    @property
-    def last_change(self) -> HistoryEntry | None:
-        return self.history[0] if self.history else None
 
 
 @dataclass
@@ -324,22 +322,18 @@ class ProjectMilestones:
         return sum(row.due_this_quarter for row in self.rows)
 
 
-def _milestone_histories(project_ids, *, latest: int) -> dict:
-    """The latest changes of the milestones of these projects, by milestone, in a fixed number
-    of queries."""
-    return record_histories(Milestone, where={"project_id__in": list(project_ids)}, latest=latest)
-
-
 def _project_milestones(project, *, histories, rights, as_at, is_owner=False) -> ProjectMilestones:
-    """The rows of a project whose milestones (and plan year) are prefetched, as at a date. URLs
-    are built from the project's one, not reversed per row."""
+    """The rows of a project whose milestones (and plan year) are prefetched, as at a date, with
+    `histories` from latest_changes. URLs are built from the project's one, not reversed per
+    row."""
     _, year_ends_on = periods.financial_year_bounds(project.plan_year.start)
     project_url = reverse(
         "plans:project", kwargs={"year": project.plan_year.year, "pk": project.pk}
     )
+    histories_url = history_url(Milestone, 0).removesuffix("0/")
     rows = []
     for milestone in project.milestones.all():
-        record = histories.get(milestone.pk)
+        latest = histories.get(milestone.pk)
         rows.append(
             MilestoneRow(
                 milestone=milestone,
@@ -351,8 +345,9 @@ def _project_milestones(project, *, histories, rights, as_at, is_owner=False) ->
                     year_ends_on=year_ends_on,
                     as_at=as_at,
                 ),
-                history=record.entries if record else [],
-                older_changes=record.older if record else 0,
+                last_change=latest.entry if latest else None,
+                earlier_changes=latest.earlier if latest else 0,
+                history_url=f"{histories_url}{milestone.pk}/",
                 update_url=f"{project_url}milestones/{milestone.pk}/update/",
             )
         )
@@ -367,13 +362,15 @@ def _project_milestones(project, *, histories, rights, as_at, is_owner=False) ->
     )
 
 
-def project_milestones(*, project: Project, user, as_at: datetime.date) -> ProjectMilestones:
-    """The milestones of a project from project_detail, with each one's latest changes and
-    slippage as at a date, and what `user` may do with them."""
-    histories = _milestone_histories([project.pk], latest=HISTORY_PER_MILESTONE)
-    for record in histories.values():
-        record.older += max(0, len(record.entries) - HISTORY_PER_MILESTONE)
-        record.entries = record.entries[:HISTORY_PER_MILESTONE]
+def project_milestones(
+    *, project: Project, user, as_at: datetime.date, milestone_changes: dict | None = None
+) -> ProjectMilestones:
+    """The milestones of a project from project_detail, with each one's latest change and
+    slippage as at a date, and what `user` may do with them. `milestone_changes`, from
+    milestone_latest_changes, saves reading them again."""
+    histories = milestone_changes
+    if histories is None:
+        histories = milestone_latest_changes(project=project)
     return _project_milestones(
         project,
         histories=histories,
@@ -458,7 +455,9 @@ def my_work(*, user, as_at: datetime.date, year: str | None = None) -> MyWork:
             as_at=as_at,
             years_with_projects=list(years),
         )
-    histories = _milestone_histories([project.pk for project in projects], latest=1)
+    histories = latest_changes(
+        Milestone, where={"project_id__in": [project.pk for project in projects]}
+    )
     return MyWork(
         plan_year=plan_year,
         plan_years=plan_years,
@@ -599,9 +598,7 @@ def recommendation_for_response(*, year: str, pk: int) -> Recommendation:
 
 
 def recommendation_history(*, recommendation: Recommendation, limit=HISTORY_SHOWN) -> History:
-    return latest_history(
-        record_histories(Recommendation, pks=[recommendation.pk], latest=limit), limit=limit
-    )
+    return record_history(Recommendation, recommendation.pk, limit=limit)
 
 
 # --- The milestone tracker: every milestone of a plan year ------------------------------------

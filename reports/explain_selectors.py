@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from budgets.models import BudgetLine
-from core.history import HISTORY_SHOWN, History, latest_history, record_histories
+from core.history import HISTORY_SHOWN, History, record_history
 from kpis import selectors as kpi_selectors
 from kpis.models import Indicator
 from plans.models import Milestone, PlanYear, Role
@@ -195,9 +195,8 @@ def corrective_action_of(shown: ItemToExplain) -> CorrectiveAction | None:
 
 
 def corrective_action_history(record, *, limit: int = HISTORY_SHOWN) -> History:
-    """The latest changes of an explanation, newest first: every version kept."""
+    """The latest change of an explanation, and how many came before it: the full history
+    keeps every version."""
     if record is None:
         return History(entries=[])
-    return latest_history(
-        record_histories(CorrectiveAction, pks=[record.pk], latest=limit), limit=limit
-    )
+    return record_history(CorrectiveAction, record.pk, limit=limit)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from core.history import HISTORY_SHOWN, History, latest_history, record_histories
+from core.history import HISTORY_SHOWN, History, record_history
 from plans.models import PlanYear, Project, Role
 from plans.selectors import plan_year_for_pages
 from risks import choices, rules
@@ -320,15 +320,7 @@ def project_risks(*, project: Project, user, as_at: datetime.date) -> list[RiskR
 
 
 def risk_history(*, risk: Risk, limit: int = HISTORY_SHOWN) -> History:
-    """The latest changes of a risk and of its mitigating actions, newest first: every review,
-    with who made it and when."""
-    return latest_history(
-        record_histories(Risk, pks=[risk.pk], latest=limit),
-        record_histories(
-            MitigatingAction,
-            where={"risk_id": risk.pk},
-            latest=limit,
-            name=lambda values: f'Action "{values["description"][:60]}"',
-        ),
-        limit=limit,
-    )
+    """The latest change of a risk and of each of its mitigating actions, newest first, and
+    how many came before them; the full history lists every review, with who made it and
+    when."""
+    return record_history(Risk, risk.pk, limit=limit)

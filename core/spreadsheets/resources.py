@@ -28,6 +28,7 @@ from core.bulk_import import (
 )
 from core.edit_conflicts import EditConflictError, describe_conflict, insert_or_conflict
 from core.exports import MONEY_MARK
+from core.history import history_model
 from core.numbers import MONEY_HINT, format_number
 from core.spreadsheets.formulas import escape_formula, unescape_formula
 from core.spreadsheets.reading import column_letter, sheet_row_numbers
@@ -35,15 +36,6 @@ from core.spreadsheets.widgets import DecimalWidget, IntegerWidget
 
 VERSION_COLUMN = "version"
 VERSION_ATTRIBUTE = "record_version"
-
-
-@functools.cache
-def history_model(model):
-    """The audit history model of a model (django-simple-history), or None if it has none.
-    Remembered: django-simple-history builds a new manager class each time `history` is read,
-    which cost a millisecond a row in an import."""
-    manager = getattr(model, "history", None)
-    return getattr(manager, "model", None)
 
 
 def describe_change(record):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from budgets.models import Budget, BudgetCategory, BudgetLine, GrantInAid, MonthlyFigure
 from core import history
 from core.edit_conflicts import record_fingerprint
-from core.history import BLANK, HISTORY_SHOWN, FieldChange, Snapshot
+from core.history import BLANK, FieldChange, Snapshot
 from kpis.models import Indicator, Measurement, PeriodTarget
 from plans.models import (
     CorporateObjective,
@@ -672,13 +672,15 @@ def test_the_plan_overview_shows_changes_of_the_plan(signed_in_client):
 
 
 @pytest.mark.django_db
-def test_a_long_history_shows_the_latest_changes_and_says_how_many_more(signed_in_client):
+def test_a_long_history_shows_the_latest_change_and_links_to_the_rest(signed_in_client):
     plan_year = plan_factories.PlanYearFactory()
-    rename(plan_year, HISTORY_SHOWN + 5, title="Business Plan")
+    rename(plan_year, 15, title="Business Plan")
     content = signed_in_client.get(plan_year.get_absolute_url()).content.decode()
-    assert f"Business Plan {HISTORY_SHOWN + 4}" in content
-    assert "Business Plan 0 " not in content
-    assert f"Showing the latest {HISTORY_SHOWN} changes. 6 earlier changes are" in content
+    assert "Business Plan 13 <span class" in content  # The latest change: 13 to 14.
+    assert "Business Plan 12 " not in content
+    # Created, then renamed 15 times: 16 changes, the latest shown, 15 before it.
+    url = reverse("history", args=["plans", "planyear", plan_year.pk])
+    assert f'15 earlier changes &mdash; <a class="govuk-link" href="{url}">' in content
 
 
 @pytest.mark.django_db

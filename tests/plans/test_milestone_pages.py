@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from plans.choices import PlanStatus
@@ -442,8 +443,11 @@ def test_the_project_page_shows_each_milestones_history(client, world):
         ),
     )
     content = client.get(milestone.project.get_absolute_url()).content.decode()
-    assert 'History<span class="govuk-visually-hidden"> of Report published' in content
-    assert "Sam Jones: changed (status On track" in content
+    # Its latest change in the project's history, and a link to its own full history.
+    assert "Milestone &quot;Report published&quot; changed" in content
+    assert "<strong>Status</strong>: On track" in content
+    full_history = reverse("history", args=["plans", "milestone", milestone.pk])
+    assert f'href="{full_history}">History<span class="govuk-visually-hidden"> of Report' in content
     assert "by Sam Jones" in content  # the last update, in the table
 
 
