@@ -4,9 +4,9 @@ at sizes the documents never reach (bench/big_plan.py, tests/test_big_plan.py).
 Each unit of scale holds what 2012-13 holds in the demo: 20 projects, 76 milestones, 28
 indicators, 20 budget lines, 12 risks and 50 recommendations; every indicator has an actual for
 each of the twelve months and every budget line the twelve months' actuals and forecasts. The
-shape follows 2012-13: three strategic priorities with six aims each per unit, every project
-under one aim. Rows are written with bulk_create (no audit history: nobody changed them), from
-a fixed seed, so that two runs at one scale write the same plan.
+shape follows 2012-13: three strategic priorities with six aims each, whatever the scale, every
+project under one aim. Rows are written with bulk_create (no audit history: nobody changed
+them), from a fixed seed, so that two runs at one scale write the same plan.
 """
 
 import datetime
@@ -38,10 +38,12 @@ from plans.models import (
 from risks.choices import RiskTier
 from risks.models import Risk
 
+#: The strategic priorities and their aims, as 2012-13 has them, whatever the scale: a larger
+#: plan has more work under the same priorities.
+OBJECTIVES = 3
+AIMS_PER_OBJECTIVE = 6
 #: What one unit of scale holds: the 2012-13 demo plan's counts.
 PER_UNIT = {
-    "objectives": 3,
-    "aims": 18,
     "projects": 20,
     "milestones": 76,
     "indicators": 28,
@@ -102,8 +104,8 @@ def make_big_plan(*, year: str, scale: int) -> PlanYear:
     """Write the plan year `year`, `scale` times 2012-13's size; refuses a year that exists."""
     if PlanYear.objects.filter(year=year).exists():
         raise PlanYearExists(
-            f"There is already a plan for {year}: nothing was written. Choose another year, or "
-            f"delete that plan year in the entry screens first."
+            f"There is already a plan for {year}: nothing was written. Choose a year that holds "
+            f"no plan."
         )
     rng = random.Random(f"{SEED}-{scale}")
     counts = BigPlanCounts(scale)
@@ -117,7 +119,7 @@ def make_big_plan(*, year: str, scale: int) -> PlanYear:
         )
         roles = [Role.objects.get_or_create(title=title)[0] for title in ROLE_TITLES]
         months = plan_year.months()
-        aims = _objectives_and_aims(plan_year, counts)
+        aims = _objectives_and_aims(plan_year)
         projects = _projects(plan_year, counts, aims, roles, rng)
         _milestones(projects, counts, months, rng)
         _recommendations(projects, counts, months, rng)
@@ -127,7 +129,7 @@ def make_big_plan(*, year: str, scale: int) -> PlanYear:
     return plan_year
 
 
-def _objectives_and_aims(plan_year, counts) -> list[StrategicAim]:
+def _objectives_and_aims(plan_year) -> list[StrategicAim]:
     objectives = StrategicObjective.objects.bulk_create(
         StrategicObjective(
             plan_year=plan_year,
@@ -137,9 +139,8 @@ def _objectives_and_aims(plan_year, counts) -> list[StrategicAim]:
             summary=f"Generated priority {n}.",
             position=n,
         )
-        for n in range(1, counts["objectives"] + 1)
+        for n in range(1, OBJECTIVES + 1)
     )
-    per_objective = counts["aims"] // len(objectives)
     return StrategicAim.objects.bulk_create(
         StrategicAim(
             objective=objective,
@@ -148,7 +149,7 @@ def _objectives_and_aims(plan_year, counts) -> list[StrategicAim]:
             position=n,
         )
         for index, objective in enumerate(objectives, start=1)
-        for n in range(1, per_objective + 1)
+        for n in range(1, AIMS_PER_OBJECTIVE + 1)
     )
 
 
