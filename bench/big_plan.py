@@ -66,6 +66,8 @@ PAGES = [
     ("plan overview", "/plans/{year}/", 250, False, ["projects", "indicators", "budget lines"]),
     ("dashboard, quarter 4", "/plans/{year}/indicators/?quarter=4", 300, False, ["indicators"]),
     ("milestone tracker", "/plans/{year}/milestones/", 500, False, ["milestones"]),
+    ("list of projects", "/plans/{year}/projects/", None, False, ["projects"]),
+    ("recommendations", "/plans/{year}/recommendations/", None, False, ["recommendations"]),
     (
         "quarterly report, quarter 4",
         "/reports/{year}/q4/",
