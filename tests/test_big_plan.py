@@ -7,6 +7,7 @@ and 2002-03 at scale 4 (80 projects, 304 milestones, 112 indicators, 80 budget l
 200 recommendations), the smallest scale at which every list of the overview passes its bound.
 """
 
+import re
 from io import StringIO
 
 import pytest
@@ -95,6 +96,7 @@ PAGES = [
     "/plans/{year}/indicators/?quarter=4",
     "/plans/{year}/milestones/",
     "/plans/{year}/recommendations/",
+    "/plans/{year}/risks/",
     "/reports/{year}/q4/",
     "/plans/{year}/indicators.csv?quarter=4",
     "/plans/{year}/budget/lines.csv",
@@ -180,3 +182,12 @@ def test_the_recommendations_are_listed_50_a_page(director):
     assert "Showing recommendations 151 to 200 of 200." in page
     assert page.count("Generated recommendation ") == 50
     assert 'href="?page=3" rel="prev"' in page
+
+
+def test_the_risk_register_shows_its_risks_a_page_at_a_time(director, monkeypatch):
+    monkeypatch.setattr("risks.views.RISK_REGISTER_PAGE_SIZE", 20)
+    page = director.get(f"/plans/{LARGER}/risks/?page=3").content.decode()
+    # 48 risks (4 x 12) at 20 a page: page 3 holds 41 to 48.
+    assert "Showing risks 41 to 48 of 48." in page
+    assert len(set(re.findall(r"Generated risk \d+", page))) == 8
+    assert 'href="?page=2" rel="prev"' in page
