@@ -31,16 +31,26 @@ def home(request):
     )
 
 
+#: How many indicators and budget lines the plan overview lists; the rest are a link away.
+OVERVIEW_INDICATORS = 30
+OVERVIEW_BUDGET_LINES = 25
+
+
 @require_safe
 def plan_overview(request, year):
     overview = plan_selectors.plan_overview(year=year)
+    indicators = kpi_selectors.indicators_for_plan_year(plan_year=overview.plan_year)
+    budget = budget_selectors.budget_summary(plan_year=overview.plan_year)
     return render(
         request,
         "plans/overview.html",
         {
             "overview": overview,
-            "indicators": kpi_selectors.indicators_for_plan_year(plan_year=overview.plan_year),
-            "budget": budget_selectors.budget_summary(plan_year=overview.plan_year),
+            "overview_projects": plan_selectors.OVERVIEW_PROJECTS,
+            "indicators": indicators,
+            "indicators_shown": indicators[:OVERVIEW_INDICATORS],
+            "budget": budget,
+            "budget_lines_shown": budget.lines[:OVERVIEW_BUDGET_LINES] if budget else [],
             "history": plan_selectors.plan_year_history(plan_year=overview.plan_year),
         },
     )

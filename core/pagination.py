@@ -3,7 +3,8 @@ numbers, so that a list bounds what one page shows whatever its length."""
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 #: A page number as a person or a link writes it; a longer one is no page of any list.
 PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -71,3 +72,51 @@ def page_of(text: str, *, size: int, count: int) -> tuple[Page, str]:
             f"There is no page {number}: showing page {pages}, the last.",
         )
     return Page(number, size, count), ""
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One numbered link of the pagination; a number of None is the gap between two."""
+
+    number: int | None
+    url: str = ""
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Pager:
+    """A page of a list with the links to the others, each keeping the rest of the address's
+    query (the filters, the quarter), for components/pagination.html."""
+
+    page: Page
+    problem: str = ""
+    query: dict = field(default_factory=dict)
+
+    def url(self, number: int) -> str:
+        kept = {name: value for name, value in self.query.items() if value not in ("", None)}
+        if number > 1:
+            kept["page"] = number
+        return "?" + urlencode(kept)
+
+    @property
+    def links(self) -> list[PageLink]:
+        return [
+            PageLink(number)
+            if number is None
+            else PageLink(number, self.url(number), number == self.page.number)
+            for number in self.page.numbers()
+        ]
+
+    @property
+    def previous_url(self) -> str:
+        return self.url(self.page.number - 1)
+
+    @property
+    def next_url(self) -> str:
+        return self.url(self.page.number + 1)
+
+
+def pager_of(text: str, *, size: int, count: int, query: dict | None = None) -> Pager:
+    """The page `?page=` asks for of a list of `count` items, with its links (see page_of)."""
+    page, problem = page_of(text, size=size, count=count)
+    return Pager(page, problem, dict(query or {}))

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import pagination
 from core.edit_conflicts import (
     NEW_RECORD,
     EditConflictError,
@@ -22,6 +23,9 @@ from kpis.forms import ActualForm, DashboardFilterForm
 from kpis.rights import indicator_rights
 from plans.locks import quarter_locks
 from plans.periods import Quarter, quarter_of
+
+#: How many indicators one page of the dashboard's table shows.
+DASHBOARD_PAGE_SIZE = 50
 
 
 def _chosen_quarter(request, year) -> tuple[Quarter | None, str]:
@@ -56,11 +60,20 @@ def _filters(request) -> selectors.DashboardFilters:
 def dashboard(request, year):
     quarter, wrong_quarter = _chosen_quarter(request, year)
     data = selectors.dashboard(year=year, quarter=quarter, filters=_filters(request))
+    # Every indicator counts in the RAG summary; the table shows one page of them.
+    pager = pagination.pager_of(
+        request.GET.get("page", ""),
+        size=DASHBOARD_PAGE_SIZE,
+        count=len(data.rows),
+        query={"quarter": data.quarter.number, **vars(data.filters)},
+    )
     return render(
         request,
         "kpis/dashboard.html",
         {
             "dashboard": data,
+            "pager": pager,
+            "rows": pager.page.slice(data.rows),
             "filter_form": DashboardFilterForm(data),
             "plan_year": data.plan_year,
             "wrong_quarter": _showing_instead(wrong_quarter, data.quarter),

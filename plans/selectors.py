@@ -118,15 +118,40 @@ def _projects():
     )
 
 
+#: How many project entries the plan overview lists in all, in the page's order; the rest are
+#: on the plan's list of projects (project_list).
+OVERVIEW_PROJECTS = 60
+#: How many projects one page of the plan's list of projects shows.
+PROJECT_LIST_PAGE_SIZE = 50
+
+
+@dataclass
+class ProjectList:
+    """The projects of one list on the plan overview that it shows, and how many more the list
+    holds that it leaves to the list of projects."""
+
+    shown: list[Project]
+    more: int = 0
+
+    def __len__(self) -> int:
+        return len(self.shown) + self.more
+
+
 @dataclass
 class PlanOverview:
-    """Everything the plan overview page shows, fetched up front."""
+    """Everything the plan overview page shows, fetched up front. Its lists of projects
+    together show OVERVIEW_PROJECTS entries at most: a plan ten times larger is not a page ten
+    times longer."""
 
     plan_year: PlanYear
     objectives: list[StrategicObjective]
     themes: list[Theme]
     corporate_objectives: list[CorporateObjective]
-    unlinked_projects: list[Project] = field(default_factory=list)
+    unlinked_projects: ProjectList = field(default_factory=lambda: ProjectList([]))
+    #: How many projects the plan year has.
+    project_count: int = 0
+    #: Whether any list leaves projects out.
+    is_bounded: bool = False
 
     @property
     def corporate_objectives_with_notes(self) -> list[CorporateObjective]:
@@ -152,12 +177,6 @@ def plan_overview(*, year: str) -> PlanOverview:
             Prefetch("projects", queryset=_projects()),
         )
     )
-    for objective in objectives:
-        # A project listed under one of the objective's aims is not listed again beside it.
-        under_aims = {project.pk for aim in objective.aims.all() for project in aim.projects.all()}
-        objective.direct_projects = [
-            project for project in objective.projects.all() if project.pk not in under_aims
-        ]
     themes = list(Theme.objects.fetch_mode(models.FETCH_RAISE).filter(plan_year=plan_year))
     corporate_objectives = list(
         CorporateObjective.objects.fetch_mode(models.FETCH_RAISE)
@@ -176,13 +195,58 @@ def plan_overview(*, year: str) -> PlanOverview:
             corporate_objectives__isnull=True,
         )
     )
+    # Every project is linked to an objective, an aim or a corporate objective, or is unlinked.
+    seen = {project.pk for project in unlinked_projects}
+    # The lists in the page's order, each showing what is left of OVERVIEW_PROJECTS.
+    left, hidden = OVERVIEW_PROJECTS, 0
+
+    def bounded(projects: list[Project]) -> ProjectList:
+        nonlocal left, hidden
+        seen.update(project.pk for project in projects)
+        shown = projects[:left]
+        left -= len(shown)
+        hidden += len(projects) - len(shown)
+        return ProjectList(shown, len(projects) - len(shown))
+
+    for objective in objectives:
+        # A project listed under one of the objective's aims is not listed again beside it.
+        under_aims = {project.pk for aim in objective.aims.all() for project in aim.projects.all()}
+        objective.direct_projects = bounded(
+            [project for project in objective.projects.all() if project.pk not in under_aims]
+        )
+        for aim in objective.aims.all():
+            aim.project_list = bounded(list(aim.projects.all()))
+    for objective in corporate_objectives:
+        objective.project_list = bounded(list(objective.projects.all()))
+    unlinked = bounded(unlinked_projects)
     return PlanOverview(
         plan_year=plan_year,
         objectives=objectives,
         themes=themes,
         corporate_objectives=corporate_objectives,
-        unlinked_projects=unlinked_projects,
+        unlinked_projects=unlinked,
+        project_count=len(seen),
+        is_bounded=hidden > 0,
     )
+
+
+@dataclass
+class ProjectListPage:
+    """One page of a plan year's projects, with their owners."""
+
+    plan_year: PlanYear
+    pager: pagination.Pager
+    projects: list[Project]
+
+
+def project_list(*, year: str, page: str) -> ProjectListPage:
+    """A page of the plan year's projects in their printed order: three queries, whatever the
+    number of projects."""
+    plan_year = plan_year_for_pages(year=year)
+    ids = list(Project.objects.filter(plan_year=plan_year).values_list("pk", flat=True))
+    pager = pagination.pager_of(page, size=PROJECT_LIST_PAGE_SIZE, count=len(ids))
+    projects = list(_projects().filter(pk__in=pager.page.slice(ids)))
+    return ProjectListPage(plan_year=plan_year, pager=pager, projects=projects)
 
 
 def project_detail(*, year: str, pk: int) -> Project:

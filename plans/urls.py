@@ -9,6 +9,7 @@ from plans import views
 app_name = "plans"
 
 urlpatterns = [
+    path("<str:year>/projects/", views.project_list, name="projects"),
     path("<str:year>/milestones/", views.milestone_tracker, name="milestones"),
     path("<str:year>/projects/<int:pk>/milestones/add/", views.milestone_add, name="milestone-add"),
     path(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import pagination
 from core.edit_conflicts import EditConflictError, edit_conflict_form, record_fingerprint
 from core.permissions import is_closed
 from core.refusals import Refused
@@ -48,6 +49,16 @@ def strategy_page(request, pk):
     """A strategy as its document prints it: mission, approach, objectives with their
     commitments, pillars, and the plans that serve it."""
     return render(request, "plans/strategy.html", {"page": selectors.strategy_page(pk=pk)})
+
+
+@require_safe
+def project_list(request, year):
+    """Every project of the plan year, one page at a time, for a plan whose overview lists
+    only the first of them."""
+    listed = selectors.project_list(year=year, page=request.GET.get("page", ""))
+    return render(
+        request, "plans/project_list.html", {"listed": listed, "plan_year": listed.plan_year}
+    )
 
 
 @require_safe
@@ -209,6 +220,10 @@ def _recommendation_refused(request, reason, back_url, back_label):
     )
 
 
+#: How many recommendations one page of the tracker's list shows (2012-13 has 50).
+RECOMMENDATIONS_PAGE_SIZE = 50
+
+
 @require_safe
 def recommendation_tracker(request, year):
     plan_year = selectors.plan_year_for_pages(year=year)
@@ -216,12 +231,20 @@ def recommendation_tracker(request, year):
     tracker = selectors.recommendation_tracker(
         plan_year=plan_year, status=form.chosen_status(), user=request.user
     )
+    pager = pagination.pager_of(
+        request.GET.get("page", ""),
+        size=RECOMMENDATIONS_PAGE_SIZE,
+        count=len(tracker.recommendations),
+        query={"status": tracker.status},
+    )
     return render(
         request,
         "plans/recommendations/tracker.html",
         {
             "plan_year": plan_year,
             "tracker": tracker,
+            "pager": pager,
+            "recommendations": pager.page.slice(tracker.recommendations),
             "statuses": choices.RecommendationStatus.choices,
             "form": form,
         },

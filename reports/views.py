@@ -13,7 +13,16 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core import permissions
 from core.refusals import Refused
-from reports import caching, pdf, preparation, revisions, rights, selectors, services
+from reports import (
+    caching,
+    page_lists,
+    pdf,
+    preparation,
+    revisions,
+    rights,
+    selectors,
+    services,
+)
 from reports.forms import ReopenForm, SignOffForm
 from reports.models import SignedOffReport
 from reports.report import QuarterlyReport
@@ -37,6 +46,7 @@ def _sections(report: QuarterlyReport) -> tuple:
         "reports/_sections.html",
         {
             "report": report,
+            "lists": page_lists.report_lists(report),
             "heat_map": {
                 "grid": report.risks.heat_map,
                 "position": RESIDUAL,

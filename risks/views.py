@@ -9,6 +9,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import pagination
 from core.edit_conflicts import FINGERPRINT_FIELD, edit_conflict_form, record_fingerprint
 from plans.locks import quarter_locks
 from risks import rules
@@ -24,6 +25,10 @@ def _filter_form(request, plan_year):
     return RiskFilterForm(request.GET, owners=options.owners, projects=options.projects)
 
 
+#: How many risks one page of the register shows (the demo's plans hold 12 at most).
+RISK_REGISTER_PAGE_SIZE = 50
+
+
 @require_safe
 def risk_register(request, year):
     plan_year = risk_selectors.plan_year_for_pages(year=year)
@@ -31,10 +36,22 @@ def risk_register(request, year):
     register = risk_selectors.risk_register(
         plan_year=plan_year, filters=form.filters(), user=request.user, as_at=timezone.localdate()
     )
+    pager = pagination.pager_of(
+        request.GET.get("page", ""),
+        size=RISK_REGISTER_PAGE_SIZE,
+        count=len(register.rows),
+        query={name: value for name, value in request.GET.items() if name != "page"},
+    )
     return render(
         request,
         "risks/register.html",
-        {"plan_year": plan_year, "form": form, "register": register},
+        {
+            "plan_year": plan_year,
+            "form": form,
+            "register": register,
+            "pager": pager,
+            "rows": pager.page.slice(register.rows),
+        },
     )
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.pagination import Page, page_of
+from core.pagination import Page, PageLink, Pager, page_of, pager_of
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,21 @@ def test_it_links_the_first_last_and_neighbouring_pages_with_gaps_between(number
 def test_a_page_asked_for_that_does_not_exist_is_replaced_and_said_so(text, number, problem):
     page, said = page_of(text, size=10, count=25)
     assert (page.number, said) == (number, problem)
+
+
+def test_a_pager_links_each_page_keeping_the_filters_and_leaving_out_page_1():
+    # 112 indicators at 50 a page: pages 1 to 3, page 2 shown.
+    pager = Pager(Page(2, 50, 112), query={"quarter": 4, "owner": "", "tier": "key"})
+    assert pager.previous_url == "?quarter=4&tier=key"
+    assert pager.next_url == "?quarter=4&tier=key&page=3"
+    assert pager.links == [
+        PageLink(1, "?quarter=4&tier=key", False),
+        PageLink(2, "?quarter=4&tier=key&page=2", True),
+        PageLink(3, "?quarter=4&tier=key&page=3", False),
+    ]
+
+
+def test_a_pager_says_what_was_wrong_with_the_page_asked_for():
+    pager = pager_of("7", size=50, count=112)
+    assert pager.page.number == 3
+    assert pager.problem == "There is no page 7: showing page 3, the last."
