@@ -196,6 +196,8 @@ def main():
                 (Page("trivial view", TRIVIAL), ""),
                 (Page("trivial view, signed in", TRIVIAL_SIGNED_IN), cookies["director"]),
                 *((page, cookies[page.user]) for page in pages),
+                # Again at the end: how much the machine's load moved during the run.
+                (Page("trivial view, at the end", TRIVIAL), ""),
             ]
             print(
                 f"gunicorn, {WORKERS} sync workers, DEBUG off; wrk {' '.join(WRK)} for "
