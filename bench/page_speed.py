@@ -15,7 +15,9 @@ application's: `HttpResponse("ok")` without sign-in, and the same signed in. It 
 demo director (as corporate services for the budget import, which only they open), requests each
 page a few times to warm up (a page kept until its records change is built once), then runs
 `wrk -t2 -c8` against it for --seconds, and prints a markdown table: each page's requests per
-second and its share of the trivial view's (1/N). A page under 1/20 is in bold.
+second and its share of the trivial view's (1/N). A page under 1/20 is in bold. On a machine
+whose load moves during the run, --paired 2 also measures the trivial view for 2 s just before
+each page and gives the page's share of that.
 """
 
 import argparse
@@ -24,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -174,7 +177,16 @@ def main():
     parser.add_argument(
         "--pages", nargs="+", help="addresses to measure, as the director (default: all)"
     )
+    parser.add_argument(
+        "--paired",
+        type=float,
+        metavar="SECONDS",
+        help="also measure the trivial view for SECONDS just before each page, and give each "
+        "page's share of that: on a machine whose load moves, a fairer comparison",
+    )
     args = parser.parse_args()
+    # Stopped with SIGTERM, it still stops its gunicorn.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     if not args.database_url:
         sys.exit("Give --database-url (or DATABASE_URL): a database of the benchmark's own.")
     if shutil.which("wrk") is None:
@@ -203,15 +215,28 @@ def main():
                 f"gunicorn, {WORKERS} sync workers, DEBUG off; wrk {' '.join(WRK)} for "
                 f"{args.seconds:g} s per page; {args.database_url.split(':', 1)[0]}\n"
             )
-            print("| page | address | requests/s | share of trivial |")
-            print("| --- | --- | ---: | ---: |")
+            if args.paired:
+                print(
+                    "| page | address | requests/s | share of trivial | trivial just before "
+                    "| share of that |"
+                )
+                print("| --- | --- | ---: | ---: | ---: | ---: |")
+            else:
+                print("| page | address | requests/s | share of trivial |")
+                print("| --- | --- | ---: | ---: |")
             trivial = None
             for page, cookie in measured:
                 warm_up(port, page, cookie)
+                just_before = ""
+                if args.paired:
+                    before = requests_per_second(port, measured[0][0], "", args.paired)
                 rate = requests_per_second(port, page, cookie, args.seconds)
                 trivial = trivial or rate
+                if args.paired:
+                    just_before = f" {before:,.1f} | {share(rate, before)} |"
                 print(
-                    f"| {page.label} | `{page.path}` | {rate:,.1f} | {share(rate, trivial)} |",
+                    f"| {page.label} | `{page.path}` | {rate:,.1f} | {share(rate, trivial)} |"
+                    + just_before,
                     flush=True,
                 )
 
