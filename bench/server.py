@@ -16,64 +16,16 @@ after --requests requests or --max-seconds, whichever comes first.
 
 import argparse
 import http.client
-import http.cookiejar
 import os
-import re
-import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from serving import gunicorn, prepare, production_environment, session_cookie
+
 PAGES = ["/healthz", "/plans/2012-13/"]
-
-
-def free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(*args, environment):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, check=True)
-
-
-def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn stopped on start (exit status {server.returncode})")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    sys.exit("gunicorn did not answer /healthz")
-
-
-def session_cookie(port: int) -> str:
-    """Sign in as the demo director; the Cookie header of the signed-in session."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    base = f"http://127.0.0.1:{port}"
-    page = opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-    data = {"username": "director", "password": "demo", "csrfmiddlewaretoken": token}
-    opener.open(f"{base}/accounts/login/", urllib.parse.urlencode(data).encode(), timeout=30)
-    cookies = {cookie.name: cookie.value for cookie in jar}
-    if "sessionid" not in cookies:
-        sys.exit("signing in as director failed")
-    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
 def hammer(port, path, cookie, requests, concurrency, max_seconds):
@@ -111,21 +63,8 @@ def hammer(port, path, cookie, requests, concurrency, max_seconds):
 
 
 def measure(environment, conn_max_age, args):
-    port = free_loopback_port()
     environment = {**environment, "CONN_MAX_AGE": str(conn_max_age)}
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=environment)
-    try:
-        wait_until_up(port, server)
+    with gunicorn(environment, workers=args.workers) as port:
         cookie = session_cookie(port)
         for path in args.pages:
             # Warm up: every worker has imported its templates and opened its connection.
@@ -138,13 +77,6 @@ def measure(environment, conn_max_age, args):
                 f"| {statistics.median(timings) * 1000:>9.1f} |",
                 flush=True,
             )
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def main():
@@ -164,19 +96,8 @@ def main():
         sys.exit("Set DATABASE_URL to a database of the benchmark's own.")
 
     with tempfile.TemporaryDirectory(prefix="bench-server-") as folder:
-        environment = {
-            **os.environ,
-            "DEBUG": "off",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "STATIC_ROOT": folder,
-            # Plain http on loopback.
-            "SECURE_SSL_REDIRECT": "off",
-            "SECURE_COOKIES": "off",
-        }
-        manage("migrate", "--no-input", "--verbosity", "0", environment=environment)
-        manage("load_demo", "--allow-production", "--verbosity", "0", environment=environment)
-        manage("collectstatic", "--no-input", "--verbosity", "0", environment=environment)
+        environment = production_environment(os.environ, folder)
+        prepare(environment)
         print(
             f"{args.workers} gunicorn workers, {args.concurrency} client threads, "
             f"{args.requests} requests per page, a new connection per request\n"

@@ -7,7 +7,7 @@ import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from budgets import exports, selectors, services
 from budgets.forms import ConfirmImportForm, MonthlyFiguresUploadForm, VarianceMonthForm
 from budgets.models import Budget
 from budgets.rights import NOT_CORPORATE_SERVICES, budget_rights
+from core import caching
 from core.admin import read_upload, upload_limits
 from core.numbers import format_number
 from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
@@ -73,33 +74,62 @@ def _month_suffix(report: selectors.VarianceHeading) -> str:
     return f"-{report.month:%Y-%m}" if report.month else ""
 
 
+#: The apps whose records the workbook and the csv read: the budget, and its plan year and
+#: projects.
+EXPORTED_APPS = ("plans", "budgets")
+#: Bump when the workbook or the csv change shape, so none kept earlier is sent.
+EXPORT_VERSION = 1
+
+
+def _kept_export(request, year, kind, build) -> tuple[str, bytes]:
+    """The (file name, content) `build(report)` makes of the variance report asked for, kept
+    (core.caching) until a record of the budget or its plan changes: the same for everyone who
+    may read the budget, and the workbook took longer to write than the page to render."""
+    month = request.GET.get("month", "")
+    fingerprint = caching.fingerprint(EXPORTED_APPS)
+    return caching.kept(
+        "budget-export",
+        EXPORT_VERSION,
+        kind,
+        year,
+        month,
+        fingerprint,
+        build=lambda: build(_report(request, year, stream=True)),
+    )
+
+
+def _workbook(report) -> tuple[str, bytes]:
+    # Written to an anonymous temporary file (gone once closed), so that a large workbook is
+    # written row by row rather than held in the writer's memory.
+    with tempfile.TemporaryFile() as output:
+        exports.write_workbook(report, output)
+        output.seek(0)
+        content = output.read()
+    return f"budget-{report.plan_year.year}{_month_suffix(report)}.xlsx", content
+
+
+def _lines_csv(report) -> tuple[str, bytes]:
+    # A byte order mark, so spreadsheet programs read the file as UTF-8 (the £ in the headers).
+    content = ("\ufeff" + exports.lines_csv(report)).encode()
+    return f"budget-lines-{report.plan_year.year}{_month_suffix(report)}.csv", content
+
+
 @require_safe
 def workbook(request, year):
-    report = _report(request, year, stream=True)
-    # Written to an anonymous temporary file (gone once closed) and sent from it in chunks, so
-    # a large workbook is never held in memory whole.
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    try:
-        exports.write_workbook(report, output)
-    except BaseException:
-        output.close()
-        raise
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=f"budget-{year}{_month_suffix(report)}.xlsx",
+    filename, content = _kept_export(request, year, "xlsx", _workbook)
+    response = HttpResponse(
+        content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_safe
 def lines_csv(request, year):
-    report = _report(request, year, stream=True)
-    # A byte order mark, so spreadsheet programs read the file as UTF-8 (the £ in the headers).
-    response = HttpResponse("\ufeff" + exports.lines_csv(report), content_type="text/csv")
-    name = f"budget-lines-{year}{_month_suffix(report)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    filename, content = _kept_export(request, year, "csv", _lines_csv)
+    response = HttpResponse(content, content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -211,6 +211,10 @@ class RecordAdmin(AdminFormFieldsMixin, SimpleHistoryAdmin, EditConflictAdmin):
     """
 
     object_history_list_template = "components/history_admin_list.html"
+    # A change list of 50 rows renders in half the time of Django's 100; and it says "50 of
+    # 1,234" without counting every row of the table a second time ("Show all" still counts).
+    list_per_page = 50
+    show_full_result_count = False
 
     def get_list_display(self, request):
         return readable_columns(self.model, super().get_list_display(request))

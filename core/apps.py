@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -15,3 +16,12 @@ class CoreConfig(AppConfig):
         from core.sessions import start_inactivity_period
 
         user_logged_in.connect(start_inactivity_period, dispatch_uid="start_inactivity_period")
+
+
+class EntryScreensAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the entry screens' own site (core.admin_site). Named in
+    INSTALLED_APPS, not chosen for the core app (`default`)."""
+
+    default = False
+
+    default_site = "core.admin_site.EntryScreensSite"

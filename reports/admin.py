@@ -71,7 +71,7 @@ class CorrectiveActionAdmin(QuarterLockedAdmin, YearLockedAdmin, RecordAdmin):
     def may_add_record(self, request) -> bool:
         # No "Add" button for someone with nothing to explain.
         return permissions.is_administrator(request.user) or any(
-            self._explainable(request, name).exists() for name in KINDS.values()
+            self._has_explainable(request, name) for name in KINDS.values()
         )
 
     def may_change_record(self, request, obj) -> bool:
@@ -85,10 +85,23 @@ class CorrectiveActionAdmin(QuarterLockedAdmin, YearLockedAdmin, RecordAdmin):
         if permissions.is_administrator(request.user):
             return queryset
         rights = explaining_rights_for(request)
-        candidates = permissions.in_open_years(
+        candidates = self._candidates(name, queryset)
+        return queryset.filter(pk__in=[item.pk for item in candidates if rights.may_explain(item)])
+
+    def _has_explainable(self, request, name) -> bool:
+        """Whether the person may explain any item of field `name`: read until the first, not
+        every item of the open years (asked for the "Add" button)."""
+        model = CorrectiveAction._meta.get_field(name).related_model
+        rights = explaining_rights_for(request)
+        candidates = self._candidates(name, model._default_manager.all())
+        return any(rights.may_explain(item) for item in candidates.iterator(chunk_size=100))
+
+    @staticmethod
+    def _candidates(name, queryset):
+        """The items of `queryset` in open plan years, with what the rule reads of them."""
+        return permissions.in_open_years(
             queryset, ITEM_PATHS[name].removeprefix(f"{name}__")
         ).select_related(*ITEM_RELATED[name])
-        return queryset.filter(pk__in=[item.pk for item in candidates if rights.may_explain(item)])
 
     def limit_choices(self, request, db_field, queryset):
         queryset = super().limit_choices(request, db_field, queryset)

@@ -3,24 +3,12 @@
 Building a quarter's report reads every indicator, measurement, milestone, budget line, risk and
 recommendation of the plan year and renders a long page: about a tenth of a second. Most requests
 ask for a report whose records have not changed since it was last built, so the built report (its
-data, and its sections as HTML) is kept in Django's configured cache under a key that includes a
-fingerprint of the records: one query that reads, for each table the report may read, how many
-rows it has and its highest key, for each audit-history table when it last changed, and for each
-link table without history (a project's objectives and aims) which pairs it holds. Any write
-through the application (a page, an entry screen, an import, a bulk update: all of them record
-history, bulk ones with simple_history's bulk helpers) adds a historical row, so the fingerprint
-moves and the next request builds afresh; nothing has to be told to forget the kept report, so no
-route can forget to tell it. Rows added or deleted without history still move the counts; an
-in-place `QuerySet.update()` that skips the history would not, which is why entries also expire
-after `TIMEOUT` seconds.
+data, its sections as HTML, its PDF and workbook) is kept in Django's configured cache under a
+key that includes a fingerprint of the records the report may read (core.caching, which says how
+any change moves it).
 """
 
-import functools
-import hashlib
-
-from django.apps import apps
-from django.core.cache import cache
-from django.db import connection
+from core import caching
 
 #: The apps whose records a report reads (reports for the explanations), and auth for who is in
 #: which group (the preparation lists give the budget's items to corporate services).
@@ -28,60 +16,16 @@ REPORTED_APPS = ("plans", "kpis", "risks", "budgets", "reports", "auth")
 #: Bump when the kept data or the sections' HTML change shape, so none kept earlier is used.
 VERSION = 2
 #: The longest a kept report is used, seconds: a bound on a change made without history.
-TIMEOUT = 15 * 60
-
-
-def _columns(model) -> list[str]:
-    """What the fingerprint reads of one table, as SQL expressions."""
-    quote = connection.ops.quote_name
-    pk = quote(model._meta.pk.column)
-    found = ["COUNT(*)", f"MAX({pk})"]
-    if model._meta.auto_created:
-        # A many-to-many link table without history: which pairs it holds, not just how many.
-        first, second = (quote(field.column) for field in model._meta.fields if field.is_relation)
-        found += [f"SUM({first})", f"SUM({second})", f"SUM({first} * {second})"]
-    names = {field.name for field in model._meta.fields}
-    if "history_date" in names:
-        found.append(f"MAX({quote('history_date')})")
-    if "updated_at" in names:
-        found.append(f"MAX({quote('updated_at')})")
-    return found
-
-
-def _fingerprint_sql() -> str:
-    """One row per table of the reported apps: its label and what `_columns` reads of it."""
-    parts = []
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_label not in REPORTED_APPS or not model._meta.managed:
-            continue
-        columns = " || '|' || ".join(
-            f"COALESCE(CAST({column} AS TEXT), '')" for column in _columns(model)
-        )
-        table = connection.ops.quote_name(model._meta.db_table)
-        parts.append(f"SELECT '{model._meta.label}', {columns} FROM {table}")
-    return " UNION ALL ".join(parts)
-
-
-@functools.cache
-def _sql_for(vendor: str) -> str:
-    return _fingerprint_sql()
+TIMEOUT = caching.TIMEOUT
 
 
 def fingerprint() -> str:
     """A short digest of the state of every table a report may read: it changes whenever any
     of their records is added, changed (with its history) or deleted. One query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql_for(connection.vendor))
-        rows = cursor.fetchall()
-    return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()[:32]
+    return caching.fingerprint(REPORTED_APPS)
 
 
 def kept(*key, build):
     """What `build()` returns, kept in the cache under `key` (which, for anything read from the
     live records, includes the fingerprint): built only when not already kept."""
-    name = ":".join(["quarterly-report", str(VERSION), *map(str, key)])
-    found = cache.get(name)
-    if found is None:
-        found = build()
-        cache.set(name, found, TIMEOUT)
-    return found
+    return caching.kept("quarterly-report", VERSION, *key, build=build, timeout=TIMEOUT)

@@ -195,11 +195,16 @@ def _quarter_document(request, year, number, extension):
     if standing is not None:
         content = _stored(SignedOffReport.objects.get(sign_off=standing), extension)
     else:
-        report = selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
-        content = (
-            pdf.quarter_pdf(report, organisation=pdf.organisation_of(plan_year))
-            if extension == "pdf"
-            else report_workbook(report)
+        # Kept, as the page is, until a record the report reads changes: a PDF takes about a
+        # second to lay out.
+        def build():
+            report = selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
+            if extension == "pdf":
+                return pdf.quarter_pdf(report, organisation=pdf.organisation_of(plan_year))
+            return report_workbook(report)
+
+        content = caching.kept(
+            plan_year.year, chosen.number, extension, caching.fingerprint(), build=build
         )
     return _download(content, extension, f"quarterly-report-{plan_year.year}-q{chosen.number}")
 

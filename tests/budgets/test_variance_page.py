@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -164,9 +165,11 @@ def _grow(budget, lines, months):
 @pytest.mark.parametrize("url", [VARIANCE_URL, WORKBOOK_URL, CSV_URL])
 def test_the_queries_do_not_grow_with_the_lines_or_months(director_client, actuals, url):
     director_client.get(url)  # the session and permissions, once
+    cache.clear()  # built afresh, not the workbook or csv kept by the first request
     with CaptureQueriesContext(connection) as small:
         assert director_client.get(url).status_code == 200
     _grow(actuals, lines=6, months=5)
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert director_client.get(url).status_code == 200
     assert len(large) == len(small), [query["sql"] for query in large]
@@ -176,7 +179,7 @@ def test_the_queries_do_not_grow_with_the_lines_or_months(director_client, actua
 
 
 def open_workbook(response):
-    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return openpyxl.load_workbook(io.BytesIO(response.content))
 
 
 def test_the_workbook_has_its_sheets_title_plan_year_and_as_at_month(director_client, actuals):
@@ -223,6 +226,36 @@ def test_the_summary_totals_match_the_page_to_the_penny_without_recalculation(
     assert pay[6] == pytest.approx(0.075)
     assert pay[9] == "Overspent"
     assert rows[2][9] == "Income below budget"
+
+
+def test_a_changed_actual_is_in_the_next_workbook_and_csv_sent(director_client, actuals):
+    """The workbook and the csv are kept between requests until a record of the budget
+    changes (core.caching): the next ones after a change have the new figure."""
+    pay_actual = rows_below_header(open_workbook(director_client.get(WORKBOOK_URL))["Summary"])[1][
+        4
+    ]
+    assert Decimal(str(pay_actual)) == Decimal("215000.55")  # 100,000 + 115,000.55
+    assert ",215000.55," in director_client.get(CSV_URL).content.decode("utf-8-sig")
+
+    may = MonthlyFigure.objects.get(line=line(actuals, "Pay"), month=MAY)
+    may.actual = Decimal("120000")
+    may.save()
+
+    summary = open_workbook(director_client.get(WORKBOOK_URL))["Summary"]
+    # 100,000 in April + 120,000 in May.
+    assert Decimal(str(rows_below_header(summary)[1][4])) == Decimal("220000")
+    assert ",220000.00," in director_client.get(CSV_URL).content.decode("utf-8-sig")
+
+
+def test_an_unchanged_budget_sends_the_kept_workbook_in_a_fixed_few_queries(
+    director_client, actuals
+):
+    first = director_client.get(WORKBOOK_URL).content
+    with CaptureQueriesContext(connection) as queries:
+        again = director_client.get(WORKBOOK_URL).content
+    assert again == first
+    # The session, the user, the fingerprint: nothing of the budget is read again.
+    assert len(queries) == 3, [query["sql"] for query in queries]
 
 
 def test_the_workbook_formats_pounds_with_negatives_in_brackets(director_client, actuals):
@@ -474,8 +507,10 @@ def test_a_later_month_or_a_draft_takes_as_many_queries_as_the_latest_actuals(
         MonthlyFigure.objects.all().delete()
     for url in (VARIANCE_URL, WORKBOOK_URL, CSV_URL):
         director_client.get(url)  # the session and permissions, once
+        cache.clear()  # each built afresh, not kept from the request before
         with CaptureQueriesContext(connection) as latest:
             director_client.get(url)
+        cache.clear()
         with CaptureQueriesContext(connection) as asked:
             director_client.get(url, {"month": month or "2016-09"})
         assert len(asked) == len(latest), url

@@ -3,8 +3,10 @@ route: a page or the admin saving a record, an import, a bulk update, a deletion
 records."""
 
 import datetime
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -141,3 +143,31 @@ def test_a_signed_off_report_read_again_is_kept_and_a_change_since_shows_as_drif
     assert "The records have changed since this report was signed off" in changed
     # The report itself is still as signed off: K2's 540 to date, not 490.
     assert ">540<" in changed
+
+
+def workbook_text(client) -> str:
+    """Every cell of the quarter's report workbook, as one text."""
+    response = client.get("/reports/2010-11/q2.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    return "\n".join(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+
+
+def test_the_report_workbook_is_kept_and_a_change_is_in_the_next_one_sent(director, plan):
+    with CaptureQueriesContext(connection) as built:
+        assert OLD in workbook_text(director)
+    with CaptureQueriesContext(connection) as kept:
+        assert OLD in workbook_text(director)
+    # Signed in, the plan year, its standing sign-off, the fingerprint: the report is not
+    # built again.
+    assert len(kept) < len(built) - 20
+    rename_by_saving(plan, director, None)
+    sent = workbook_text(director)
+    assert NEW in sent
+    assert OLD not in sent
