@@ -18,7 +18,7 @@ from django.db import transaction
 
 from budgets.choices import CategoryKind
 from budgets.models import Budget, BudgetCategory, BudgetLine, GrantInAid, MonthlyFigure
-from kpis.choices import Aggregation, IndicatorTier, Unit
+from kpis.choices import Aggregation, IndicatorTier, Unit, default_target_profile
 from kpis.models import Indicator, Measurement
 from plans.choices import (
     MilestoneStatus,
@@ -229,6 +229,7 @@ def _indicators(plan_year, counts, projects, roles, months, rng) -> None:
                 tier, ref = IndicatorTier.PROJECT, f"PI{number}"
                 project = projects[(unit * PER_UNIT["projects"] + n) % len(projects)]
             percentage = n % 4 == 3
+            aggregation = Aggregation.LEVEL if percentage else Aggregation.TOTAL
             rows.append(
                 Indicator(
                     plan_year=plan_year,
@@ -237,7 +238,9 @@ def _indicators(plan_year, counts, projects, roles, months, rng) -> None:
                     tier=tier,
                     project=project,
                     unit=Unit.PERCENTAGE if percentage else Unit.COUNT,
-                    aggregation=Aggregation.LEVEL if percentage else Aggregation.TOTAL,
+                    aggregation=aggregation,
+                    # bulk_create skips save(), which fills in the default profile.
+                    target_profile=default_target_profile(aggregation),
                     annual_target=Decimal(80) if percentage else Decimal(1200),
                     target_wording="80%" if percentage else "1,200 a year",
                     position=number,
