@@ -92,8 +92,9 @@ def _title(out, report: VarianceHeading, heading: str):
     if report.has_illustrative_figures:
         out.text(
             1,
-            "Illustrative: some monthly figures were generated for the demo; they are not "
-            "from the business plan or a finance system.",
+            f"Illustrative: {'all' if report.all_figures_illustrative else 'some'} monthly "
+            "figures were generated for the demo; they are not from the business plan or a "
+            "finance system.",
         )
     out.next()
 
