@@ -17,6 +17,7 @@ from plans.periods import Quarter
 from risks.models import Risk
 from tests.illustrative import unlabelled_illustrative
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
+from tests.test_components import COMPONENTS, pages_drawing
 
 LABEL = (
     '<strong class="govuk-tag govuk-tag--grey app-illustrative-label">Illustrative'
@@ -59,6 +60,13 @@ def test_the_checker_finds_a_named_figure_outside_a_marked_element():
         )
         == []
     )
+
+
+def test_every_page_labels_with_the_one_component():
+    # The PDF of the report draws its own, print-only label.
+    for markup in (">Illustrative<", "app-illustrative-label"):
+        assert [p for p in pages_drawing(markup) if not p.startswith("reports/pdf/")] == []
+    assert "app-illustrative-label" in (COMPONENTS / "illustrative_label.html").read_text()
 
 
 # -- Labelled where the figure rests on illustrative data, and only there ---------------------
