@@ -164,7 +164,7 @@ class TotalReconciliation:
         if not self.difference:
             return "None: the lines add up to the printed total."
         more_or_less = "more" if self.difference > 0 else "less"
-        reason = self.reason or "The notes on this budget do not say why."
+        reason = f"From the notes: {self.reason}" if self.reason else "The notes do not say why."
         return (
             f"The lines come to {format_money(abs(self.difference))} {more_or_less} than the "
             f"printed total. {reason}"

@@ -41,9 +41,9 @@ def test_the_2012_13_page_shows_programme_delivery_as_printed(demo, client, user
             "2016-17",
             Decimal("2791052"),
             Decimal("2790450"),
-            "The lines come to £602 more than the printed total. The four printed lines sum to "
-            "2,791,052, £602 more than this total, because Programme Delivery and Support Costs "
-            "are printed rounded.",
+            "The lines come to £602 more than the printed total. From the notes: The four "
+            "printed lines sum to 2,791,052, £602 more than this total, because Programme "
+            "Delivery and Support Costs are printed rounded.",
         ),
         # The seed's table: projects 100,000 + 25,000 + 18,000 + 20,000 + 45,000 + 26,000 +
         # 16,500 + 2,000 + 110,000 + 4,000 + 6,000 + 25,000 + 20,000 + 35,000 + 7,518 = 460,018;
@@ -53,10 +53,10 @@ def test_the_2012_13_page_shows_programme_delivery_as_printed(demo, client, user
             "2012-13",
             Decimal("2404727"),
             Decimal("2500000"),
-            "The lines come to £95,273 less than the printed total. The lines come to £95,273 "
-            "less than the £2.5M remit; the table itemises no communications or governance "
-            "costs, which the pie chart puts at 3% + 1% (about £100,000), so the gap is taken "
-            "to be those.",
+            "The lines come to £95,273 less than the printed total. From the notes: The lines "
+            "come to £95,273 less than the £2.5M remit; the table itemises no communications or "
+            "governance costs, which the pie chart puts at 3% + 1% (about £100,000), so the gap "
+            "is taken to be those.",
         ),
     ],
 )

@@ -240,8 +240,8 @@ def test_the_page_and_the_workbook_reconcile_the_lines_with_the_printed_total(
     assert reconciliation.printed_total == Decimal("1300000")
     assert reconciliation.difference == Decimal("-28000")
     words = (
-        "The lines come to £28,000 less than the printed total. The lines leave out £28,000 "
-        "of conference costs."
+        "The lines come to £28,000 less than the printed total. From the notes: The lines leave "
+        "out £28,000 of conference costs."
     )
     assert reconciliation.in_words == words
     page = director_client.get(VARIANCE_URL).text
@@ -254,6 +254,13 @@ def test_the_page_and_the_workbook_reconcile_the_lines_with_the_printed_total(
     assert rows[5][0] == "Difference: the lines less the printed total"
     assert Decimal(str(rows[5][2])) == reconciliation.difference
     assert rows[5][3] == words
+
+
+def test_a_difference_no_note_explains_says_so(director_client, actuals):
+    GrantInAidFactory(plan_year=actuals.plan_year, amount=Decimal("1271000"), notes="- As printed.")
+    # 1,272,000 of lines against 1,271,000 printed: 1,000 more, which no note mentions.
+    page = director_client.get(VARIANCE_URL).text
+    assert "The lines come to £1,000 more than the printed total. The notes do not say why." in page
 
 
 def test_a_budget_without_grant_in_aid_has_no_printed_total_to_reconcile(director_client, actuals):
