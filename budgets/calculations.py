@@ -1,6 +1,7 @@
 """Budget arithmetic as pure functions over Decimals."""
 
 import datetime
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -175,6 +176,25 @@ def not_itemised(lines_total: Decimal, grant_total: Decimal) -> Decimal:
     """The grant-in-aid the lines do not itemise (nothing when the lines reach or pass it):
     held as admin and running costs when splitting the budget, as 2012-13 prints its £765K."""
     return max(grant_total - lines_total, ZERO)
+
+
+def notes_mentioning(amount: Decimal, notes: Iterable[str]) -> str:
+    """The sentences of the notes that mention `amount` (as "602", "£602" or "95,273",
+    whatever its sign); the notes are texts of one note a line, "- " before each or not.
+    Where a budget's notes say why its lines and its printed total differ, this is the reason
+    given beside that difference. "" when no note mentions it."""
+    whole = abs(amount).quantize(Decimal(1), ROUND_HALF_UP)
+    if not whole:
+        return ""
+    # The figure as a whole number, not part of a longer one nor of a decimal.
+    written = re.compile(rf"(?<![\d.]){whole}(?!\d|\.\d)")
+    found = []
+    paragraphs = [line.strip().removeprefix("- ") for note in notes for line in note.splitlines()]
+    for paragraph in paragraphs:
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z\"'])", paragraph):
+            if written.search(re.sub(r"(?<=\d),(?=\d{3})", "", sentence)):
+                found.append(sentence)
+    return " ".join(found)
 
 
 @dataclass(frozen=True)

@@ -92,8 +92,9 @@ def _title(out, report: VarianceHeading, heading: str):
     if report.has_illustrative_figures:
         out.text(
             1,
-            "Illustrative: some monthly figures were generated for the demo; they are not "
-            "from the business plan or a finance system.",
+            f"Illustrative: {'all' if report.all_figures_illustrative else 'some'} monthly "
+            "figures were generated for the demo; they are not from the business plan or a "
+            "finance system.",
         )
     out.next()
 
@@ -201,7 +202,9 @@ def write_workbook(report: VarianceHeading, output) -> None:
         summary.next()
     summary.text(0, "Total", "bold")
     _figures(summary, 2, total, False, total=True)
-    summary.next(2)
+    summary.next()
+    _reconciliation(summary, report.reconcile(total.annual_budget))
+    summary.next()
     split = programme_split(categories, total.annual_budget, report.grant_total)
     summary.header(["Programme delivery against admin", "", "Budget", "Share of budget",
                     "Actual to date", "Share of spend"])  # fmt: skip
@@ -221,6 +224,20 @@ def write_workbook(report: VarianceHeading, output) -> None:
         summary.text(0, "Admin includes grant-in-aid the lines do not itemise")
         summary.money(2, split.not_itemised)
     book.close()
+
+
+def _reconciliation(out, reconciliation) -> None:
+    """The Summary's rows under the total, as on the page: the printed total (the grant-in-aid)
+    and the lines' difference from it, with its reason from the notes."""
+    if reconciliation is None:
+        return
+    out.text(0, "Printed total (grant-in-aid)")
+    out.money(2, reconciliation.printed_total)
+    out.next()
+    out.text(0, "Difference: the lines less the printed total")
+    out.money(2, reconciliation.difference)
+    out.text(3, reconciliation.in_words)
+    out.next()
 
 
 def _monthly(out, line: VarianceLine, actual_totals, forecast_totals):

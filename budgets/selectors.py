@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 
 from budgets import calculations, choices
 from budgets.models import Budget, BudgetLine, GrantInAid, MonthlyFigure
+from core.numbers import format_money
 from plans.models import PlanYear, Project
 
 PROGRAMME = choices.CategoryKind.PROGRAMME_DELIVERY
@@ -140,6 +141,36 @@ class ProgrammeSplit:
         return calculations.share_percent(self.admin_spend, self.total_spend)
 
 
+@dataclass(frozen=True)
+class TotalReconciliation:
+    """The budget lines' total beside the printed total (the grant-in-aid, as the plans print
+    their total budget), the difference between them and its reason as the notes record it:
+    2016-17's lines come to £602 more than its printed £2,790,450 because two lines are printed
+    rounded; 2012-13's to £95,273 less than its £2.5M, the costs its table does not itemise."""
+
+    lines_total: Decimal
+    printed_total: Decimal
+    #: The sentences of the budget's and grants' notes that mention the difference.
+    reason: str
+
+    @property
+    def difference(self) -> Decimal:
+        """The lines less the printed total: positive when the lines come to more."""
+        return self.lines_total - self.printed_total
+
+    @property
+    def in_words(self) -> str:
+        """The difference in words with its reason, the same on the page and in the workbook."""
+        if not self.difference:
+            return "None: the lines add up to the printed total."
+        more_or_less = "more" if self.difference > 0 else "less"
+        reason = f"From the notes: {self.reason}" if self.reason else "The notes do not say why."
+        return (
+            f"The lines come to {format_money(abs(self.difference))} {more_or_less} than the "
+            f"printed total. {reason}"
+        )
+
+
 def month_names(months: list[datetime.date]) -> str:
     """ "May 2016", "May 2016 and July 2016", "May 2016, July 2016 and August 2016"."""
     names = [f"{month:%B %Y}" for month in months]
@@ -163,6 +194,24 @@ class VarianceHeading:
     grant_total: Decimal
     #: Whether any monthly figure was generated for the demo rather than entered or imported.
     has_illustrative_figures: bool
+    #: Whether every monthly figure was (so the page says "these", not "some of these").
+    all_figures_illustrative: bool
+    #: The notes of the budget and of its grants, where the reason for a difference between
+    #: the lines and the printed total is recorded.
+    total_notes: list[str]
+    has_grant: bool
+
+    def reconcile(self, lines_total: Decimal) -> TotalReconciliation | None:
+        """The lines' total beside the printed total, or None for a year without grant-in-aid
+        (no printed total to reconcile with)."""
+        if not self.has_grant:
+            return None
+        difference = lines_total - self.grant_total
+        return TotalReconciliation(
+            lines_total=lines_total,
+            printed_total=self.grant_total,
+            reason=calculations.notes_mentioning(difference, self.total_notes),
+        )
 
     @property
     def unit(self) -> str:
@@ -258,6 +307,10 @@ class VarianceReport(VarianceHeading):
     @property
     def project_lines(self) -> list[VarianceLine]:
         return [line for line in self.lines if line.project]
+
+    @property
+    def reconciliation(self) -> TotalReconciliation | None:
+        return self.reconcile(self.total.annual_budget)
 
     @property
     def beyond_tolerance(self) -> list[VarianceLine]:
@@ -370,6 +423,10 @@ def variance_stream(*, plan_year: PlanYear, as_at: datetime.date | None = None) 
     )
     months = plan_year.months()
     month = calculations.as_at_month(as_at, months_with_actuals)
+    grants = list(GrantInAid.objects.filter(plan_year=plan_year).values_list("amount", "notes"))
+    counted = figures.aggregate(
+        all=models.Count("id"), illustrative=models.Count("id", filter=Q(is_illustrative=True))
+    )
     owners: dict[int, str] = {}
     titles: dict[str, str] = {}
     for project_id, title in (
@@ -400,10 +457,11 @@ def variance_stream(*, plan_year: PlanYear, as_at: datetime.date | None = None) 
         asked_month=as_at.replace(day=1) if as_at else None,
         months=months,
         months_with_actuals=months_with_actuals,
-        grant_total=calculations.total(
-            GrantInAid.objects.filter(plan_year=plan_year).values_list("amount", flat=True)
-        ),
-        has_illustrative_figures=figures.filter(is_illustrative=True).exists(),
+        grant_total=calculations.total(amount for amount, _notes in grants),
+        has_illustrative_figures=bool(counted["illustrative"]),
+        all_figures_illustrative=bool(counted["all"]) and counted["illustrative"] == counted["all"],
+        total_notes=[budget.notes, *(notes for _amount, notes in grants)],
+        has_grant=bool(grants),
         lines=variance_lines(
             lines=lines,
             owners=owners,
@@ -486,6 +544,9 @@ def heading_of(stream: VarianceHeading) -> dict:
         "months_with_actuals": stream.months_with_actuals,
         "grant_total": stream.grant_total,
         "has_illustrative_figures": stream.has_illustrative_figures,
+        "all_figures_illustrative": stream.all_figures_illustrative,
+        "total_notes": stream.total_notes,
+        "has_grant": stream.has_grant,
     }
 
 

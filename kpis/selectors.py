@@ -3,6 +3,7 @@ with FETCH_RAISE; the figures themselves are worked out by kpis.calculations."""
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote, urlencode
@@ -71,6 +72,8 @@ class PeriodRow:
     subtotal: bool = False
     to_date: bool = False
     rag: calculations.Rag | None = None
+    #: A subtotal or year to date resting on an actual generated for the demo.
+    is_illustrative: bool = False
     #: "Quarter 2 is signed off" when its quarter is (the pages fill it in: plans.locks).
     signed_off: str = ""
 
@@ -155,6 +158,8 @@ def indicator_detail(*, year: str, ref: str, quarter: Quarter | None = None) -> 
         quarter=quarter,
         commentary=[(m.period, m.commentary) for m in measurements.values()],
         recommendations=counts.get(indicator.pk),
+        illustrative_periods=[m.period for m in measurements.values() if m.is_illustrative],
+        illustrative_recommendations=indicator.pk in counts.illustrative,
     )
     rows = []
     for period in status.periods:
@@ -186,6 +191,11 @@ def indicator_detail(*, year: str, ref: str, quarter: Quarter | None = None) -> 
                     None,
                     figure_text(figures.actual, indicator),
                     subtotal=True,
+                    is_illustrative=any(
+                        m.is_illustrative
+                        for p, m in measurements.items()
+                        if ended.first_day <= p <= period
+                    ),
                 )
             )
             to_date = figures.to_date
@@ -198,6 +208,9 @@ def indicator_detail(*, year: str, ref: str, quarter: Quarter | None = None) -> 
                     figure_text(to_date.actual_to_date, indicator),
                     to_date=True,
                     rag=to_date.rag,
+                    is_illustrative=any(
+                        m.is_illustrative for p, m in measurements.items() if p <= period
+                    ),
                 )
             )
     return IndicatorDetail(
@@ -381,6 +394,9 @@ class IndicatorStatus:
     commentary_period: datetime.date | None = None
     recommendations: dict | None = None
     url: str = ""
+    #: Whether the actual to date, and so the RAG status, rests on illustrative data: an
+    #: actual generated for the demo in a period to date, or a counted recommendation that was.
+    is_illustrative: bool = False
 
     @property
     def profile(self) -> dict[datetime.date, Decimal | None]:
@@ -508,10 +524,14 @@ def indicator_status(
     commentary: list[tuple[datetime.date, str]] = (),
     recommendations: dict | None = None,
     url: str = "",
+    illustrative_periods: Collection[datetime.date] = (),
+    illustrative_recommendations: bool = False,
 ) -> IndicatorStatus:
     """Work out one indicator's status at the end of `quarter` (kpis.calculations.status_at)
     from figures already fetched, no query; `recommendations` are the counts as they stood
-    then. `period_list` saves working out the periods of each indicator of a year again."""
+    then. `period_list` saves working out the periods of each indicator of a year again.
+    `illustrative_periods` are those whose actual is illustrative (Measurement.is_illustrative),
+    `illustrative_recommendations` whether the counted recommendations include one that is."""
     period_list = period_list or indicator.periods()
     targets = calculations.targets_of(indicator, period_targets, periods=period_list)
     status = calculations.status_at(
@@ -537,35 +557,49 @@ def indicator_status(
         commentary_period=latest_period,
         recommendations=recommendations,
         url=url,
+        is_illustrative=illustrative_recommendations
+        if recommendations is not None
+        else any(period <= quarter.last_period for period in illustrative_periods),
     )
 
 
-def recommendation_counts(
-    *, indicators: list[Indicator], as_at: datetime.date
-) -> dict[int, dict[str, int]]:
+class CountsByStatus(dict):
+    """Counts of recommendations by status, keyed by project (or indicator), which also says
+    which of its keys count a recommendation generated for the demo (is_illustrative)."""
+
+    def __init__(self, *args, illustrative: Collection[int] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.illustrative = set(illustrative)
+
+
+def recommendation_counts(*, indicators: list[Indicator], as_at: datetime.date) -> CountsByStatus:
     """For each indicator counted from recommendations, how many of its project's
     recommendations were in each counted status (accepted, implemented, under consideration)
-    at the end of `as_at`, as the audit history records them (recommendations_by_status)."""
+    at the end of `as_at`, as the audit history records them (recommendations_by_status);
+    `.illustrative` holds the indicators whose project's recommendations include an
+    illustrative one."""
     counted = [i for i in indicators if i.source == choices.Source.RECOMMENDATIONS]
     if not counted:
-        return {}
+        return CountsByStatus()
     found = recommendations_by_status(
         projects={i.project_id for i in counted},
         statuses=choices.COUNTED_RECOMMENDATION_STATUSES,
         as_at=as_at,
     )
-    return {i.pk: found[i.project_id] for i in counted}
+    return CountsByStatus(
+        {i.pk: found[i.project_id] for i in counted},
+        illustrative={i.pk for i in counted if i.project_id in found.illustrative},
+    )
 
 
-def recommendations_by_status(
-    *, projects, statuses, as_at: datetime.date
-) -> dict[int, dict[str, int]]:
+def recommendations_by_status(*, projects, statuses, as_at: datetime.date) -> CountsByStatus:
     """For each of `projects` (their ids), how many of its recommendations were in each of
     `statuses` at the end of `as_at`, as the audit history records them: one query over the
-    historical rows for them all, then kpis.calculations.recommendation_counts."""
+    historical rows for them all, then kpis.calculations.recommendation_counts. Its
+    `.illustrative` holds the projects with a recommendation generated for the demo by then."""
     projects = set(projects)
     if not projects:
-        return {}
+        return CountsByStatus()
     before = calculations.moment_after(as_at, timezone.get_current_timezone())
     history = Recommendation.history
     # Every row of each recommendation ever of these projects, so that one moved to another
@@ -574,17 +608,27 @@ def recommendations_by_status(
     rows = (
         history.filter(id__in=ever_theirs, history_date__lt=before)
         .order_by()
-        .values_list("id", "project_id", "status", "history_date", "history_id", "history_type")
+        .values_list(
+            "id",
+            "project_id",
+            "status",
+            "history_date",
+            "history_id",
+            "history_type",
+            "is_illustrative",
+        )
     )
-    return calculations.recommendation_counts(
+    illustrative = {row[1] for row in rows if row[6]} & projects
+    counts = calculations.recommendation_counts(
         (
             calculations.RecommendationRow(pk, project, status, when, order, kind == "-")
-            for pk, project, status, when, order, kind in rows
+            for pk, project, status, when, order, kind, _illustrative in rows
         ),
         projects=projects,
         statuses=statuses,
         before=before,
     )
+    return CountsByStatus(counts, illustrative=illustrative)
 
 
 def latest_quarter_with_data(plan_year: PlanYear, dates) -> Quarter:
@@ -632,6 +676,11 @@ class Dashboard:
     objectives: list[StrategicObjective]
     themes: list[Theme]
     filters: DashboardFilters = field(default_factory=DashboardFilters)
+
+    @property
+    def any_illustrative(self) -> bool:
+        """Whether any status shown (and so the counts by RAG) rests on illustrative data."""
+        return any(row.is_illustrative for row in self.rows)
 
     @property
     def rag_counts(self) -> list[tuple[calculations.Rag, int, str]]:
@@ -732,11 +781,17 @@ def dashboard(
     indicators = _plan_year_indicators(plan_year)
     measured = defaultdict(list)
     commentary = defaultdict(list)
-    for pk, period, value, numerator, denominator, text in Measurement.objects.filter(
+    illustrative = defaultdict(list)
+    for pk, period, value, numerator, denominator, text, generated in Measurement.objects.filter(
         indicator__plan_year=plan_year
-    ).values_list("indicator_id", "period", "value", "numerator", "denominator", "commentary"):
+    ).values_list(
+        "indicator_id", "period", "value", "numerator", "denominator", "commentary",
+        "is_illustrative",
+    ):  # fmt: skip
         measured[pk].append(calculations.Actual(period, value, numerator, denominator))
         commentary[pk].append((period, text))
+        if generated:
+            illustrative[pk].append(period)
     targets = defaultdict(dict)
     for pk, period, target in PeriodTarget.objects.filter(
         indicator__plan_year=plan_year
@@ -774,6 +829,8 @@ def dashboard(
             commentary=commentary[indicator.pk],
             recommendations=counts.get(indicator.pk),
             url=f"{prefix}{quote(indicator.ref)}/?quarter={quarter.number}",
+            illustrative_periods=illustrative[indicator.pk],
+            illustrative_recommendations=indicator.pk in counts.illustrative,
         )
         if filters.keeps(status, themes):
             rows.append(status)

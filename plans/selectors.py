@@ -598,6 +598,8 @@ class RecommendationTracker:
     recommendations: list[Recommendation]
     status: str
     respondable: frozenset
+    #: How many of the recommendations counted were generated for the demo (is_illustrative).
+    illustrative: int = 0
 
 
 def recommendation_tracker(*, plan_year: PlanYear, status: str, user) -> RecommendationTracker:
@@ -606,12 +608,15 @@ def recommendation_tracker(*, plan_year: PlanYear, status: str, user) -> Recomme
     found = (
         Recommendation.objects.filter(project__plan_year=plan_year)
         .order_by()
-        .values_list("project_id", "status")
+        .values_list("project_id", "status", "is_illustrative")
         .annotate(count=Count("pk"))
     )
     counts_by_project = {}
-    for project_id, status_value, count in found:
-        counts_by_project.setdefault(project_id, {})[status_value] = count
+    illustrative = 0
+    for project_id, status_value, generated, count in found:
+        counts = counts_by_project.setdefault(project_id, {})
+        counts[status_value] = counts.get(status_value, 0) + count
+        illustrative += count if generated else 0
     projects = list(
         Project.objects.fetch_mode(models.FETCH_RAISE)
         .filter(pk__in=counts_by_project)
@@ -650,6 +655,7 @@ def recommendation_tracker(*, plan_year: PlanYear, status: str, user) -> Recomme
         recommendations=list(listed),
         status=status,
         respondable=projects_for_responses(user, plan_year),
+        illustrative=illustrative,
     )
 
 

@@ -271,6 +271,8 @@ class HeatMap:
     maps: list[PositionMap]
     filters: RiskFilters
     total: int = 0
+    #: How many of the risks counted were generated for the demo (Risk.is_illustrative).
+    illustrative: int = 0
 
 
 def heat_map(*, plan_year: PlanYear, filters: RiskFilters) -> HeatMap:
@@ -286,7 +288,11 @@ def heat_map(*, plan_year: PlanYear, filters: RiskFilters) -> HeatMap:
             filters,
             cell=False,
         ).values_list(
-            "residual_likelihood", "residual_impact", "inherent_likelihood", "inherent_impact"
+            "residual_likelihood",
+            "residual_impact",
+            "inherent_likelihood",
+            "inherent_impact",
+            "is_illustrative",
         )
     )
     residual = Counter((row[0], row[1]) for row in scores)
@@ -299,6 +305,7 @@ def heat_map(*, plan_year: PlanYear, filters: RiskFilters) -> HeatMap:
         ],
         filters=filters,
         total=len(scores),
+        illustrative=sum(row[4] for row in scores),
     )
 
 

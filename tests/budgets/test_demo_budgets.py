@@ -2,13 +2,17 @@
 delivery share on the variance page."""
 
 import datetime
+import io
 from decimal import Decimal
 
+import openpyxl
+import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
 from budgets import selectors, services
 from budgets.models import Budget, MonthlyFigure
+from core.numbers import format_money
 from core.services import ChangeCount
 from demo import illustrative_budgets
 from plans.models import PlanYear
@@ -26,6 +30,61 @@ def test_the_2012_13_page_shows_programme_delivery_as_printed(demo, client, user
     client.force_login(user_in_group("Corporate services"))
     page = client.get(reverse("budgets:variance", args=["2012-13"])).text
     assert "Programme delivery is 69.4% of the budget (£1,735,018 of £2,500,000)" in page
+
+
+@pytest.mark.parametrize(
+    ("year", "lines_total", "printed_total", "words"),
+    [
+        # The seed's four lines: £2.3m + £45,000 + £0.42m + £26,052 = £2,791,052, against its
+        # "Total: £2,790,450": £602 more.
+        (
+            "2016-17",
+            Decimal("2791052"),
+            Decimal("2790450"),
+            "The lines come to £602 more than the printed total. From the notes: The four "
+            "printed lines sum to 2,791,052, £602 more than this total, because Programme "
+            "Delivery and Support Costs are printed rounded.",
+        ),
+        # The seed's table: projects 100,000 + 25,000 + 18,000 + 20,000 + 45,000 + 26,000 +
+        # 16,500 + 2,000 + 110,000 + 4,000 + 6,000 + 25,000 + 20,000 + 35,000 + 7,518 = 460,018;
+        # staff 1.629m; premises 185,908, support 108,550, capital 21,251: £2,404,727, against
+        # the £2.5M remit: £95,273 less.
+        (
+            "2012-13",
+            Decimal("2404727"),
+            Decimal("2500000"),
+            "The lines come to £95,273 less than the printed total. From the notes: The lines "
+            "come to £95,273 less than the £2.5M remit; the table itemises no communications or "
+            "governance costs, which the pie chart puts at 3% + 1% (about £100,000), so the gap "
+            "is taken to be those.",
+        ),
+    ],
+)
+def test_the_variance_page_and_workbook_reconcile_the_lines_with_the_printed_total(
+    demo, client, user_in_group, year, lines_total, printed_total, words
+):
+    client.force_login(user_in_group("Directors"))
+    response = client.get(reverse("budgets:variance", args=[year]))
+    reconciliation = response.context["report"].reconciliation
+    assert reconciliation.lines_total == lines_total
+    assert reconciliation.printed_total == printed_total
+    assert reconciliation.in_words == words
+    page = " ".join(response.text.split())
+    assert f"{words}</dd>" in page
+    assert f"{format_money(lines_total)}</dd>" in page
+    assert f"{format_money(printed_total)}</dd>" in page
+    assert '<th scope="row" class="govuk-table__header">Total of the lines</th>' in page
+    workbook = client.get(reverse("budgets:workbook", args=[year]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(workbook.streaming_content)))
+    rows = [[cell.value for cell in row] for row in book["Summary"].iter_rows(min_row=7)]
+    total, printed, difference = next(
+        rows[index : index + 3] for index, row in enumerate(rows) if row[0] == "Total"
+    )
+    # The workbook's figures are the page's to the penny.
+    assert Decimal(str(total[2])) == lines_total
+    assert Decimal(str(printed[2])) == printed_total
+    assert Decimal(str(difference[2])) == lines_total - printed_total
+    assert difference[3] == words
 
 
 def test_every_demo_year_has_illustrative_figures_and_says_so(demo, client, user_in_group):

@@ -389,3 +389,43 @@ def test_an_even_spread_gives_the_same_figures_as_its_profile_whichever_months_c
             actuals, forecasts, month_budgets, reported, strict=True
         )
     )
+
+
+NOTES_2016_17 = (
+    '- Printed as "Total: £2,790,450" in the pie chart.\n'
+    "- The four printed lines sum to 2,791,052, £602 more than this total, because Programme "
+    "Delivery and Support Costs are printed rounded."
+)
+NOTES_2012_13 = (
+    "- Sum of budget lines: £2,404,727 (project costs £460,018). The lines come to £95,273 less "
+    "than the £2.5M remit; the gap is taken to be communications and governance. With that "
+    "gap, admin comes to £764,982."
+)
+
+
+@pytest.mark.parametrize(
+    ("difference", "notes", "expected"),
+    [
+        (
+            D(602),
+            [NOTES_2016_17],
+            "The four printed lines sum to 2,791,052, £602 more than this total, because "
+            "Programme Delivery and Support Costs are printed rounded.",
+        ),
+        (
+            D(-95273),
+            ["", NOTES_2012_13],
+            "The lines come to £95,273 less than the £2.5M remit; the gap is taken to be "
+            "communications and governance.",
+        ),
+        # 60 and 6,020 are not 602; 2,791,052 is not 52; a difference of nothing has no reason.
+        (D(60), [NOTES_2016_17], ""),
+        (D(6020), [NOTES_2016_17], ""),
+        (D(52), [NOTES_2016_17], ""),
+        (D(0), [NOTES_2016_17], ""),
+    ],
+)
+def test_the_reason_for_a_difference_is_the_notes_sentences_that_mention_it(
+    difference, notes, expected
+):
+    assert calculations.notes_mentioning(difference, notes) == expected

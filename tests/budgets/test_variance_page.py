@@ -258,6 +258,52 @@ def test_an_unchanged_budget_sends_the_kept_workbook_in_a_fixed_few_queries(
     assert len(queries) == 3, [query["sql"] for query in queries]
 
 
+def test_the_page_and_the_workbook_reconcile_the_lines_with_the_printed_total(
+    director_client, actuals
+):
+    GrantInAidFactory(
+        plan_year=actuals.plan_year,
+        amount=Decimal("1300000"),
+        notes="- Printed as £1.3M.\n- The lines leave out £28,000 of conference costs.",
+    )
+    # Lines: Pay 1,200,000 + projects 60,000 + 24,000 - income 12,000 = 1,272,000;
+    # 1,300,000 printed, so the lines come to 28,000 less.
+    reconciliation = director_client.get(VARIANCE_URL).context["report"].reconciliation
+    assert reconciliation.lines_total == Decimal("1272000")
+    assert reconciliation.printed_total == Decimal("1300000")
+    assert reconciliation.difference == Decimal("-28000")
+    words = (
+        "The lines come to £28,000 less than the printed total. From the notes: The lines leave "
+        "out £28,000 of conference costs."
+    )
+    assert reconciliation.in_words == words
+    page = director_client.get(VARIANCE_URL).text
+    assert "Total of the budget lines</dt>" in page
+    assert words in page
+    rows = rows_below_header(open_workbook(director_client.get(WORKBOOK_URL))["Summary"])
+    assert rows[3][0] == "Total"
+    assert rows[4][0] == "Printed total (grant-in-aid)"
+    assert Decimal(str(rows[4][2])) == reconciliation.printed_total
+    assert rows[5][0] == "Difference: the lines less the printed total"
+    assert Decimal(str(rows[5][2])) == reconciliation.difference
+    assert rows[5][3] == words
+
+
+def test_a_difference_no_note_explains_says_so(director_client, actuals):
+    GrantInAidFactory(plan_year=actuals.plan_year, amount=Decimal("1271000"), notes="- As printed.")
+    # 1,272,000 of lines against 1,271,000 printed: 1,000 more, which no note mentions.
+    page = director_client.get(VARIANCE_URL).text
+    assert "The lines come to £1,000 more than the printed total. The notes do not say why." in page
+
+
+def test_a_budget_without_grant_in_aid_has_no_printed_total_to_reconcile(director_client, actuals):
+    assert director_client.get(VARIANCE_URL).context["report"].reconciliation is None
+    assert "Printed total" not in director_client.get(VARIANCE_URL).text
+    rows = rows_below_header(open_workbook(director_client.get(WORKBOOK_URL))["Summary"])
+    assert rows[3][0] == "Total"
+    assert "Printed total (grant-in-aid)" not in [row[0] for row in rows]
+
+
 def test_the_workbook_formats_pounds_with_negatives_in_brackets(director_client, actuals):
     summary = open_workbook(director_client.get(WORKBOOK_URL))["Summary"]
     income_budget = summary["C9"]

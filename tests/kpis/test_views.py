@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+import lxml.html
 import pytest
 
 from kpis.choices import Aggregation, Unit
@@ -25,7 +26,15 @@ def test_the_indicator_page_shows_the_target_and_each_actual(signed_in_client):
     assert "50,000" in content
     assert "April 2010" in content
     assert "9,870" in content
-    assert content.count("Illustrative</strong>") == 1
+    # May's generated actual is labelled in its row; April's entered one is not.
+    rows = lxml.html.fromstring(content).xpath("//table[@id='periods-table']//tbody/tr")
+    labelled = {
+        row.xpath("th")[0].text_content().strip(): bool(
+            row.xpath(".//*[contains(@class, 'app-illustrative-label')]")
+        )
+        for row in rows
+    }
+    assert (labelled["April 2010"], labelled["May 2010"]) == (False, True)
 
 
 def test_a_ratio_actual_shows_the_percentage_and_what_was_counted(signed_in_client):
