@@ -75,7 +75,7 @@ def test_the_variance_page_and_workbook_reconcile_the_lines_with_the_printed_tot
     assert f"{format_money(printed_total)}</dd>" in page
     assert '<th scope="row" class="govuk-table__header">Total of the lines</th>' in page
     workbook = client.get(reverse("budgets:workbook", args=[year]))
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(workbook.streaming_content)))
+    book = openpyxl.load_workbook(io.BytesIO(workbook.content))
     rows = [[cell.value for cell in row] for row in book["Summary"].iter_rows(min_row=7)]
     total, printed, difference = next(
         rows[index : index + 3] for index, row in enumerate(rows) if row[0] == "Total"
