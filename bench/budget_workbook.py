@@ -24,6 +24,7 @@ The ratio is the download's time over XlsxWriter alone's.
 """
 
 import argparse
+import datetime
 import json
 import os
 import random
@@ -225,6 +226,10 @@ def write_alone(sheets, path):
                     fmt = formats[options] = book.add_format(dict(options))
             if isinstance(value, str):
                 sheet.write_string(row, column, value, fmt)
+            elif isinstance(value, bool):
+                sheet.write_boolean(row, column, value, fmt)
+            elif isinstance(value, datetime.datetime):
+                sheet.write_datetime(row, column, value, fmt)
             else:
                 sheet.write_number(row, column, value, fmt)
     book.close()

@@ -136,9 +136,12 @@ class Sheet:
         self.workbook = workbook
         self.worksheet = worksheet
         self.row = 0
-        # Bound once: a large sheet calls them for every cell.
-        self._write_number = worksheet.write_number
-        self._write_string = worksheet.write_string
+        # Bound once: a large sheet calls them for every cell. XlsxWriter's public write_number
+        # and write_string only check for a cell named "A1" before calling these; given row and
+        # column numbers, as here, the check is a tenth of a cell's cost. The public ones are
+        # used where a version of XlsxWriter has no such methods.
+        self._write_number = getattr(worksheet, "_write_number", worksheet.write_number)
+        self._write_string = getattr(worksheet, "_write_string", worksheet.write_string)
 
     def next(self, rows=1):
         self.row += rows
