@@ -89,6 +89,8 @@ class Workbook:
         self.book = xlsxwriter.Workbook(self.output, options)
         self.formats = {}  # by the styles in STYLES order
         self.formats_asked = {}  # by the styles as asked
+        # Read once: each date and time of a sheet is written in it.
+        self.local_time = timezone.get_current_timezone()
 
     def format(self, *asked):
         """The cell format of these STYLES together (made once per workbook); None for none."""
@@ -214,8 +216,12 @@ class Sheet:
     def number(self, column, value, *styles):
         """A count or a measure: whole numbers without decimals, others with theirs."""
         if value is not None:
-            number = Decimal(str(value))
-            style = "whole_number" if number == number.to_integral_value() else "number"
+            if isinstance(value, int):
+                whole = True
+            else:
+                number = value if isinstance(value, Decimal) else Decimal(str(value))
+                whole = number == number.to_integral_value()
+            style = "whole_number" if whole else "number"
             self._write_number(self.row, column, float(value), self.workbook.format(style, *styles))
 
     def date(self, column, value, *styles):
@@ -224,7 +230,7 @@ class Sheet:
             return
         if isinstance(value, datetime.datetime):
             if timezone.is_aware(value):
-                value = timezone.make_naive(value)
+                value = timezone.make_naive(value, self.workbook.local_time)
             style = "datetime"
         else:
             style = "date"
