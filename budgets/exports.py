@@ -26,6 +26,7 @@ from core.spreadsheets.writing import (  # noqa: F401 - the formats named here, 
     MONEY_FORMAT,
     PERCENT_FORMAT,
     Workbook,
+    fraction,
 )
 
 FIGURE_HEADERS = [
@@ -150,36 +151,39 @@ def write_workbook(report: VarianceHeading, output) -> None:
     actual_totals = [Decimal(0)] * len(report.months)
     forecast_totals = [Decimal(0)] * len(report.months)
     project_totals = [Decimal(0)] * 4
+    # The formats of a line's cells, looked up once for the workbook rather than per cell.
+    money = book.format("money")
+    percent = book.format("percent")
     for line in report.lines:
         totals.add(line)
+        variance = line.variance
+        # Each figure is turned into a cell's number once, for the Lines and Projects sheets.
+        annual, actual, outturn, full_year = (
+            float(variance.annual_budget),
+            float(variance.actual_to_date),
+            float(variance.forecast_outturn),
+            float(variance.full_year_variance),
+        )
         # Lines: every line with its figures.
-        lines.text(0, line.category)
-        lines.text(1, line.project)
-        lines.text(2, line.kind_label)
-        lines.text(3, line.description)
-        _figures(lines, 4, line.variance, line.is_income)
+        lines.texts(0, (line.category, line.project, line.kind_label, line.description))
+        lines.amounts(4, (annual, variance.budget_to_date, actual, variance.variance), money)
+        if variance.variance_percent is not None:
+            lines.amounts(8, (fraction(variance.variance_percent),), percent)
+        lines.amounts(9, (outturn, full_year), money)
+        lines.texts(11, (tolerance_words(variance, line.is_income),))
         lines.next()
         # Monthly: lines by twelve months of actuals and forecasts.
-        monthly.text(0, line.category)
-        monthly.text(1, line.project)
-        _monthly(monthly, line, actual_totals, forecast_totals)
+        monthly.texts(0, (line.category, line.project))
+        _monthly(monthly, line, actual_totals, forecast_totals, money)
         monthly.next()
         # Projects: each project's budget with its owners.
         if line.project:
-            variance = line.variance
-            projects.text(0, line.project)
-            projects.text(1, line.owners)
-            projects.text(2, line.category)
-            for index, amount in enumerate(
-                (
-                    variance.annual_budget,
-                    variance.actual_to_date,
-                    variance.forecast_outturn,
-                    variance.full_year_variance,
-                )
-            ):
-                projects.money(3 + index, amount)
-                project_totals[index] += amount
+            projects.texts(0, (line.project, line.owners, line.category))
+            projects.amounts(3, (annual, actual, outturn, full_year), money)
+            project_totals[0] += variance.annual_budget
+            project_totals[1] += variance.actual_to_date
+            project_totals[2] += variance.forecast_outturn
+            project_totals[3] += variance.full_year_variance
             projects.next()
 
     total = totals.total()
@@ -240,14 +244,16 @@ def _reconciliation(out, reconciliation) -> None:
     out.next()
 
 
-def _monthly(out, line: VarianceLine, actual_totals, forecast_totals):
+def _monthly(out, line: VarianceLine, actual_totals, forecast_totals, money):
+    """A line's actual and forecast of each month, side by side, added to the months' totals."""
+    cells = []
     for index, (actual, forecast) in enumerate(zip(line.actuals, line.forecasts, strict=True)):
         if actual is not None:
-            out.money(2 + 2 * index, actual)
             actual_totals[index] += actual
         if forecast is not None:
-            out.money(3 + 2 * index, forecast)
             forecast_totals[index] += forecast
+        cells += (actual, forecast)
+    out.amounts(2, cells, money)
 
 
 def lines_csv(report: VarianceHeading) -> str:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, CharField, Q, Value, When
+from django.db.models.functions import Cast
 
 from budgets import calculations, choices
 from budgets.models import Budget, BudgetLine, GrantInAid, MonthlyFigure
@@ -406,6 +407,14 @@ LINE_FIELDS = (
 )
 
 
+#: A monthly figure's amounts, read as text and made Decimals by variance_lines: Django's
+#: converters, called for each value (a Decimal from SQLite's float, then rounded to the
+#: penny), took as long as writing the amounts into the workbook. The text is the stored amount
+#: (PostgreSQL's numeric exactly; SQLite's float to 15 significant digits, as Django reads it),
+#: so the Decimal is the same.
+FIGURE_AMOUNTS = ("actual", "forecast", "profile")
+
+
 def variance_stream(*, plan_year: PlanYear, as_at: datetime.date | None = None) -> VarianceStream:
     """The variance of the plan year's budget as at the day `as_at` (any day of a month, such
     as a quarter's last day; by default the latest month with actuals), its lines to be read one
@@ -447,7 +456,7 @@ def variance_stream(*, plan_year: PlanYear, as_at: datetime.date | None = None) 
     )
     ordered_figures = (
         figures.order_by(*line_order("line__"), "month")
-        .values_list("line_id", "month", "actual", "forecast", "profile")
+        .values_list("line_id", "month", *(Cast(name, CharField()) for name in FIGURE_AMOUNTS))
         .iterator(chunk_size=2000)
     )
     return VarianceStream(
@@ -477,8 +486,10 @@ def variance_lines(
     *, lines, owners, figures, months, reported, tolerance_percent
 ) -> Iterator[VarianceLine]:
     """Each line's variance, from the lines (LINE_FIELDS tuples) and their monthly figures
-    ((line id, month, actual, forecast, profile), in the same order of lines), read together."""
+    ((line id, month, actual, forecast, profile), the amounts as text (FIGURE_AMOUNTS), in the
+    same order of lines), read together."""
     position = {first_day: index for index, first_day in enumerate(months)}
+    penny = calculations.PENNY
     figures = iter(figures)
     pending = next(figures, None)
     done = set()
@@ -499,7 +510,12 @@ def variance_lines(
         while pending is not None and pending[0] == line_id:
             _line_id, first_day, actual, forecast, month_profile = pending
             index = position[first_day]
-            actuals[index], forecasts[index], profile[index] = actual, forecast, month_profile
+            if actual is not None:
+                actuals[index] = Decimal(actual).quantize(penny)
+            if forecast is not None:
+                forecasts[index] = Decimal(forecast).quantize(penny)
+            if month_profile is not None:
+                profile[index] = Decimal(month_profile).quantize(penny)
             pending = next(figures, None)
         if pending is not None and pending[0] in done:
             raise RuntimeError("Monthly figures were not read in the order of their lines.")

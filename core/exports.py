@@ -34,10 +34,14 @@ def shown_length(value, money=False):
     if isinstance(value, datetime.date):
         return 11
     if isinstance(value, int | float | Decimal):
+        number = value if isinstance(value, int | Decimal) else Decimal(str(value))
         if money:
-            return len(f"{abs(Decimal(str(value))):,.2f}") + 3
-        return len(f"{Decimal(str(value)):,f}") + 2
-    return max((len(line) for line in str(value).splitlines()), default=0)
+            return len(f"{abs(number):,.2f}") + 3
+        return len(f"{number:,f}") + 2
+    text = str(value)
+    if "\n" not in text and "\r" not in text:
+        return len(text)
+    return max((len(line) for line in text.splitlines()), default=0)
 
 
 def write_workbook(dataset):
@@ -48,14 +52,19 @@ def write_workbook(dataset):
     sheet.header(headers)
     widths = [min(max(len(header), 6) + 2, WIDEST_COLUMN) for header in headers]
     wrapped = [False] * len(headers)
+    money_columns = [header.endswith(MONEY_MARK) for header in headers]
+    columns = len(headers)
     for row in dataset:
         for column, value in enumerate(row):
-            money = column < len(headers) and headers[column].endswith(MONEY_MARK)
+            if value is None or value == "":
+                continue
+            money = column < columns and money_columns[column]
             sheet.value(column, value, money=money)
-            length = shown_length(value, money)
-            if column < len(widths):
-                widths[column] = min(max(widths[column], length + 1), WIDEST_COLUMN)
-                wrapped[column] = wrapped[column] or length > WIDEST_COLUMN
+            if column < columns and not wrapped[column]:
+                length = shown_length(value, money)
+                if length >= widths[column]:
+                    widths[column] = min(length + 1, WIDEST_COLUMN)
+                    wrapped[column] = length > WIDEST_COLUMN
         sheet.next()
     for column, width in enumerate(widths):
         style = book.format("wrapped") if wrapped[column] else None

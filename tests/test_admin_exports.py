@@ -13,9 +13,9 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from budgets.models import BudgetLine
 from core.spreadsheets.writing import MONEY_FORMAT
-from kpis.models import Indicator
+from kpis.models import Indicator, Measurement
 from tests.budgets.factories import BudgetCategoryFactory, BudgetFactory, BudgetLineFactory
-from tests.kpis.factories import IndicatorFactory
+from tests.kpis.factories import IndicatorFactory, MeasurementFactory
 from tests.plans.factories import PlanYearFactory, ProjectFactory
 from tests.test_import_export import confirm, csv_upload, export, format_index, upload
 
@@ -134,6 +134,32 @@ def test_an_indicator_workbook_formats_measures_and_dates(administrator):
     assert row["Annual target"].number_format == "#,##0"
     assert row["Baseline"].number_format == "#,##0.0###"
     assert "Target change (%)" in row
+
+
+def test_the_actuals_workbook_runs_as_many_queries_for_twelve_times_the_rows(
+    administrator, django_assert_num_queries
+):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    year = PlanYearFactory(year="2010-11")
+    indicators = [IndicatorFactory(plan_year=year, ref=f"KPI{n}") for n in (1, 2)]
+    for indicator in indicators:
+        MeasurementFactory(indicator=indicator, period=year.months()[0])
+    export(administrator, Measurement, XLSX)  # the session and permissions, once
+    with CaptureQueriesContext(connection) as two_rows:
+        export(administrator, Measurement, XLSX)
+    # Entered by someone: the export names them without a query per row.
+    someone = get_user_model().objects.create_user("someone")
+    for indicator in indicators:
+        for month in year.months()[1:]:
+            MeasurementFactory(indicator=indicator, period=month, entered_by=someone)
+
+    with django_assert_num_queries(len(two_rows.captured_queries)):
+        sheet = workbook(export(administrator, Measurement, XLSX)).active
+    # 2 indicators x 12 months, under the header row.
+    assert sheet.max_row == 1 + 24
 
 
 def test_the_export_form_offers_only_a_workbook_and_csv_with_the_workbook_chosen(finance):

@@ -11,6 +11,10 @@ right when the file is opened without recalculation.
 A workbook whose rows stream (the budget workbook, however many lines) is written in
 XlsxWriter's constant-memory mode: each row is flushed to a temporary file as it is written,
 so memory stays flat, and the rows of each sheet must be written in order.
+
+A sheet of many rows writes them with the row-at-a-time methods (Sheet.texts, Sheet.amounts),
+which look a row's format up once (Workbook.format) rather than per cell: the cost of a cell is
+then about what XlsxWriter alone takes to write it.
 """
 
 import datetime
@@ -85,6 +89,8 @@ class Workbook:
         self.book = xlsxwriter.Workbook(self.output, options)
         self.formats = {}  # by the styles in STYLES order
         self.formats_asked = {}  # by the styles as asked
+        # Read once: each date and time of a sheet is written in it.
+        self.local_time = timezone.get_current_timezone()
 
     def format(self, *asked):
         """The cell format of these STYLES together (made once per workbook); None for none."""
@@ -132,6 +138,12 @@ class Sheet:
         self.workbook = workbook
         self.worksheet = worksheet
         self.row = 0
+        # Bound once: a large sheet calls them for every cell. XlsxWriter's public write_number
+        # and write_string only check for a cell named "A1" before calling these; given row and
+        # column numbers, as here, the check is a tenth of a cell's cost. The public ones are
+        # used where a version of XlsxWriter has no such methods.
+        self._write_number = getattr(worksheet, "_write_number", worksheet.write_number)
+        self._write_string = getattr(worksheet, "_write_string", worksheet.write_string)
 
     def next(self, rows=1):
         self.row += rows
@@ -143,8 +155,9 @@ class Sheet:
 
     def header(self, names):
         """A header row (bold, under a line), then the next row."""
+        header = self.workbook.format("header")
         for column, name in enumerate(names):
-            self.worksheet.write_string(self.row, column, str(name), self.workbook.format("header"))
+            self._write_string(self.row, column, str(name), header)
         self.next()
 
     def text(self, column, value, *styles):
@@ -159,31 +172,57 @@ class Sheet:
         if not value:
             return
         quoted = "quoted" if value.startswith(FORMULA_TRIGGERS) else None
-        self.worksheet.write_string(self.row, column, value, self.workbook.format(*styles, quoted))
+        self._write_string(self.row, column, value, self.workbook.format(*styles, quoted))
+
+    def texts(self, column, values, *styles):
+        """Texts in the columns from `column` on, as text() writes each (a None or empty one
+        leaves its cell empty), the formats looked up once for the row."""
+        plain = self.workbook.format(*styles)
+        quoted = self.workbook.format(*styles, "quoted")
+        write, row = self._write_string, self.row
+        for offset, value in enumerate(values, start=column):
+            if value is None:
+                continue
+            value = str(value)
+            if not value:
+                continue
+            if "\r" in value:
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+            write(row, offset, value, quoted if value.startswith(FORMULA_TRIGGERS) else plain)
 
     def money(self, column, value, *styles):
         """An amount in pounds (a Decimal), in the one money format."""
         if value is not None:
-            self.worksheet.write_number(
+            self._write_number(
                 self.row, column, float(value), self.workbook.format("money", *styles)
             )
+
+    def amounts(self, column, values, cell_format):
+        """Numbers in the columns from `column` on, all in one format made once beforehand
+        (Workbook.format("money"), say): amounts of money (Decimals or floats) as money()
+        writes them, a None leaving its cell empty."""
+        write, row = self._write_number, self.row
+        for offset, value in enumerate(values, start=column):
+            if value is not None:
+                write(row, offset, float(value), cell_format)
 
     def percent(self, column, value, *styles):
         """A percentage as the pages write it (7.5 for 7.5%), held as the fraction."""
         if value is not None:
-            fraction = float(Decimal(str(value)) / 100)
-            self.worksheet.write_number(
-                self.row, column, fraction, self.workbook.format("percent", *styles)
+            self._write_number(
+                self.row, column, fraction(value), self.workbook.format("percent", *styles)
             )
 
     def number(self, column, value, *styles):
         """A count or a measure: whole numbers without decimals, others with theirs."""
         if value is not None:
-            number = Decimal(str(value))
-            style = "whole_number" if number == number.to_integral_value() else "number"
-            self.worksheet.write_number(
-                self.row, column, float(value), self.workbook.format(style, *styles)
-            )
+            if isinstance(value, int):
+                whole = True
+            else:
+                number = value if isinstance(value, Decimal) else Decimal(str(value))
+                whole = number == number.to_integral_value()
+            style = "whole_number" if whole else "number"
+            self._write_number(self.row, column, float(value), self.workbook.format(style, *styles))
 
     def date(self, column, value, *styles):
         """A date, or a date and time (in local time), as the pages write them."""
@@ -191,7 +230,7 @@ class Sheet:
             return
         if isinstance(value, datetime.datetime):
             if timezone.is_aware(value):
-                value = timezone.make_naive(value)
+                value = timezone.make_naive(value, self.workbook.local_time)
             style = "datetime"
         else:
             style = "date"
@@ -212,3 +251,9 @@ class Sheet:
             self.date(column, value, *styles)
         else:
             self.text(column, value, *styles)
+
+
+def fraction(percentage):
+    """The fraction a cell in the percentage format holds for a percentage as the pages write
+    it (7.5 for 7.5%): 0.075."""
+    return float(Decimal(str(percentage)) / 100)
