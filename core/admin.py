@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied
 from django.db import models
@@ -35,6 +35,29 @@ from core.users_admin import GroupAdmin, UserAdmin
 
 # Rows the preview page shows of a sheet it can import (every bad row is always shown).
 PREVIEW_ROWS = 200
+
+
+class LinkInlinePermissions:
+    """For the inline of a link model (an indicator's owners, in their printed order): its rows
+    are part of the record above them, so whoever may change that record may change them, and
+    whoever may read it reads them, as with a plain many-to-many field."""
+
+    def _may_on_parent(self, request, action) -> bool:
+        opts = self.parent_model._meta
+        codename = get_permission_codename(action, opts)
+        return request.user.has_perm(f"{opts.app_label}.{codename}")
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_on_parent(request, "view") or self._may_on_parent(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_on_parent(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_on_parent(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_on_parent(request, "change")
 
 
 class ConfirmImportForm(forms.Form):

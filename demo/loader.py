@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budgets.models import Budget, BudgetCategory, BudgetLine, GrantInAid
-from core.services import ChangeCount, record_upsert
+from core.services import ChangeCount, links_set_in_order, record_upsert
 from kpis.models import Indicator, PeriodTarget
 from plans.models import (
     CorporateObjective,
@@ -429,10 +429,7 @@ class DocumentLoader:
             many={"owners": self.owners(item.get("owners"), context)},
         )
         projects = self.lookup(self.projects, item.get("projects"), "project(s)", context)
-        linked = set(objective.projects.values_list("pk", flat=True))
-        missing = [project for project in projects if project.pk not in linked]
-        if missing:
-            objective.projects.add(*missing)
+        if links_set_in_order(objective.projects, projects):
             self.changes.add(CorporateObjective, "updated")
 
     def load_indicator(self, item, position):

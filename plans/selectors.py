@@ -20,6 +20,7 @@ from core.history import (
     latest_history,
     record_histories,
 )
+from core.services import in_printed_order
 from plans import periods, slippage
 from plans.choices import (
     MilestoneStatus,
@@ -162,8 +163,16 @@ def plan_overview(*, year: str) -> PlanOverview:
         .filter(plan_year=plan_year)
         .select_related("theme")
         .prefetch_related(
-            Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE)),
-            Prefetch("projects", queryset=_projects()),
+            Prefetch(
+                "owners",
+                queryset=in_printed_order(
+                    Role.objects.fetch_mode(models.FETCH_RAISE), link="corporate_objective_links"
+                ),
+            ),
+            Prefetch(
+                "projects",
+                queryset=in_printed_order(_projects(), link="corporate_objective_links"),
+            ),
         )
     )
     unlinked_projects = list(
