@@ -106,7 +106,7 @@ def test_staff_enter_an_actual_of_a_participation_indicator(client, demo):
 
 
 @pytest.mark.parametrize(
-    "username,worked_on",
+    ("username", "worked_on"),
     [
         ("director", {"project__title": "See Me Hear Me"}),
         ("staff", {"project__members__username": "staff"}),
@@ -189,3 +189,20 @@ def test_the_administrator_adds_a_group_in_the_entry_screens(client, demo):
     signed_in(client, "admin")
     submit(client, "/admin/auth/group/add/", {"name": "Auditors"}, field="name")
     assert Group.objects.filter(name="Auditors").exists()
+
+
+def test_owners_and_project_lists_keep_the_printed_order(client, demo):
+    """Business Plan 2010-11 prints EO1's and KPI1's owners as "Director of Participation and
+    Director of Communications", and CO2's projects with "Promoting children and young people
+    as positive citizens" first and "Achieving Hear by Right standard" last: the overview shows
+    them in that order, not alphabetically."""
+    signed_in(client, "staff")
+    page = client.get("/plans/2010-11/").content.decode()
+    eo1 = page[page.index("EO1") :]
+    assert eo1.index("Director of Participation") < eo1.index("Director of Communications")
+    co2 = page[page.index("CO2") :]
+    assert co2.index("Promoting children and young people as positive citizens") < co2.index(
+        "Achieving Hear by Right standard"
+    )
+    kpi1 = client.get("/plans/2010-11/indicators/KPI1/").content.decode()
+    assert "Director of Participation and Director of Communications" in kpi1
