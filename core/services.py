@@ -134,12 +134,13 @@ def is_ordered(manager) -> bool:
     return any(field.name == "position" for field in manager.through._meta.fields)
 
 
-def links_set_in_order(manager, related) -> bool:
+def links_set_in_order(manager, related, *, defaults: dict | None = None) -> bool:
     """Link a record to `related` through its many-to-many `manager`, in the order given when
     the relation keeps one: the one rule every route (the demo loader, the entry screens' forms,
     the imports, rolling forward) sets such links by. Links no longer wanted are removed and new
     ones added through the manager, so the audit history sees them; each kept link's `position`
-    becomes its place in `related`, from 1. Returns whether anything changed."""
+    becomes its place in `related`, from 1; a new link also takes `defaults` (its other fields).
+    Returns whether anything changed."""
     related = list(dict.fromkeys(related))
     wanted = [obj.pk for obj in related]
     if not is_ordered(manager):
@@ -165,7 +166,7 @@ def links_set_in_order(manager, related) -> bool:
         manager.through.objects.bulk_update(moved, ["position"])
     added = [(position, pk) for position, pk in enumerate(wanted, start=1) if pk not in links]
     for position, pk in added:
-        manager.add(pk, through_defaults={"position": position})
+        manager.add(pk, through_defaults={**(defaults or {}), "position": position})
     return bool(gone or moved or added)
 
 

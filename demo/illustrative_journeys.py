@@ -4,22 +4,18 @@ project and reports no recommendations: without these, no director could enter a
 only administrators could record a response (in the closed 2012-13).
 
 Nothing here is printed. Each owner the demo gives is marked: an indicator's owner link is
-illustrative (the pages say "(illustrative)" beside the name), and every indicator and project
-given one says so in its notes, which its page shows. The recommendations are marked
-is_illustrative and say so in their text, like 2012-13's.
+illustrative (the pages say "(illustrative)" beside the name), and the notes of every indicator
+and project given one (in 2016-17.yaml, shown on its page) name the owner and say it is not
+printed. The recommendations are marked is_illustrative and say so in their text, like
+2012-13's.
 """
 
-from core.services import ChangeCount, links_set_in_order, record_upsert
+from core.services import ChangeCount, links_set_in_order
 from demo import illustrative_risks
-from kpis.models import Indicator, IndicatorOwner
+from kpis.models import Indicator
 from plans.models import PlanYear, Project, Role
 
 OPEN_YEAR = "2016-17"
-OWNER_NOTE = (
-    "- Owner illustrative (not printed): the plan names no owner; the demo gives it "
-    "{role} so that the demo user holding that role can try the owner's work."
-)
-
 # By the work each indicator measures: participation (the `staff` user holds Director of
 # Participation), communications, and policy (the `director` user holds Director of Policy).
 INDICATOR_OWNERS = {
@@ -45,34 +41,17 @@ PROJECT_OWNERS = {
 }
 
 
-def _with_note(notes: str, role: str) -> str:
-    note = OWNER_NOTE.format(role=role)
-    return notes if note in notes else "\n".join(part for part in (notes, note) if part)
-
-
 def generate_owners(plan_year: PlanYear, changes: ChangeCount) -> None:
     roles = {role.title: role for role in Role.objects.all()}
     for indicator in Indicator.objects.filter(plan_year=plan_year, ref__in=INDICATOR_OWNERS):
         role = roles[INDICATOR_OWNERS[indicator.ref]]
         if indicator.owner_links.filter(is_illustrative=False).exists():
             continue  # an owner someone has named since stays as it is
-        links_set_in_order(indicator.owners, [role])
-        IndicatorOwner.objects.filter(indicator=indicator).update(is_illustrative=True)
-        record_upsert(
-            Indicator,
-            lookup={"pk": indicator.pk},
-            values={"notes": _with_note(indicator.notes, role.title)},
-            changes=changes,
-        )
+        if links_set_in_order(indicator.owners, [role], defaults={"is_illustrative": True}):
+            changes.add(Indicator, "updated")
     for project in Project.objects.filter(plan_year=plan_year, title__in=PROJECT_OWNERS):
-        role = roles[PROJECT_OWNERS[project.title]]
-        record_upsert(
-            Project,
-            lookup={"pk": project.pk},
-            values={"notes": _with_note(project.notes, role.title)},
-            many={"owners": [role]},
-            changes=changes,
-        )
+        if links_set_in_order(project.owners, [roles[PROJECT_OWNERS[project.title]]]):
+            changes.add(Project, "updated")
 
 
 def generate(changes: ChangeCount) -> None:

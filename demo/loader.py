@@ -228,6 +228,13 @@ class DocumentLoader:
             raise context.error(f"owner(s) not in roles.yaml: {', '.join(missing)}")
         return [self.roles[name] for name in names or []]
 
+    def owners_named(self, item, context: Context) -> dict:
+        """The owners the document names for `item`, in printed order, as record_upsert's
+        `many`; nothing when it names none (2016-17), so that the owners the demo gives those
+        (demo.illustrative_journeys), or a person's since, are kept on a second load."""
+        owners = self.owners(item.get("owners"), context)
+        return {"owners": owners} if owners else {}
+
     def lookup(self, table: dict, keys, what: str, context: Context) -> list:
         missing = [key for key in keys or [] if key not in table]
         if missing:
@@ -372,7 +379,7 @@ class DocumentLoader:
                 "position": position,
             },
             many={
-                "owners": self.owners(item.get("owners"), context),
+                **self.owners_named(item, context),
                 "strategic_objectives": self.lookup(
                     self.objectives, item.get("objectives"), "objective(s)", context
                 ),
@@ -426,7 +433,7 @@ class DocumentLoader:
                 "notes": notes_text(item),
                 "position": position,
             },
-            many={"owners": self.owners(item.get("owners"), context)},
+            many=self.owners_named(item, context),
         )
         projects = self.lookup(self.projects, item.get("projects"), "project(s)", context)
         if links_set_in_order(objective.projects, projects):
@@ -469,7 +476,7 @@ class DocumentLoader:
                 "notes": notes_text(item),
                 "position": position,
             },
-            many={"owners": self.owners(item.get("owners"), context)},
+            many=self.owners_named(item, context),
         )
         period_target = number("period_target")
         if period_target is not None:
