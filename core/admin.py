@@ -11,7 +11,8 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_permission_codename, get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied
-from django.db import models
+from django.db import models, router
+from django.db.models.signals import m2m_changed
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -270,6 +271,24 @@ class RecordAdmin(AdminFormFieldsMixin, SimpleHistoryAdmin, EditConflictAdmin):
             super().save_model(request, obj, form, change)
         finally:
             obj.__dict__.pop("skip_history_when_saving", None)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # A link model's inline (an indicator's owners in printed order) changes the record's
+        # many-to-many links without the signal a plain field's form sends; sending it lets the
+        # audit history, and whatever else follows the links, see the change as they would.
+        links = {field.remote_field.through: field for field in self.model._meta.many_to_many}
+        field = links.get(formset.model)
+        if field is not None and formset.has_changed():
+            m2m_changed.send(
+                sender=formset.model,
+                instance=form.instance,
+                action="post_add",
+                reverse=False,
+                model=field.related_model,
+                pk_set=set(),
+                using=router.db_for_write(formset.model),
+            )
 
 
 @functools.cache
