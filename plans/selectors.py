@@ -908,7 +908,7 @@ def milestone_tracker(
     owned_by = _links(Project.owners, project_ids, "role_id")
     directly_under = _links(Project.strategic_objectives, project_ids, "strategicobjective_id")
     under_aims = _links(Project.aims, project_ids, "strategicaim__objective_id")
-    under_corporate = _links(Project.corporate_objectives, project_ids, "corporateobjective_id")
+    under_corporate = _links(Project.corporate_objectives, project_ids, "corporate_objective_id")
     # One reverse for every row: the project pages' addresses differ only by the project's pk.
     projects_url = reverse("plans:project", kwargs={"year": plan_year.year, "pk": 0}).removesuffix(
         "0/"
