@@ -2,8 +2,8 @@
 describes: two gunicorn app servers and two task workers against one fresh PostgreSQL database.
 
 After migrate, load_demo --allow-production and collectstatic, it gives the demo users email
-addresses, adds owners to the 2016-17 indicators (beside the demo's illustrative ones) and removes their quarter 4
-actuals, so that the director and finance have something missing, then:
+addresses, adds owners to the 2016-17 indicators (beside the demo's illustrative ones) and
+removes their quarter 4 actuals, so that the director and finance have something missing, then:
 
 - signs in as the demo director on each server (two sessions), reads the quarter 3 report of
   2016-17 through the other server (sessions are shared), and signs the quarter off through
