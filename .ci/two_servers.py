@@ -2,8 +2,8 @@
 describes: two gunicorn app servers and two task workers against one fresh PostgreSQL database.
 
 After migrate, load_demo --allow-production and collectstatic, it gives the demo users email
-addresses, gives the 2016-17 indicators owners (the demo's have none) and removes their quarter 4
-actuals, so that the director and finance have something missing, then:
+addresses, adds owners to the 2016-17 indicators (beside the demo's illustrative ones) and
+removes their quarter 4 actuals, so that the director and finance have something missing, then:
 
 - signs in as the demo director on each server (two sessions), reads the quarter 3 report of
   2016-17 through the other server (sessions are shared), and signs the quarter off through
@@ -66,7 +66,8 @@ for user in get_user_model().objects.all():
     user.email = f"{{user.username}}@example.org"
     user.save(update_fields=["email"])
 plan_year = PlanYear.objects.get(year="{YEAR}")
-# The demo's 2016-17 indicators have no owner: half go to the director, half to finance.
+# Half the 2016-17 indicators also go to the director, half to finance (beside the owners the
+# demo gives them, demo.illustrative_journeys).
 roles = [Role.objects.get(title="Director of Policy"),
          Role.objects.get(title="Director of Corporate Services")]
 for n, indicator in enumerate(Indicator.objects.filter(plan_year=plan_year).order_by("pk")):

@@ -91,7 +91,7 @@ def generate_plan_year(year: str, projects: int) -> None:
         )
         Project.corporate_objectives.through.objects.bulk_create(
             Project.corporate_objectives.through(
-                project_id=p.pk, corporateobjective_id=corporate[n % 7].pk
+                project_id=p.pk, corporate_objective_id=corporate[n % 7].pk
             )
             for n, p in enumerate(made)
         )

@@ -8,10 +8,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied
-from django.db import models
+from django.db import models, router
+from django.db.models.signals import m2m_changed
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -35,6 +36,29 @@ from core.users_admin import GroupAdmin, UserAdmin
 
 # Rows the preview page shows of a sheet it can import (every bad row is always shown).
 PREVIEW_ROWS = 200
+
+
+class LinkInlinePermissions:
+    """For the inline of a link model (an indicator's owners, in their printed order): its rows
+    are part of the record above them, so whoever may change that record may change them, and
+    whoever may read it reads them, as with a plain many-to-many field."""
+
+    def _may_on_parent(self, request, action) -> bool:
+        opts = self.parent_model._meta
+        codename = get_permission_codename(action, opts)
+        return request.user.has_perm(f"{opts.app_label}.{codename}")
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_on_parent(request, "view") or self._may_on_parent(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_on_parent(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_on_parent(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_on_parent(request, "change")
 
 
 class ConfirmImportForm(forms.Form):
@@ -251,6 +275,24 @@ class RecordAdmin(AdminFormFieldsMixin, SimpleHistoryAdmin, EditConflictAdmin):
             super().save_model(request, obj, form, change)
         finally:
             obj.__dict__.pop("skip_history_when_saving", None)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # A link model's inline (an indicator's owners in printed order) changes the record's
+        # many-to-many links without the signal a plain field's form sends; sending it lets the
+        # audit history, and whatever else follows the links, see the change as they would.
+        links = {field.remote_field.through: field for field in self.model._meta.many_to_many}
+        field = links.get(formset.model)
+        if field is not None and formset.has_changed():
+            m2m_changed.send(
+                sender=formset.model,
+                instance=form.instance,
+                action="post_add",
+                reverse=False,
+                model=field.related_model,
+                pk_set=set(),
+                using=router.db_for_write(formset.model),
+            )
 
 
 @functools.cache

@@ -114,14 +114,60 @@ def record_upsert[M: models.Model](
     if outcome != "unchanged":
         _save_validated(instance)
     for name, related in (many or {}).items():
-        manager = getattr(instance, name)
-        wanted = {obj.pk for obj in related}
-        if set(manager.values_list("pk", flat=True)) != wanted:
-            manager.set(related)
+        if links_set_in_order(getattr(instance, name), related):
             outcome = "updated" if outcome == "unchanged" else outcome
     if changes is not None:
         changes.add(model, outcome)
     return instance
+
+
+def in_printed_order(queryset, *, link: str):
+    """`queryset` (roles, projects) as read through an ordered link, in the link's order: the
+    order the document prints them. `link` is the link model's related name on their side, e.g.
+    Role's "indicator_links"; in a Prefetch, the ordering reuses the prefetch's own join."""
+    return queryset.order_by(f"{link}__position", f"{link}__pk")
+
+
+def is_ordered(manager) -> bool:
+    """Whether a many-to-many relation keeps its links in an order (a link model with a
+    `position`, such as an indicator's owners in the order the plan prints them)."""
+    return any(field.name == "position" for field in manager.through._meta.fields)
+
+
+def links_set_in_order(manager, related, *, defaults: dict | None = None) -> bool:
+    """Link a record to `related` through its many-to-many `manager`, in the order given when
+    the relation keeps one: the one rule every route (the demo loader, the entry screens' forms,
+    the imports, rolling forward) sets such links by. Links no longer wanted are removed and new
+    ones added through the manager, so the audit history sees them; each kept link's `position`
+    becomes its place in `related`, from 1; a new link also takes `defaults` (its other fields).
+    Returns whether anything changed."""
+    related = list(dict.fromkeys(related))
+    wanted = [obj.pk for obj in related]
+    if not is_ordered(manager):
+        if set(manager.values_list("pk", flat=True)) == set(wanted):
+            return False
+        manager.set(related)
+        return True
+    target = manager.through._meta.get_field(manager.target_field_name).attname
+    links = {
+        getattr(link, target): link
+        for link in manager.through.objects.filter(**{manager.source_field_name: manager.instance})
+    }
+    gone = [pk for pk in links if pk not in wanted]
+    if gone:
+        manager.remove(*gone)
+    moved = []
+    for position, pk in enumerate(wanted, start=1):
+        link = links.get(pk)
+        if link is not None and link.position != position:
+            link.position = position
+            moved.append(link)
+    if moved:
+        manager.through.objects.bulk_update(moved, ["position"])
+    added = [(position, pk) for position, pk in enumerate(wanted, start=1) if pk not in links]
+    for position, pk in added:
+        manager.add(pk, through_defaults={**(defaults or {}), "position": position})
+    return bool(gone or moved or added)
 
 
 def _save_validated(instance: models.Model) -> None:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from core.services import ChangeCount, record_upsert
-from demo import illustrative_budgets, illustrative_risks
+from demo import illustrative_budgets, illustrative_journeys, illustrative_risks
 from kpis import calculations
 from kpis.choices import Aggregation, Source, TargetProfile, Unit
 from kpis.models import Indicator, Measurement
@@ -264,4 +264,5 @@ def generate(changes: ChangeCount, entered_by=None) -> None:
         generate_milestones(plan_year, changes)
         generate_measurements(plan_year, changes, entered_by=entered_by)
     illustrative_risks.generate(changes)
+    illustrative_journeys.generate(changes)
     illustrative_budgets.generate(changes, ILLUSTRATIVE_YEARS)

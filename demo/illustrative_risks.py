@@ -225,11 +225,13 @@ def generate_risks(plan_year: PlanYear, changes: ChangeCount) -> None:
             )
 
 
-def generate_recommendations(plan_year: PlanYear, changes: ChangeCount) -> None:
-    """Five recommendations for each Inquiries and Advice and Influence project, their statuses
-    turning through every status from one project to the next."""
-    themes = [PerformanceTheme.INQUIRIES, PerformanceTheme.ADVICE_AND_INFLUENCE]
-    projects = Project.objects.filter(plan_year=plan_year, performance_theme__in=themes)
+def generate_recommendations(plan_year: PlanYear, changes: ChangeCount, projects=None) -> None:
+    """Five recommendations for each of `projects` (by default the Inquiries and Advice and
+    Influence projects), their statuses turning through every status from one project to the
+    next."""
+    if projects is None:
+        themes = [PerformanceTheme.INQUIRIES, PerformanceTheme.ADVICE_AND_INFLUENCE]
+        projects = Project.objects.filter(plan_year=plan_year, performance_theme__in=themes)
     for offset, project in enumerate(projects.order_by("position", "title")):
         for index, (subject, what, addressee) in enumerate(RECOMMENDATIONS):
             status = STATUSES[(index + offset) % len(STATUSES)]

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budgets.models import Budget, BudgetCategory, BudgetLine, GrantInAid
-from core.services import ChangeCount, record_upsert
+from core.services import ChangeCount, links_set_in_order, record_upsert
 from kpis.choices import default_target_profile
 from kpis.models import Indicator, PeriodTarget
 from plans.models import (
@@ -230,6 +230,13 @@ class DocumentLoader:
             raise context.error(f"owner(s) not in roles.yaml: {', '.join(missing)}")
         return [self.roles[name] for name in names or []]
 
+    def owners_named(self, item, context: Context) -> dict:
+        """The owners the document names for `item`, in printed order, as record_upsert's
+        `many`; nothing when it names none (2016-17), so that the owners the demo gives those
+        (demo.illustrative_journeys), or a person's since, are kept on a second load."""
+        owners = self.owners(item.get("owners"), context)
+        return {"owners": owners} if owners else {}
+
     def lookup(self, table: dict, keys, what: str, context: Context) -> list:
         missing = [key for key in keys or [] if key not in table]
         if missing:
@@ -374,7 +381,7 @@ class DocumentLoader:
                 "position": position,
             },
             many={
-                "owners": self.owners(item.get("owners"), context),
+                **self.owners_named(item, context),
                 "strategic_objectives": self.lookup(
                     self.objectives, item.get("objectives"), "objective(s)", context
                 ),
@@ -428,13 +435,10 @@ class DocumentLoader:
                 "notes": notes_text(item),
                 "position": position,
             },
-            many={"owners": self.owners(item.get("owners"), context)},
+            many=self.owners_named(item, context),
         )
         projects = self.lookup(self.projects, item.get("projects"), "project(s)", context)
-        linked = set(objective.projects.values_list("pk", flat=True))
-        missing = [project for project in projects if project.pk not in linked]
-        if missing:
-            objective.projects.add(*missing)
+        if links_set_in_order(objective.projects, projects):
             self.changes.add(CorporateObjective, "updated")
 
     def load_indicator(self, item, position):
@@ -476,7 +480,7 @@ class DocumentLoader:
                 "notes": notes_text(item),
                 "position": position,
             },
-            many={"owners": self.owners(item.get("owners"), context)},
+            many=self.owners_named(item, context),
         )
         period_target = number("period_target")
         if period_target is not None:

@@ -13,7 +13,8 @@ DEMO_USERS = [
     # username, group, holds these roles, superuser
     ("admin", "Administrators", [], True),
     ("director", "Directors", ["Director of Policy"], False),
-    ("staff", "Staff", [], False),
+    # Director of Participation: the owner the demo gives 2016-17's participation indicators.
+    ("staff", "Staff", ["Director of Participation"], False),
     ("finance", "Corporate services", ["Director of Corporate Services"], False),
 ]
 PROJECTS_PER_PLAN_FOR_STAFF = 3

@@ -15,6 +15,7 @@ from kpis.services import (
     measurement_rule_errors,
     record_entry,
 )
+from plans.admin import PrintedOrderInline
 from plans.locks import QuarterLockedAdmin, QuarterLockedInline, as_opened, quarter_locks_for
 
 
@@ -94,6 +95,18 @@ class MeasurementInline(
         return super().get_queryset(request).select_related("indicator", "entered_by")
 
 
+class IndicatorOwnerInline(PrintedOrderInline):
+    """An indicator's owners in the order the plan prints them; only those who may change its
+    definition change them."""
+
+    model = models.IndicatorOwner
+    fields = ["role", "position"]
+    autocomplete_fields = ["role"]
+
+    def may_change_rows(self, request, indicator) -> bool:
+        return indicator_rights_for(request).may_change_definitions
+
+
 @admin.register(models.Indicator)
 class IndicatorAdmin(YearLockedAdmin, SpreadsheetAdmin):
     plan_year_path = "plan_year"
@@ -106,11 +119,10 @@ class IndicatorAdmin(YearLockedAdmin, SpreadsheetAdmin):
         "plan_year",
         "project",
         "strategic_objective",
-        "owners",
         "continues_from",
     ]
     ordering = ["plan_year__year", "tier", "position"]
-    inlines = [PeriodTargetInline, MeasurementInline]
+    inlines = [IndicatorOwnerInline, PeriodTargetInline, MeasurementInline]
 
     # Its owners open an indicator to enter its actuals (the measurements below it); its
     # definition and targets are read-only to everyone but administrators (kpis.rights).

@@ -12,9 +12,43 @@ from simple_history.models import HistoricalRecords
 
 from kpis import choices
 from plans import periods
-from plans.models import PlanYear, Project, Role, StrategicObjective, choices_constraint
+from plans.models import (
+    PlanYear,
+    Project,
+    Role,
+    StrategicObjective,
+    choices_constraint,
+    link_position_field,
+)
 
 MEASURE = {"max_digits": 16, "decimal_places": 4}
+
+
+class IndicatorOwner(models.Model):
+    """An owner of an indicator, at its place in the printed list of owners (KPI1: Director of
+    Participation, then Director of Communications)."""
+
+    indicator = models.ForeignKey("Indicator", on_delete=models.CASCADE, related_name="owner_links")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="indicator_links")
+    position = link_position_field()
+    is_illustrative = models.BooleanField(
+        default=False,
+        help_text="Generated demo data: the plan names no owner, so the demo gives one.",
+    )
+
+    class Meta:
+        ordering = ["indicator", "position", "pk"]
+        verbose_name = "owner"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "role"],
+                name="indicator_owner_once",
+                violation_error_message="This role is already an owner of the indicator.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.role)
 
 
 class Indicator(models.Model):
@@ -40,7 +74,13 @@ class Indicator(models.Model):
         on_delete=models.SET_NULL,
         related_name="indicators",
     )
-    owners = models.ManyToManyField(Role, blank=True, related_name="indicators")
+    owners = models.ManyToManyField(
+        Role,
+        blank=True,
+        through=IndicatorOwner,
+        related_name="indicators",
+        help_text="In the order the plan prints them.",
+    )
     unit = models.CharField(max_length=20, choices=choices.Unit)
     direction = models.CharField(
         max_length=10, choices=choices.Direction, default=choices.Direction.HIGHER

@@ -1,10 +1,12 @@
 """Spreadsheet import and export of indicators and measurements."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from import_export import fields, widgets
 
 from core.permissions import YearLockedResource
-from core.spreadsheets.resources import FormulaSafeResource
+from core.services import in_printed_order
+from core.spreadsheets.resources import FormulaSafeResource, OrderedLinksField
 from core.spreadsheets.widgets import LookupWidget, NamesWidget, PlanYearScopedWidget
 from kpis.models import Indicator, Measurement
 from kpis.rights import DEFINITION_IS_FIXED, indicator_rights
@@ -37,10 +39,11 @@ class IndicatorResource(YearLockedResource, FormulaSafeResource):
         column_name="project",
         widget=PlanYearScopedWidget(Project, "title", "plan_year__year"),
     )
-    owners = fields.Field(
+    owners = OrderedLinksField(
         attribute="owners",
         column_name="owners",
         widget=NamesWidget(Role, field="title", separator=";"),
+        link="indicator_links",
     )
 
     class Meta:
@@ -72,7 +75,9 @@ class IndicatorResource(YearLockedResource, FormulaSafeResource):
         report_skipped = True
 
     export_select_related = ("plan_year", "project")
-    export_prefetch_related = ("owners",)
+    export_prefetch_related = (
+        Prefetch("owners", queryset=in_printed_order(Role.objects, link="indicator_links")),
+    )
 
     def check_row(self, instance, user, *, stored):
         # Only administrators hold the permission to import indicators; the rule holds anyway.

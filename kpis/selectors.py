@@ -9,19 +9,34 @@ from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from core import charts, numbers
 from core.history import HISTORY_SHOWN, History, record_history
+from core.services import in_printed_order
 from kpis import calculations, choices
 from kpis.choices import Aggregation, Unit
 from kpis.models import Indicator, Measurement, PeriodTarget
 from plans import periods
-from plans.models import PlanYear, Recommendation, Role, StrategicObjective, Theme
+from plans.models import (
+    PlanYear,
+    Recommendation,
+    Role,
+    StrategicObjective,
+    Theme,
+)
 from plans.periods import Quarter
+
+
+def _owners_in_printed_order():
+    """An indicator's owner roles, in printed order, each saying whether the demo gave it
+    (`owner_is_illustrative`): read through the prefetch's own join, no query of its own."""
+    return in_printed_order(
+        Role.objects.fetch_mode(models.FETCH_RAISE), link="indicator_links"
+    ).annotate(owner_is_illustrative=F("indicator_links__is_illustrative"))
 
 
 def indicators_for_plan_year(*, plan_year: PlanYear) -> list[Indicator]:
@@ -30,7 +45,7 @@ def indicators_for_plan_year(*, plan_year: PlanYear) -> list[Indicator]:
         Indicator.objects.fetch_mode(models.FETCH_RAISE)
         .filter(plan_year=plan_year)
         .select_related("project", "strategic_objective")
-        .prefetch_related(Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE)))
+        .prefetch_related(Prefetch("owners", queryset=_owners_in_printed_order()))
     )
 
 
@@ -39,7 +54,7 @@ def _indicator_with_periods(*, year: str, ref: str) -> Indicator:
         Indicator.objects.fetch_mode(models.FETCH_RAISE)
         .select_related("plan_year", "project", "strategic_objective")
         .prefetch_related(
-            Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE)),
+            Prefetch("owners", queryset=_owners_in_printed_order()),
             Prefetch("targets", queryset=PeriodTarget.objects.fetch_mode(models.FETCH_RAISE)),
             Prefetch(
                 "measurements",
@@ -418,7 +433,17 @@ class IndicatorStatus:
 
     @property
     def owner_names(self) -> str:
-        return " and ".join(role.title for role in self.owners) or "Not named"
+        # An owner the demo gave an indicator whose plan names none is labelled wherever the
+        # name appears (the indicator page, the dashboard, the quarterly report).
+        return (
+            " and ".join(
+                f"{role.title} (illustrative)"
+                if getattr(role, "owner_is_illustrative", False)
+                else role.title
+                for role in self.owners
+            )
+            or "Not named"
+        )
 
     @property
     def short_title(self) -> str:
@@ -755,11 +780,7 @@ def _plan_year_indicators(plan_year: PlanYear) -> list[Indicator]:
         .prefetch_related(
             # As plain lists (to_attr): a related manager's .all() per row would cost more than
             # the row's own arithmetic.
-            Prefetch(
-                "owners",
-                queryset=Role.objects.fetch_mode(models.FETCH_RAISE),
-                to_attr="owner_list",
-            ),
+            Prefetch("owners", queryset=_owners_in_printed_order(), to_attr="owner_list"),
             Prefetch(
                 "project__themes",
                 queryset=Theme.objects.fetch_mode(models.FETCH_RAISE),

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.edit_conflicts import current_or_new, insert_or_conflict
+from core.services import in_printed_order, links_set_in_order
 from kpis import calculations
 from plans.locks import first_refusal, quarter_locks
 
@@ -206,7 +208,7 @@ def indicators_roll_forward(*, from_year, to_year) -> RollForward:
     there is one. An indicator whose ref the next year already has is left alone, so running it
     twice changes nothing."""
     from kpis.models import Indicator, PeriodTarget
-    from plans.models import Project, StrategicObjective
+    from plans.models import Project, Role, StrategicObjective
 
     result = RollForward()
     taken = set(Indicator.objects.filter(plan_year=to_year).values_list("ref", flat=True))
@@ -215,7 +217,10 @@ def indicators_roll_forward(*, from_year, to_year) -> RollForward:
     indicators = (
         Indicator.objects.filter(plan_year=from_year)
         .select_related("project", "strategic_objective")
-        .prefetch_related("owners", "targets")
+        .prefetch_related(
+            Prefetch("owners", queryset=in_printed_order(Role.objects, link="indicator_links")),
+            "targets",
+        )
     )
     with transaction.atomic():
         for earlier in indicators:
@@ -241,7 +246,7 @@ def indicators_roll_forward(*, from_year, to_year) -> RollForward:
                 result.skipped.append((earlier.ref, reasons))
                 continue
             later.save()
-            later.owners.set(earlier.owners.all())
+            links_set_in_order(later.owners, earlier.owners.all())
             for target in earlier.targets.all():
                 period = target.period.replace(year=target.period.year + 1)
                 PeriodTarget.objects.create(indicator=later, period=period, target=target.target)

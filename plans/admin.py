@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from core.admin import RecordAdmin, SpreadsheetAdmin
+from core.admin import LinkInlinePermissions, RecordAdmin, SpreadsheetAdmin
 from core.edit_conflicts import EditConflictInlineMixin
 from core.permissions import YearLockedAdmin, YearLockedInline
 from plans import models, services
@@ -87,6 +87,31 @@ class ThemeAdmin(YearLockedAdmin, RecordAdmin):
     ordering = ["plan_year__year", "position"]
 
 
+class PrintedOrderInline(
+    YearLockedInline, LinkInlinePermissions, EditConflictInlineMixin, admin.TabularInline
+):
+    """Links in the order the document prints them: each row's position is its place in the
+    list, and the rows are shown in that order."""
+
+    extra = 0
+    ordering = ["position", "pk"]
+
+
+class CorporateObjectiveOwnerInline(PrintedOrderInline):
+    model = models.CorporateObjectiveOwner
+    fields = ["role", "position"]
+    autocomplete_fields = ["role"]
+
+
+class CorporateObjectiveProjectInline(PrintedOrderInline):
+    model = models.CorporateObjectiveProject
+    fields = ["project", "position"]
+    autocomplete_fields = ["project"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project__plan_year")
+
+
 @admin.register(models.CorporateObjective)
 class CorporateObjectiveAdmin(YearLockedAdmin, RecordAdmin):
     plan_year_path = "plan_year"
@@ -94,8 +119,9 @@ class CorporateObjectiveAdmin(YearLockedAdmin, RecordAdmin):
     list_filter = ["kind", "plan_year"]
     list_select_related = ["plan_year", "theme"]
     search_fields = ["ref", "aim", "objectives"]
-    autocomplete_fields = ["plan_year", "theme", "owners"]
+    autocomplete_fields = ["plan_year", "theme"]
     ordering = ["plan_year__year", "kind", "position"]
+    inlines = [CorporateObjectiveOwnerInline, CorporateObjectiveProjectInline]
 
 
 class ProjectToleranceInline(YearLockedInline, EditConflictInlineMixin, admin.TabularInline):
@@ -179,7 +205,6 @@ class ProjectAdmin(YearLockedAdmin, RecordAdmin):
         "strategic_objectives",
         "aims",
         "themes",
-        "corporate_objectives",
     ]
     ordering = ["plan_year__year", "position"]
     inlines = [ProjectToleranceInline, MilestoneInline, RecommendationInline]

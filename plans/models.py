@@ -337,6 +337,42 @@ class Theme(models.Model):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
 
+#: A printed list's place of an owner or project under its record, from 1 (see
+#: core.services.links_set_in_order, which every route sets it through).
+LINK_POSITION_HELP = "Place in the list as the document prints it, from 1."
+
+
+def link_position_field():
+    return models.PositiveSmallIntegerField(default=0, help_text=LINK_POSITION_HELP)
+
+
+class CorporateObjectiveOwner(models.Model):
+    """An owner of a corporate or enabling objective, at its place in the printed list of owners
+    (EO1: Director of Participation, then Director of Communications)."""
+
+    corporate_objective = models.ForeignKey(
+        "CorporateObjective", on_delete=models.CASCADE, related_name="owner_links"
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="corporate_objective_links"
+    )
+    position = link_position_field()
+
+    class Meta:
+        ordering = ["corporate_objective", "position", "pk"]
+        verbose_name = "owner"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporate_objective", "role"],
+                name="corporate_objective_owner_once",
+                violation_error_message="This role is already an owner of the objective.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.role)
+
+
 class CorporateObjective(models.Model):
     """A corporate (CO1-CO7) or enabling (EO1-EO4) objective of a plan year, linked to a theme or
     core business activity."""
@@ -357,7 +393,13 @@ class CorporateObjective(models.Model):
     aim = models.TextField()
     objectives = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Judgements made in recording the document.")
-    owners = models.ManyToManyField(Role, blank=True, related_name="corporate_objectives")
+    owners = models.ManyToManyField(
+        Role,
+        blank=True,
+        through=CorporateObjectiveOwner,
+        related_name="corporate_objectives",
+        help_text="In the order the plan prints them.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords(m2m_fields=["owners"])
@@ -398,7 +440,10 @@ class Project(models.Model):
     aims = models.ManyToManyField(StrategicAim, blank=True, related_name="projects")
     themes = models.ManyToManyField(Theme, blank=True, related_name="projects")
     corporate_objectives = models.ManyToManyField(
-        CorporateObjective, blank=True, related_name="projects"
+        CorporateObjective,
+        blank=True,
+        through="CorporateObjectiveProject",
+        related_name="projects",
     )
     budget_excluding_staff = models.DecimalField(
         "budget (excluding staff)",
@@ -459,6 +504,35 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:project", kwargs={"year": self.plan_year.year, "pk": self.pk})
+
+
+class CorporateObjectiveProject(models.Model):
+    """A project listed under a corporate or enabling objective, at its place in the objective's
+    printed list of projects (CO2: "Promoting children and young people as positive citizens"
+    first)."""
+
+    corporate_objective = models.ForeignKey(
+        CorporateObjective, on_delete=models.CASCADE, related_name="project_links"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="corporate_objective_links"
+    )
+    position = link_position_field()
+
+    class Meta:
+        ordering = ["corporate_objective", "position", "pk"]
+        verbose_name = "project listed"
+        verbose_name_plural = "projects listed"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporate_objective", "project"],
+                name="corporate_objective_project_once",
+                violation_error_message="This project is already listed under the objective.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.project)
 
 
 class ProjectTolerance(models.Model):

@@ -22,6 +22,7 @@ from core.history import (
     parts_of,
     record_history,
 )
+from core.services import in_printed_order
 from plans import periods, slippage
 from plans.choices import (
     MilestoneStatus,
@@ -183,8 +184,16 @@ def plan_overview(*, year: str) -> PlanOverview:
         .filter(plan_year=plan_year)
         .select_related("theme")
         .prefetch_related(
-            Prefetch("owners", queryset=Role.objects.fetch_mode(models.FETCH_RAISE)),
-            Prefetch("projects", queryset=_projects()),
+            Prefetch(
+                "owners",
+                queryset=in_printed_order(
+                    Role.objects.fetch_mode(models.FETCH_RAISE), link="corporate_objective_links"
+                ),
+            ),
+            Prefetch(
+                "projects",
+                queryset=in_printed_order(_projects(), link="corporate_objective_links"),
+            ),
         )
     )
     unlinked_projects = list(
@@ -966,7 +975,7 @@ def milestone_tracker(
     owned_by = _links(Project.owners, project_ids, "role_id")
     directly_under = _links(Project.strategic_objectives, project_ids, "strategicobjective_id")
     under_aims = _links(Project.aims, project_ids, "strategicaim__objective_id")
-    under_corporate = _links(Project.corporate_objectives, project_ids, "corporateobjective_id")
+    under_corporate = _links(Project.corporate_objectives, project_ids, "corporate_objective_id")
     # One reverse for every row: the project pages' addresses differ only by the project's pk.
     projects_url = reverse("plans:project", kwargs={"year": plan_year.year, "pk": 0}).removesuffix(
         "0/"

@@ -114,6 +114,10 @@ def test_every_model_of_the_apps_has_an_entry_screen():
         ("plans", "projecttolerance"),
         ("kpis", "periodtarget"),
         ("risks", "mitigatingaction"),
+        # Owners and projects in printed order, under their objective and indicator.
+        ("plans", "corporateobjectiveowner"),
+        ("plans", "corporateobjectiveproject"),
+        ("kpis", "indicatorowner"),
     }
     # A quarter's sign-off is made and reopened on the quarter's report, where the report's
     # rules are asked, never typed into an entry screen.

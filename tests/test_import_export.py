@@ -325,6 +325,35 @@ def test_indicators_are_previewed_then_imported(admin_client_for, plan):
     assert set(new.owners.all()) == {plan.policy, plan.services}
 
 
+def _owners_in_order(indicator):
+    return list(
+        indicator.owners.order_by("indicator_links__position").values_list("title", flat=True)
+    )
+
+
+def test_an_indicators_owners_are_imported_and_exported_in_the_sheets_order(admin_client_for, plan):
+    """The owners cell lists them as the plan prints them; an import that only reorders them is
+    a change (not skipped as unchanged), and the export lists them in that order."""
+    client = admin_client_for("Administrators")
+    row = [
+        "2010-11", "KPI1", plan.kpi1.title, "key", "", "", "count", "higher", "total",
+        "monthly", "50000", "", "", "", "", plan.kpi1.target_wording, plan.kpi1.purpose,
+        plan.kpi1.notes,
+    ]  # fmt: skip
+    for owners in (
+        "Director of Policy;Director of Corporate Services",
+        "Director of Corporate Services;Director of Policy",
+    ):
+        row[5] = owners
+        done = confirm(client, Indicator, upload(client, Indicator, [INDICATOR_HEADERS, row]))
+        assert "1 updated" in text(done)
+        assert _owners_in_order(plan.kpi1) == owners.split(";")
+
+    exported = csv_rows(export(client, Indicator, CSV))
+    kpi1 = next(r for r in exported if r["ref"] == "KPI1" and r["plan_year"] == "2010-11")
+    assert kpi1["owners"] == "Director of Corporate Services;Director of Policy"
+
+
 MEASUREMENT_HEADERS = [
     "plan_year",
     "indicator",

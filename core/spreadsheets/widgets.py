@@ -176,14 +176,13 @@ class NamesWidget(widgets.ManyToManyWidget):
             names = [name.strip() for name in str(value).split(self.separator) if name.strip()]
         if self.objects is None:
             self.objects = list(self.model.objects.all())
-        wanted = set(names)
-        found = [obj for obj in self.objects if str(getattr(obj, self.field)) in wanted]
-        known = {str(getattr(obj, self.field)) for obj in found}
-        missing = [name for name in names if name not in known]
+        by_name = {str(getattr(obj, self.field)): obj for obj in self.objects}
+        missing = [name for name in names if name not in by_name]
         if missing:
             raise ValueError(
                 "; ".join(
                     f"No {self.model._meta.verbose_name} called {name!r}." for name in missing
                 )
             )
-        return found
+        # In the sheet's order, which an ordered link (an indicator's owners) keeps.
+        return list(dict.fromkeys(by_name[name] for name in names))

@@ -350,3 +350,65 @@ def test_budget_footnotes_are_the_line_descriptions(plan_year):
         "Non-pay staff costs": "This budget covers the costs of training and recruitment, and of "
         "any temporary staff that we may need.",
     }
+
+
+# As the plan prints them, in its order: the Owner column of the objectives' tables and of
+# Appendix 1, and the bullets of each Projects cell (a project printed twice in one cell, CO3's,
+# is listed once; spellings as the file's notes settle them).
+PRINTED_OWNERS = {
+    "CO1": [DIR_COMMUNICATIONS, DIR_PARTICIPATION],  # "Director of Communication / ..."
+    "CO2": [DIR_COMMUNICATIONS, DIR_PARTICIPATION],
+    "EO1": [DIR_PARTICIPATION, DIR_COMMUNICATIONS],  # "Director of Participation and ..."
+    "EO2": [DIR_COMMUNICATIONS],
+    "KPI1": [DIR_PARTICIPATION, DIR_COMMUNICATIONS],
+    "KPI6": [DIR_PARTICIPATION, DIR_COMMUNICATIONS],
+}
+NETWORK = "Children and young people network"
+ADVISORY_GROUP = "Children and Young People Advisory Group"
+MEDIA_CENTRE = "Children and Young Peoples Media Centre"
+POSITIVE_CITIZENS = "Promoting children and young people as positive citizens"
+PRINTED_PROJECTS = {
+    "CO2": [POSITIVE_CITIZENS, NETWORK, ADVISORY_GROUP, "Achieving Hear by Right standard"],
+    "EO1": [
+        NETWORK,
+        ADVISORY_GROUP,
+        MEDIA_CENTRE,
+        "Developing an e-newsletter",
+        "Education and learning",
+        "Takeover Day",
+        "Participation in schools",
+        "Web and social media development",
+    ],
+    "EO2": [
+        MEDIA_CENTRE,
+        NETWORK,
+        ADVISORY_GROUP,
+        "Ensuring stakeholders understand the Commissioner's work through use of a broad mix of "
+        "communications channels including, publications, the media, and via electronic "
+        "communication including, the web and an e-newsletter.",
+        POSITIVE_CITIZENS,
+    ],
+    "CO3": [
+        "Building Safer Communities",
+        NETWORK,
+        ADVISORY_GROUP,
+        "Mental health and emotional wellbeing of children in contact with the criminal "
+        "justice system",
+    ],
+}
+
+
+def test_owners_and_projects_are_listed_in_printed_order(plan_year):
+    """What the overview and the indicator pages read (their selectors), in the printed order,
+    not alphabetically: EO1, KPI1 and KPI6 print the Director of Participation first."""
+    from kpis.selectors import indicators_for_plan_year
+    from plans.selectors import plan_overview
+
+    overview = plan_overview(year=YEAR)
+    objectives = {objective.ref: objective for objective in overview.corporate_objectives}
+    indicators = {i.ref: i for i in indicators_for_plan_year(plan_year=plan_year)}
+    for ref, owners in PRINTED_OWNERS.items():
+        item = objectives.get(ref) or indicators[ref]
+        assert [role.title for role in item.owners.all()] == owners, ref
+    for ref, projects in PRINTED_PROJECTS.items():
+        assert [project.title for project in objectives[ref].projects.all()] == projects, ref

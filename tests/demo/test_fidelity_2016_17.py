@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 
 from budgets.models import Budget, BudgetLine, GrantInAid
-from kpis.models import Indicator
+from demo.illustrative_journeys import INDICATOR_OWNERS, PROJECT_OWNERS
+from kpis.models import Indicator, IndicatorOwner
 from plans.models import Milestone, PlanYear, Project, StrategicObjective
 
 YEAR = "2016-17"
@@ -225,8 +226,12 @@ def test_projects_are_the_rows_of_the_outcomes_tables(plan_year):
     for ref, rows in ROWS_PER_OBJECTIVE.items():
         assert projects.filter(strategic_objectives__ref=ref).count() == rows, ref
     assert set(projects.values_list("title", flat=True)) >= PRINTED_PROJECT_NAMES
-    # The document names no owners and prints no per-project budget.
-    assert not projects.filter(owners__isnull=False).exists()
+    # The document names no owners and prints no per-project budget. The demo gives two
+    # projects an owner (demo.illustrative_journeys), and their notes say it is not printed.
+    owned = projects.filter(owners__isnull=False)
+    assert set(owned.values_list("title", flat=True)) == set(PROJECT_OWNERS)
+    for project in owned:
+        assert "Owner: none printed. The demo gives it an illustrative owner" in project.notes
     assert not projects.filter(budget_excluding_staff__isnull=False).exists()
 
 
@@ -252,7 +257,17 @@ def test_indicators_carry_the_printed_numbers(plan_year):
     takeover = indicators.get(ref="OC4")
     assert (takeover.baseline, takeover.annual_target) == (40_000, 50_000)
     assert "40,000" in takeover.notes
-    assert not indicators.filter(owners__isnull=False).exists()
+    # No owner is printed: each the demo gives is marked illustrative and noted as such.
+    links = IndicatorOwner.objects.filter(indicator__plan_year=plan_year)
+    assert not links.filter(is_illustrative=False).exists()
+    assert {(link.indicator.ref, link.role.title) for link in links} == set(
+        INDICATOR_OWNERS.items()
+    )
+    for link in links:
+        assert (
+            f"Owner: none printed. The demo gives it an illustrative owner, the "
+            f"{link.role.title}," in link.indicator.notes
+        ), link.indicator.ref
 
 
 def test_contradictions_are_kept_in_the_notes(plan_year):

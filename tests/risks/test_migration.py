@@ -30,6 +30,10 @@ pytestmark = pytest.mark.django_db
 BEFORE = [("plans", "0007_milestone_updates")]
 BEFORE_REVIEW_INTERVAL = [("plans", "0008_risk_register")]
 BEFORE_MOVE = [("plans", "0009_plan_year_risk_review_interval")]
+BEFORE_PRINTED_ORDER = [
+    ("plans", "0012_printed_wording_of_aims_and_themes"),
+    ("kpis", "0006_corporate_services_enter_their_indicators_actuals"),
+]
 REGISTER = ["Risk", "MitigatingAction", "HistoricalRisk", "HistoricalMitigatingAction"]
 SCORED = dict.fromkeys(
     ["inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact"], 3
@@ -62,6 +66,7 @@ class Registers:
     strategic_risk_id: int  # the 2012-13 strategic risk, with history and an action
     rows_before_the_move: dict
     permissions_held_before_the_move: dict  # group name: codenames of its risk permissions
+    links: dict  # the printed-order migrations' records: name: pk
 
 
 @contextmanager
@@ -109,10 +114,11 @@ def registers(django_db_setup, django_db_blocker):
         held = grant_risk_permissions(before_the_move)
         grant_on_content_types_of_the_risks_app(before_the_move)
         rows_before_the_move = rows(before_the_move, "plans")
+        links = write_links_made_in_the_plans_order(migrate(BEFORE_PRINTED_ORDER))
 
         after = migrate(None)
         ContentType.objects.clear_cache()
-        yield Registers(after, strategic_risk_id, rows_before_the_move, held)
+        yield Registers(after, strategic_risk_id, rows_before_the_move, held, links)
 
 
 def write_a_risk_with_one_score(old):
@@ -341,3 +347,95 @@ def test_the_move_merges_grants_made_on_content_types_of_the_risks_app_already_t
         "content_type__app_label", "codename"
     )
     assert set(held) == {("risks", "export_risk"), ("risks", "review_risk"), ("risks", "view_risk")}
+
+
+# ---------------------------------------------------------------------------------------------
+# The printed-order migrations (plans 0013, kpis 0008), in the same pass: the links already held
+# move to their link models, each with its place in the order the links were made, and so does
+# the owners' audit history.
+# ---------------------------------------------------------------------------------------------
+
+
+def write_links_made_in_the_plans_order(old):
+    """Plans 0012 and kpis 0006: an objective's owners and projects and an indicator's owners,
+    linked in the order the plan prints them (not the alphabet's), and the owners' history."""
+    plan_year = old.get_model("plans", "PlanYear").objects.create(year="2009-10", title="P")
+    Role = old.get_model("plans", "Role")
+    # Made in the plan's order, which is not the alphabet's.
+    participation = Role.objects.create(title="Director of Participation")
+    communications = Role.objects.create(title="Director of Communications")
+    objective = old.get_model("plans", "CorporateObjective").objects.create(
+        plan_year=plan_year, ref="EO1", kind="enabling", aim="Promote children's views."
+    )
+    Owners = objective.owners.through
+    links = [
+        Owners.objects.create(corporateobjective=objective, role=role)
+        for role in (participation, communications)
+    ]
+    Project = old.get_model("plans", "Project")
+    network = Project.objects.create(plan_year=plan_year, title="Network")
+    advisory = Project.objects.create(plan_year=plan_year, title="Advisory Group")
+    Listed = Project.corporate_objectives.through
+    Listed.objects.create(project=network, corporateobjective=objective)
+    Listed.objects.create(project=advisory, corporateobjective=objective)
+    version = old.get_model("plans", "HistoricalCorporateObjective").objects.create(
+        id=objective.pk,
+        plan_year_id=plan_year.pk,
+        ref="EO1",
+        kind="enabling",
+        aim="Promote children's views.",
+        position=0,
+        history_date="2011-01-10T12:00Z",
+        history_type="+",
+    )
+    OldHistory = old.get_model("plans", "HistoricalCorporateObjective_owners")
+    for link in links:
+        OldHistory.objects.create(
+            id=link.pk, corporateobjective=objective, role_id=link.role_id, history=version
+        )
+    indicator = old.get_model("kpis", "Indicator").objects.create(
+        plan_year=plan_year, ref="KPI1", title="Children engaged", tier="key", unit="count"
+    )
+    indicator.owners.through.objects.create(indicator=indicator, role=participation)
+    indicator.owners.through.objects.create(indicator=indicator, role=communications)
+
+    return {
+        "objective": objective.pk,
+        "indicator": indicator.pk,
+        "participation": participation.pk,
+        "communications": communications.pk,
+        "network": network.pk,
+        "advisory": advisory.pk,
+    }
+
+
+def test_an_objectives_owners_and_projects_keep_the_order_they_were_linked_in(registers):
+    Owner = registers.apps.get_model("plans", "CorporateObjectiveOwner")
+    Listed = registers.apps.get_model("plans", "CorporateObjectiveProject")
+    owners = Owner.objects.filter(corporate_objective_id=registers.links["objective"])
+    assert list(owners.order_by("position").values_list("role_id", "position")) == [
+        (registers.links["participation"], 1),
+        (registers.links["communications"], 2),
+    ]
+    listed = Listed.objects.filter(corporate_objective_id=registers.links["objective"])
+    assert list(listed.order_by("position").values_list("project_id", "position")) == [
+        (registers.links["network"], 1),
+        (registers.links["advisory"], 2),
+    ]
+
+
+def test_an_indicators_owners_keep_their_order(registers):
+    Owner = registers.apps.get_model("kpis", "IndicatorOwner")
+    owners = Owner.objects.filter(indicator_id=registers.links["indicator"]).order_by("position")
+    assert list(owners.values_list("role_id", "position", "is_illustrative")) == [
+        (registers.links["participation"], 1, False),
+        (registers.links["communications"], 2, False),
+    ]
+
+
+def test_the_owners_audit_history_is_kept(registers):
+    History = registers.apps.get_model("plans", "HistoricalCorporateObjectiveOwner")
+    rows = History.objects.filter(corporate_objective_id=registers.links["objective"])
+    assert sorted(rows.values_list("role_id", "position")) == sorted(
+        [(registers.links["participation"], 1), (registers.links["communications"], 2)]
+    )
