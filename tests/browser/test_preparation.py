@@ -3,7 +3,8 @@ reached from the quarter's report, and the director's own list at the top of My 
 checked with axe-core.
 
 In the demo, 2016-17 is open and none of its quarters is signed off; the director holds the
-Director of Policy role, whose strategic risk was due for review before quarter 4 ended.
+Director of Policy role, whose strategic risk was due for review before quarter 4 ended, and
+whose indicators (illustrative owners) need corrective actions in every quarter.
 """
 
 import re
@@ -35,8 +36,11 @@ def test_a_director_reads_what_is_missing_and_their_own_list_on_my_work(
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="My work").click()
     report = page.locator("#quarterly-report")
-    expect(report.get_by_role("heading", level=3)).to_have_text(
-        "Quarter 4 2016-17, due by 25 April: 1 risk review"
+    # The role also owns (illustratively) OC7, OC13, OC14 and See Me Hear Me's two indicators,
+    # whose quarter-4 statuses are red: five corrective actions beside the risk review.
+    expect(report.get_by_role("heading", level=3)).to_have_count(4)
+    expect(report.locator("#quarter-2016-17-4")).to_have_text(
+        "Quarter 4 2016-17, due by 25 April: 5 corrective actions, 1 risk review"
     )
     assert_accessible(page)
     report.get_by_role("link", name=re.compile("^Risk review: ")).click()
