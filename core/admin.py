@@ -11,8 +11,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_permission_codename, get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied
-from django.db import models, router
-from django.db.models.signals import m2m_changed
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -30,7 +29,12 @@ from core import history
 from core.edit_conflicts import EditConflictAdmin
 from core.exports import EXPORT_FORMATS
 from core.forms import AdminFormFieldsMixin, describe_decimal
-from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
+from core.services import (
+    PreviewUnavailable,
+    import_preview_claim,
+    import_preview_keep,
+    links_rewritten,
+)
 from core.spreadsheets.reading import MAX_UNPACKED_RATIO, UnreadableSheet, read_sheet
 from core.users_admin import GroupAdmin, UserAdmin
 
@@ -284,14 +288,8 @@ class RecordAdmin(AdminFormFieldsMixin, SimpleHistoryAdmin, EditConflictAdmin):
         links = {field.remote_field.through: field for field in self.model._meta.many_to_many}
         field = links.get(formset.model)
         if field is not None and formset.has_changed():
-            m2m_changed.send(
-                sender=formset.model,
-                instance=form.instance,
-                action="post_add",
-                reverse=False,
-                model=field.related_model,
-                pk_set=set(),
-                using=router.db_for_write(formset.model),
+            links_rewritten(
+                instance=form.instance, through=formset.model, model=field.related_model
             )
 
 

@@ -3,7 +3,8 @@ uploaded sheets kept between an import's preview and its confirmation."""
 
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
+from django.db.models.signals import m2m_changed
 from django.utils import timezone
 
 from core.models import ImportPreview
@@ -134,13 +135,33 @@ def is_ordered(manager) -> bool:
     return any(field.name == "position" for field in manager.through._meta.fields)
 
 
+def links_rewritten(*, instance, through, model) -> None:
+    """Say that a record's many-to-many links changed when their link rows were written
+    directly (positions moved, an inline of the link model saved) rather than through the
+    many-to-many manager, which alone sends Django's m2m_changed: the audit history (a
+    HistoricalRecords with m2m_fields) then records a version with the links as they now
+    stand, as it does for an add or a remove. The entry screens and links_set_in_order both
+    go through here."""
+    m2m_changed.send(
+        sender=through,
+        instance=instance,
+        action="post_add",
+        reverse=False,
+        model=model,
+        pk_set=set(),
+        using=router.db_for_write(through),
+    )
+
+
 def links_set_in_order(manager, related, *, defaults: dict | None = None) -> bool:
     """Link a record to `related` through its many-to-many `manager`, in the order given when
     the relation keeps one: the one rule every route (the demo loader, the entry screens' forms,
-    the imports, rolling forward) sets such links by. Links no longer wanted are removed and new
-    ones added through the manager, so the audit history sees them; each kept link's `position`
-    becomes its place in `related`, from 1; a new link also takes `defaults` (its other fields).
-    Returns whether anything changed."""
+    the imports, rolling forward) sets such links by. Each kept link's `position` becomes its
+    place in `related`, from 1; then links no longer wanted are removed and new ones added
+    through the manager (a new link also takes `defaults`, its other fields). The audit history
+    records a version for the removals and one for each link added, each with the positions
+    already in place; links only reordered are announced through links_rewritten, so they give
+    a version too. Returns whether anything changed."""
     related = list(dict.fromkeys(related))
     wanted = [obj.pk for obj in related]
     if not is_ordered(manager):
@@ -153,9 +174,6 @@ def links_set_in_order(manager, related, *, defaults: dict | None = None) -> boo
         getattr(link, target): link
         for link in manager.through.objects.filter(**{manager.source_field_name: manager.instance})
     }
-    gone = [pk for pk in links if pk not in wanted]
-    if gone:
-        manager.remove(*gone)
     moved = []
     for position, pk in enumerate(wanted, start=1):
         link = links.get(pk)
@@ -164,9 +182,14 @@ def links_set_in_order(manager, related, *, defaults: dict | None = None) -> boo
             moved.append(link)
     if moved:
         manager.through.objects.bulk_update(moved, ["position"])
+    gone = [pk for pk in links if pk not in wanted]
+    if gone:
+        manager.remove(*gone)
     added = [(position, pk) for position, pk in enumerate(wanted, start=1) if pk not in links]
     for position, pk in added:
         manager.add(pk, through_defaults={**(defaults or {}), "position": position})
+    if moved and not (gone or added):
+        links_rewritten(instance=manager.instance, through=manager.through, model=manager.model)
     return bool(gone or moved or added)
 
 

@@ -33,6 +33,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from budgets.models import BudgetLine
 from core.admin import describe_import_problems
 from core.models import ImportPreview
+from core.services import links_set_in_order
 from kpis import choices as kpi_choices
 from kpis.models import Indicator, Measurement
 from plans import choices as plan_choices
@@ -352,6 +353,33 @@ def test_an_indicators_owners_are_imported_and_exported_in_the_sheets_order(admi
     exported = csv_rows(export(client, Indicator, CSV))
     kpi1 = next(r for r in exported if r["ref"] == "KPI1" and r["plan_year"] == "2010-11")
     assert kpi1["owners"] == "Director of Corporate Services;Director of Policy"
+
+
+def test_an_import_that_only_reorders_owners_adds_one_version_as_the_entry_screens_do(
+    admin_client_for, plan
+):
+    """The indicator's audit history gains one version, by the importer, with the owners in the
+    sheet's order; the record's own values, unchanged, add none."""
+    client = admin_client_for("Administrators")
+    links_set_in_order(plan.kpi1.owners, [plan.policy, plan.services])
+    versions = plan.kpi1.history.count()
+    row = [
+        "2010-11", "KPI1", plan.kpi1.title, "key", "",
+        "Director of Corporate Services;Director of Policy", "count", "higher", "total",
+        "monthly", "50000", "", "", "", "", plan.kpi1.target_wording, plan.kpi1.purpose,
+        plan.kpi1.notes,
+    ]  # fmt: skip
+
+    done = confirm(client, Indicator, upload(client, Indicator, [INDICATOR_HEADERS, row]))
+
+    assert "1 updated" in text(done)
+    assert plan.kpi1.history.count() == versions + 1
+    latest = plan.kpi1.history.first()
+    assert latest.history_user == client.user
+    assert {(link.role_id, link.position) for link in latest.owners.all()} == {
+        (plan.services.pk, 1),
+        (plan.policy.pk, 2),
+    }
 
 
 MEASUREMENT_HEADERS = [

@@ -139,6 +139,15 @@ class SideBySideDiff(resources.Diff):
         ]
 
 
+def values_unchanged(instance, original) -> bool:
+    """Whether `instance` holds the stored values `original` (the record as the row found it,
+    or None for none) held, field by field."""
+    return original is not None and all(
+        field.value_from_object(instance) == field.value_from_object(original)
+        for field in instance._meta.concrete_fields
+    )
+
+
 class OrderedLinksField(fields.Field):
     """A many-to-many column whose links keep the order the sheet lists them in (an indicator's
     owners as the plan prints them), set by core.services.links_set_in_order, the rule every
@@ -340,8 +349,7 @@ class FormulaSafeResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
-        if self.pending_writes is not None:
-            self.row_original = copy.copy(instance)
+        self.row_original = copy.copy(instance)
 
     def unchanged(self, instance, original):
         """Whether a row leaves its record as `original` (the record before the row) has it:
@@ -724,7 +732,16 @@ class FormulaSafeResource(resources.ModelResource):
     def do_instance_save(self, instance, is_create):
         # A row at a time: a confirmation not written in bulk (see writes_in_bulk).
         if not is_create:
-            return super().do_instance_save(instance, is_create)
+            # A row that changes only the record's links (an indicator's owners reordered)
+            # leaves the record's own values as they were: its save adds no version, as an
+            # entry screen's unchanged form adds none (RecordAdmin.save_model); the links'
+            # change adds the one version (core.services.links_set_in_order).
+            if values_unchanged(instance, self.row_original):
+                instance.skip_history_when_saving = True
+            try:
+                return super().do_instance_save(instance, is_create)
+            finally:
+                instance.__dict__.pop("skip_history_when_saving", None)
         # A record the sheet adds that someone else entered at the very same moment (after
         # this row was read, before it was written) is their record, not a server error.
         try:

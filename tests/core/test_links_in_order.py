@@ -54,3 +54,38 @@ def test_the_same_links_in_the_same_order_change_nothing():
 
     assert not links_set_in_order(indicator.owners, [policy, participation])
     assert indicator.history.count() == versions
+
+
+def test_reordering_alone_adds_one_version_holding_the_new_order():
+    """Positions are written to the link rows directly, which Django announces to no one:
+    links_rewritten tells the audit history, as the entry screens' inline does."""
+    indicator = IndicatorFactory()
+    policy, participation = RoleFactory(), RoleFactory()
+    links_set_in_order(indicator.owners, [policy, participation])
+    versions = indicator.history.count()
+
+    assert links_set_in_order(indicator.owners, [participation, policy])
+
+    assert indicator.history.count() == versions + 1
+    latest = indicator.history.first()
+    assert {(row.role_id, row.position) for row in latest.owners.all()} == {
+        (participation.pk, 1),
+        (policy.pk, 2),
+    }
+
+
+def test_removing_one_link_and_reordering_the_rest_is_one_version_in_the_new_order():
+    indicator = IndicatorFactory()
+    policy, participation, communications = RoleFactory(), RoleFactory(), RoleFactory()
+    links_set_in_order(indicator.owners, [policy, participation, communications])
+    versions = indicator.history.count()
+
+    assert links_set_in_order(indicator.owners, [communications, participation])
+
+    # The positions are set before the removal, whose version therefore holds them.
+    assert indicator.history.count() == versions + 1
+    latest = indicator.history.first()
+    assert {(row.role_id, row.position) for row in latest.owners.all()} == {
+        (communications.pk, 1),
+        (participation.pk, 2),
+    }
