@@ -18,6 +18,8 @@ from plans.periods import Quarter
 from reports import selectors
 from tests.conftest import data_shared_by_the_tests
 
+pytestmark = pytest.mark.django_db
+
 URL = "/reports/2012-13/q4"
 
 
