@@ -8,19 +8,15 @@ import io
 import openpyxl
 import pypdf
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 
 from plans.models import PlanYear
 from plans.periods import Quarter
-from reports import selectors
+from reports import pdf, selectors
+from reports.workbook import report_workbook
 from tests.conftest import data_shared_by_the_tests
 
 pytestmark = pytest.mark.django_db
-
-URL = "/reports/2012-13/q4"
 
 
 def _flat(text: str) -> str:
@@ -29,26 +25,31 @@ def _flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def documents(demo_database, django_db_blocker):
-    """The report, its PDF's text page by page and its workbook, as the demo director downloads
-    them: each made once for the module (a PDF takes seconds to lay out)."""
+    """The report, its PDF's text page by page and its workbook, made as the download views
+    make them (reports.views._quarter_document) from one build of the report: once for the
+    module (a PDF takes seconds to lay out)."""
     with data_shared_by_the_tests(django_db_blocker), django_db_blocker.unblock():
         demo_database.snapshot.restore(connection)
-        client = Client()
-        client.force_login(get_user_model().objects.get(username="director"))
-        pdf_response = client.get(f"{URL}.pdf")
-        book_response = client.get(f"{URL}.xlsx")
-        report = selectors.quarterly_report(
-            plan_year=PlanYear.objects.get(year="2012-13"), quarter=Quarter(2012, 4)
-        )
-        cache.clear()
-    assert pdf_response.status_code == 200
-    assert book_response.status_code == 200
-    pages = [
-        _flat(page.extract_text())
-        for page in pypdf.PdfReader(io.BytesIO(pdf_response.content)).pages
+        plan_year = PlanYear.objects.get(year="2012-13")
+        report = selectors.quarterly_report(plan_year=plan_year, quarter=Quarter(2012, 4))
+        made = pdf.quarter_pdf(report, organisation=pdf.organisation_of(plan_year))
+        book = openpyxl.load_workbook(io.BytesIO(report_workbook(report)))
+    return report, _chapter_openings(pypdf.PdfReader(io.BytesIO(made))), book
+
+
+def _chapter_openings(reader) -> list[str]:
+    """The text of the cover and of the first page of each of the six chapters, where each
+    chapter's notes stand, found from the contents page: reading all 19 pages' text would
+    take twice as long."""
+    contents = [_flat(line) for line in reader.pages[1].extract_text().splitlines()]
+    starts = [
+        int(line.rsplit(" ", 1)[-1].strip("."))
+        for line in contents
+        if line[:2] in {"1.", "2.", "3.", "4.", "5.", "6."}
     ]
-    book = openpyxl.load_workbook(io.BytesIO(book_response.content))
-    return report, pages, book
+    assert len(starts) == 6
+    # Page numbers count from 1; the cover is the first page.
+    return [_flat(reader.pages[number - 1].extract_text()) for number in (1, *starts)]
 
 
 def test_the_demo_report_rests_on_illustrative_data_of_every_kind(documents):
