@@ -36,9 +36,14 @@ class BudgetSummary:
         return calculations.total(grant.amount for grant in self.grants)
 
     @property
-    def unfunded(self) -> Decimal:
-        """How far the lines exceed the grant-in-aid (negative: the grant exceeds the lines)."""
-        return self.total - self.grant_total
+    def reconciliation(self) -> "TotalReconciliation | None":
+        """The lines' total beside the printed total, as the variance page and the budget
+        workbook give it (reconcile_totals)."""
+        return reconcile_totals(
+            self.total,
+            printed_total=self.grant_total if self.grants else None,
+            notes=[self.budget.notes, *(grant.notes for grant in self.grants)],
+        )
 
 
 def budget_summary(*, plan_year: PlanYear) -> BudgetSummary | None:
@@ -172,6 +177,22 @@ class TotalReconciliation:
         )
 
 
+def reconcile_totals(
+    lines_total: Decimal, *, printed_total: Decimal | None, notes: list[str]
+) -> TotalReconciliation | None:
+    """The lines' total beside the printed total (the grant-in-aid), the reason for any
+    difference being the sentences of `notes` (the budget's and its grants') that mention its
+    amount; None for a year without grant-in-aid, which has no printed total to reconcile with.
+    The one rule of the plan overview, the variance page and the budget workbook."""
+    if printed_total is None:
+        return None
+    return TotalReconciliation(
+        lines_total=lines_total,
+        printed_total=printed_total,
+        reason=calculations.notes_mentioning(lines_total - printed_total, notes),
+    )
+
+
 def month_names(months: list[datetime.date]) -> str:
     """ "May 2016", "May 2016 and July 2016", "May 2016, July 2016 and August 2016"."""
     names = [f"{month:%B %Y}" for month in months]
@@ -205,13 +226,10 @@ class VarianceHeading:
     def reconcile(self, lines_total: Decimal) -> TotalReconciliation | None:
         """The lines' total beside the printed total, or None for a year without grant-in-aid
         (no printed total to reconcile with)."""
-        if not self.has_grant:
-            return None
-        difference = lines_total - self.grant_total
-        return TotalReconciliation(
-            lines_total=lines_total,
-            printed_total=self.grant_total,
-            reason=calculations.notes_mentioning(difference, self.total_notes),
+        return reconcile_totals(
+            lines_total,
+            printed_total=self.grant_total if self.has_grant else None,
+            notes=self.total_notes,
         )
 
     @property

@@ -1,6 +1,9 @@
 """The quarterly dashboard as a spreadsheet (xlsx) and as csv: the same IndicatorStatus rows the
 page renders, so the figures cannot drift apart. Text that a spreadsheet would run as a formula
-is escaped: in the csv with an apostrophe, in the workbook with Excel's quote prefix."""
+is escaped: in the csv with an apostrophe, in the workbook with Excel's quote prefix.
+
+The "Illustrative" column says "Yes" where the row's actual to date, and so its RAG status,
+rests on data generated for the demo: the row's own is_illustrative, which the page labels."""
 
 import csv
 
@@ -21,8 +24,9 @@ HEADERS = [
     "RAG",
     "Why no target",
     "Latest commentary",
+    "Illustrative",
 ]
-COLUMN_WIDTHS = [8, 50, 24, 24, 14, 14, 14, 14, 50, 50]
+COLUMN_WIDTHS = [8, 50, 24, 24, 14, 14, 14, 14, 50, 50, 12]
 
 
 def _filename(dashboard, extension) -> str:
@@ -42,6 +46,7 @@ def _text_cells(row) -> list[str]:
         row.rag.label,
         "" if row.target_to_date.known else row.target_to_date.reason,
         row.commentary,
+        "Yes" if row.is_illustrative else "",
     ]
 
 
@@ -79,7 +84,7 @@ def dashboard_xlsx(dashboard) -> HttpResponse:
         else:
             write_figure = sheet.number
         texts = _text_cells(row)
-        for column in (0, 1, 2, 3, 7, 8, 9):
+        for column in (0, 1, 2, 3, 7, 8, 9, 10):
             sheet.text(column, texts[column], "wrapped")
         figures = [row.target_to_date.value, row.actual_to_date, row.annual.value]
         for column, value in zip((4, 5, 6), figures, strict=True):

@@ -112,6 +112,10 @@ class IndicatorLine:
     commentary_period: datetime.date | None
     #: The trend chart's figures in words, its alternative text in the PDF.
     trend_text: str = ""
+    #: Whether the actual to date, and so the status, rests on illustrative data, as the
+    #: dashboard works it out (kpis.selectors.IndicatorStatus.is_illustrative). False in a
+    #: report signed off before it was kept.
+    is_illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,18 @@ class BudgetPosition:
     total: BudgetRow
     split: ProgrammeSplit
     is_illustrative: bool
+    #: Whether every monthly figure is illustrative (the variance page's "all of these"); None
+    #: in a report signed off before it was kept.
+    all_illustrative: bool | None = None
+
+    @property
+    def illustrative_note(self) -> str:
+        """Which of the monthly figures are illustrative, in words true of them."""
+        which = {True: "All", False: "Some"}.get(self.all_illustrative, "Some or all")
+        return (
+            f"{which} of these monthly actuals and forecasts are illustrative figures generated "
+            "for the demo; they are not from the business plan or a finance system."
+        )
 
 
 # --- Risks ----------------------------------------------------------------------------------------
@@ -261,6 +277,12 @@ class RiskSection:
     strategic: tuple[RiskLine, ...]
     escalated: tuple[RiskLine, ...]
     is_illustrative: bool
+
+    #: What the report says of its risks when some are illustrative.
+    illustrative_note = (
+        "Risks marked illustrative are generated demo data, not from the published plan; the "
+        "heat map counts them."
+    )
 
 
 # --- Exceptions -----------------------------------------------------------------------------------
@@ -362,6 +384,46 @@ class QuarterlyReport:
     budget: BudgetPosition | None
     risks: RiskSection
     recommendations_illustrative: bool
+
+    #: What the report says of its indicators' figures, of its recommendation counts and of its
+    #: milestones when they rest on illustrative data: the same words on the page, in the PDF
+    #: and in the workbook.
+    statuses_illustrative_note = (
+        "These actuals to date, and the statuses worked out from them, include illustrative "
+        "figures generated for the demo; they are not from the business plan."
+    )
+    recommendations_illustrative_note = (
+        "These counts include recommendations generated for the demo, not from the published plan."
+    )
+    milestones_illustrative_note = (
+        "Milestones marked illustrative are generated demo data, not from the published plan."
+    )
+
+    @property
+    def statuses_illustrative(self) -> bool:
+        """Whether indicators' actuals to date or statuses (and so the counts by status) rest
+        on illustrative data: actuals, or recommendations counted, generated for the demo."""
+        return self.indicators_illustrative or self.recommendations_illustrative
+
+    @property
+    def illustrative_kinds(self) -> str:
+        """Which kinds of figure rest on illustrative data, in words ("" for none): "indicator
+        actuals and statuses, milestones and risks"."""
+        kinds = [
+            kind
+            for kind, illustrative in (
+                ("indicator actuals and statuses", self.statuses_illustrative),
+                ("milestones", self.milestones_illustrative),
+                (
+                    "monthly budget actuals and forecasts",
+                    bool(self.budget and self.budget.is_illustrative),
+                ),
+                ("risks", self.risks.is_illustrative),
+                ("recommendations", self.recommendations_illustrative),
+            )
+            if illustrative
+        ]
+        return " and ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
 
     @property
     def title(self) -> str:

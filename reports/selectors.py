@@ -329,6 +329,7 @@ def _indicator_lines(plan_year, quarter) -> tuple[list[report.IndicatorLine], di
                 commentary=status.commentary,
                 commentary_period=status.commentary_period,
                 trend_text=_trend_text(status),
+                is_illustrative=status.is_illustrative,
             )
         )
     # Each objective's place in the plan and its indicators on the dashboard.
@@ -589,6 +590,7 @@ def _budget(plan_year, quarter) -> _Budget | None:
             total_spend=split.total_spend,
         ),
         is_illustrative=variance.has_illustrative_figures,
+        all_illustrative=variance.all_figures_illustrative,
     )
     return _Budget(position, variance.lines)
 

@@ -1,6 +1,10 @@
 """The quarterly report as a workbook: a sheet per section, written from the same data object as
 the page and the PDF (reports.report.QuarterlyReport), values rather than formulas, in the one
 writer's formats (money in pounds and pence, percentages, dates) that the budget workbook uses.
+
+A sheet whose figures rest on illustrative data (generated for the demo) says so in a note row
+under its date, in the words of the page and the PDF; where rows are illustrative one by one
+(indicators, milestones, risks), an "Illustrative" column says "Yes" on each that is.
 """
 
 from core.spreadsheets.writing import Workbook
@@ -19,16 +23,35 @@ def report_workbook(report: QuarterlyReport) -> bytes:
     return book.close()
 
 
-def _heading(sheet, report: QuarterlyReport, section: str) -> None:
+def _heading(sheet, report: QuarterlyReport, section: str, illustrative: str = "") -> None:
+    """The sheet's title and date, then a row for the note of its illustrative figures (left
+    blank when it has none)."""
     sheet.title(f"{report.plan_title}: {section}, {report.title}")
     sheet.text(0, "As at")
     sheet.date(1, report.as_at)
-    sheet.next(2)
+    sheet.next()
+    if illustrative:
+        sheet.text(0, f"Illustrative: {illustrative}")
+    sheet.next()
+
+
+def _report_note(report: QuarterlyReport) -> str:
+    """The note of a sheet that gathers figures of every kind (the summary, the exceptions)."""
+    if not report.illustrative_kinds:
+        return ""
+    return (
+        "some figures rest on data generated for the demo, not from the published plan: "
+        f"{report.illustrative_kinds}."
+    )
+
+
+def _illustrative(sheet, column: int, line) -> None:
+    sheet.text(column, "Yes" if line.is_illustrative else "")
 
 
 def _summary(book, report: QuarterlyReport) -> None:
     sheet = book.add_sheet("Summary", widths=(48, 14, 14, 14, 14, 14))
-    _heading(sheet, report, "summary")
+    _heading(sheet, report, "summary", _report_note(report))
     summary = report.summary
 
     rag_counts = list(summary.rag_counts)
@@ -105,16 +128,22 @@ INDICATOR_COLUMNS = [
     "Against the quarter before",
     "Against the same quarter last year",
     "Commentary",
+    "Illustrative",
 ]
 
 
 def _indicators(book, report: QuarterlyReport) -> None:
     sheet = book.add_sheet(
         "Indicators",
-        widths=(22, 30, 8, 40, 24, 16, 14, 14, 12, 14, 18, 18, 60),
+        widths=(22, 30, 8, 40, 24, 16, 14, 14, 12, 14, 18, 18, 60, 12),
         frozen_rows=4,
     )
-    _heading(sheet, report, "indicators")
+    _heading(
+        sheet,
+        report,
+        "indicators",
+        report.statuses_illustrative_note if report.statuses_illustrative else "",
+    )
     sheet.header(INDICATOR_COLUMNS)
     for tier in report.indicator_tiers:
         for group in tier.groups:
@@ -134,12 +163,13 @@ def _indicators(book, report: QuarterlyReport) -> None:
                 sheet.text(10, line.previous.label)
                 sheet.text(11, line.last_year.label if line.last_year else "No earlier indicator")
                 sheet.text(12, line.commentary, "wrapped")
+                _illustrative(sheet, 13, line)
                 sheet.next()
 
 
 def _exceptions(book, report: QuarterlyReport) -> None:
     sheet = book.add_sheet("Exceptions", widths=(14, 40, 24, 30, 50, 50, 14), frozen_rows=4)
-    _heading(sheet, report, "exceptions")
+    _heading(sheet, report, "exceptions", _report_note(report))
     sheet.header(
         [
             "Kind",
@@ -166,8 +196,13 @@ def _exceptions(book, report: QuarterlyReport) -> None:
 
 
 def _milestones(book, report: QuarterlyReport) -> None:
-    sheet = book.add_sheet("Milestones", widths=(16, 30, 40, 36, 24, 14, 14, 14, 14, 10, 60))
-    _heading(sheet, report, "milestones")
+    sheet = book.add_sheet("Milestones", widths=(16, 30, 40, 36, 24, 14, 14, 14, 14, 10, 60, 12))
+    _heading(
+        sheet,
+        report,
+        "milestones",
+        report.milestones_illustrative_note if report.milestones_illustrative else "",
+    )
     sheet.header(
         [
             "Due",
@@ -181,6 +216,7 @@ def _milestones(book, report: QuarterlyReport) -> None:
             "Outcome",
             "Days late",
             "Commentary",
+            "Illustrative",
         ]
     )
     for when, groups in (
@@ -200,6 +236,7 @@ def _milestones(book, report: QuarterlyReport) -> None:
                 sheet.text(8, line.outcome_label)
                 sheet.number(9, line.days_late)
                 sheet.text(10, line.commentary, "wrapped")
+                _illustrative(sheet, 11, line)
                 sheet.next()
 
 
@@ -233,8 +270,13 @@ def _budget_row(sheet, row, *styles) -> None:
 
 def _budget(book, report: QuarterlyReport) -> None:
     sheet = book.add_sheet("Budget", widths=(40, 16, 16, 16, 16, 12, 16, 16, 12, 14))
-    _heading(sheet, report, "budget")
     budget = report.budget
+    _heading(
+        sheet,
+        report,
+        "budget",
+        budget.illustrative_note if budget is not None and budget.is_illustrative else "",
+    )
     if budget is None:
         sheet.text(0, f"{report.year} has no budget.")
         return
@@ -289,9 +331,9 @@ def _budget(book, report: QuarterlyReport) -> None:
 
 
 def _risks(book, report: QuarterlyReport) -> None:
-    sheet = book.add_sheet("Risks", widths=(14, 44, 30, 24, 10, 10, 12, 10, 14, 12, 12))
-    _heading(sheet, report, "risks")
+    sheet = book.add_sheet("Risks", widths=(14, 44, 30, 24, 10, 10, 12, 10, 14, 12, 12, 12))
     risks = report.risks
+    _heading(sheet, report, "risks", risks.illustrative_note if risks.is_illustrative else "")
     sheet.text(0, "Risk appetite")
     sheet.number(1, risks.appetite)
     sheet.next(2)
@@ -319,6 +361,7 @@ def _risks(book, report: QuarterlyReport) -> None:
             "Review by",
             "Overdue",
             "Above appetite",
+            "Illustrative",
         ]
     )
     for shown_as, lines in (("Strategic", risks.strategic), ("Escalated", risks.escalated)):
@@ -334,4 +377,5 @@ def _risks(book, report: QuarterlyReport) -> None:
             sheet.date(8, line.review_on)
             sheet.text(9, "Yes" if line.review_overdue else "No")
             sheet.text(10, "Yes" if line.above_appetite else "No")
+            _illustrative(sheet, 11, line)
             sheet.next()

@@ -32,34 +32,36 @@ def test_the_2012_13_page_shows_programme_delivery_as_printed(demo, client, user
     assert "Programme delivery is 69.4% of the budget (£1,735,018 of £2,500,000)" in page
 
 
-@pytest.mark.parametrize(
-    ("year", "lines_total", "printed_total", "words"),
-    [
-        # The seed's four lines: £2.3m + £45,000 + £0.42m + £26,052 = £2,791,052, against its
-        # "Total: £2,790,450": £602 more.
-        (
-            "2016-17",
-            Decimal("2791052"),
-            Decimal("2790450"),
-            "The lines come to £602 more than the printed total. From the notes: The four "
-            "printed lines sum to 2,791,052, £602 more than this total, because Programme "
-            "Delivery and Support Costs are printed rounded.",
-        ),
-        # The seed's table: projects 100,000 + 25,000 + 18,000 + 20,000 + 45,000 + 26,000 +
-        # 16,500 + 2,000 + 110,000 + 4,000 + 6,000 + 25,000 + 20,000 + 35,000 + 7,518 = 460,018;
-        # staff 1.629m; premises 185,908, support 108,550, capital 21,251: £2,404,727, against
-        # the £2.5M remit: £95,273 less.
-        (
-            "2012-13",
-            Decimal("2404727"),
-            Decimal("2500000"),
-            "The lines come to £95,273 less than the printed total. From the notes: The lines "
-            "come to £95,273 less than the £2.5M remit; the table itemises no communications or "
-            "governance costs, which the pie chart puts at 3% + 1% (about £100,000), so the gap "
-            "is taken to be those.",
-        ),
-    ],
-)
+#: Each demo year with grant-in-aid: its lines' total, its printed total and the difference in
+#: words, the same on the variance page, in the budget workbook and on the plan overview.
+RECONCILED = [
+    # The seed's four lines: £2.3m + £45,000 + £0.42m + £26,052 = £2,791,052, against its
+    # "Total: £2,790,450": £602 more.
+    (
+        "2016-17",
+        Decimal("2791052"),
+        Decimal("2790450"),
+        "The lines come to £602 more than the printed total. From the notes: The four "
+        "printed lines sum to 2,791,052, £602 more than this total, because Programme "
+        "Delivery and Support Costs are printed rounded.",
+    ),
+    # The seed's table: projects 100,000 + 25,000 + 18,000 + 20,000 + 45,000 + 26,000 +
+    # 16,500 + 2,000 + 110,000 + 4,000 + 6,000 + 25,000 + 20,000 + 35,000 + 7,518 = 460,018;
+    # staff 1.629m; premises 185,908, support 108,550, capital 21,251: £2,404,727, against
+    # the £2.5M remit: £95,273 less.
+    (
+        "2012-13",
+        Decimal("2404727"),
+        Decimal("2500000"),
+        "The lines come to £95,273 less than the printed total. From the notes: The lines "
+        "come to £95,273 less than the £2.5M remit; the table itemises no communications or "
+        "governance costs, which the pie chart puts at 3% + 1% (about £100,000), so the gap "
+        "is taken to be those.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("year", "lines_total", "printed_total", "words"), RECONCILED)
 def test_the_variance_page_and_workbook_reconcile_the_lines_with_the_printed_total(
     demo, client, user_in_group, year, lines_total, printed_total, words
 ):
@@ -85,6 +87,28 @@ def test_the_variance_page_and_workbook_reconcile_the_lines_with_the_printed_tot
     assert Decimal(str(printed[2])) == printed_total
     assert Decimal(str(difference[2])) == lines_total - printed_total
     assert difference[3] == words
+
+
+@pytest.mark.parametrize(("year", "lines_total", "printed_total", "words"), RECONCILED)
+def test_the_plan_overview_reconciles_the_totals_as_the_variance_page_does(
+    demo, client, user_in_group, year, lines_total, printed_total, words
+):
+    client.force_login(user_in_group("Staff"))
+    response = client.get(reverse("plan-overview", args=[year]))
+    assert response.context["budget"].reconciliation == selectors.TotalReconciliation(
+        lines_total=lines_total,
+        printed_total=printed_total,
+        reason=words.split("From the notes: ")[1],
+    )
+    page = " ".join(response.text.split())
+    # One statement of the totals, in the variance page's words: 2016-17's £2,791,052 lines
+    # against £2,790,450 printed, £602 more; 2012-13's £2,404,727 against £2,500,000, £95,273
+    # less (in brackets).
+    value = '</dt> <dd class="govuk-summary-list__value">'
+    assert f"Total of the budget lines{value}{format_money(lines_total)}</dd>" in page
+    assert f"Printed total (grant-in-aid){value}{format_money(printed_total)}</dd>" in page
+    assert f"{format_money(lines_total - printed_total)}<br>{words}</dd>" in page
+    assert "than the grant-in-aid of" not in page
 
 
 def test_every_demo_year_has_illustrative_figures_and_says_so(demo, client, user_in_group):

@@ -421,3 +421,34 @@ def test_a_plan_without_indicators_says_so(signed_in_client):
     content = signed_in_client.get(URL).content.decode()
     assert "This plan records no performance indicators." in content
     assert "No data</strong> 0" in content
+
+
+def test_the_exports_say_which_rows_rest_on_illustrative_actuals_as_the_page_labels_them(
+    signed_in_client, kpi1
+):
+    # KPI1's three actuals were entered; KPI2's May actual was generated for the demo, so its
+    # actual to date at quarter 1 rests on it; KPI3's only generated actual is July's, in
+    # quarter 2, which does not count to the end of June.
+    kpi2 = IndicatorFactory(ref="KPI2", annual_target=Decimal(1200))
+    MeasurementFactory(indicator=kpi2, period=months(5)[0], value=Decimal(90), is_illustrative=True)
+    kpi3 = IndicatorFactory(ref="KPI3", annual_target=Decimal(1200))
+    MeasurementFactory(indicator=kpi3, period=months(4)[0], value=Decimal(90))
+    MeasurementFactory(indicator=kpi3, period=months(7)[0], value=Decimal(90), is_illustrative=True)
+    page = signed_in_client.get(URL, {"quarter": "1"})
+    labelled = {row.indicator.ref: row.is_illustrative for row in page.context["dashboard"].rows}
+    assert labelled == {"KPI1": False, "KPI2": True, "KPI3": False}
+
+    csv_rows = list(csv.reader(io.StringIO(signed_in_client.get(f"{URL[:-1]}.csv?quarter=1").text)))
+    header = csv_rows[1]
+    by_ref = {row[0]: dict(zip(header, row, strict=True)) for row in csv_rows[2:]}
+    assert {ref: row["Illustrative"] for ref, row in by_ref.items()} == {
+        "KPI1": "",
+        "KPI2": "Yes",
+        "KPI3": "",
+    }
+
+    response = signed_in_client.get(f"{URL[:-1]}.xlsx?quarter=1")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(3, 11).value == "Illustrative"
+    rows = {row[0]: row[10] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows == {"KPI1": None, "KPI2": "Yes", "KPI3": None}

@@ -155,6 +155,11 @@ def test_the_pdf_holds_the_figures_worked_out_by_hand(report_pdf):
 # --- Cover, contents, pages ---------------------------------------------------------------------
 
 
+def test_a_report_on_entered_figures_only_has_no_illustrative_label(report_pdf):
+    # The hand-worked plan's actuals, milestones, budget figures and risks were all entered.
+    assert "Illustrative" not in " ".join(_pdf_text(report_pdf))
+
+
 def test_the_pdf_opens_with_a_cover_then_contents_with_page_numbers(report_pdf, settings):
     pages = _pdf_text(report_pdf)
     cover = _flat(pages[0])

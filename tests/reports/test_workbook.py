@@ -90,6 +90,16 @@ def test_a_sheet_per_section_each_headed_with_the_quarter_and_its_date(book):
         )
 
 
+def test_a_report_on_entered_figures_only_has_no_illustrative_note_nor_row(book):
+    # The hand-worked plan's actuals, milestones, budget figures and risks were all entered:
+    # the note row under each sheet's date stays blank, and no row says "Yes" to Illustrative.
+    assert [sheet["A3"].value for sheet in book.worksheets] == [None] * 6
+    for name, column in (("Indicators", 13), ("Milestones", 11)):
+        sheet = rows(book[name])
+        assert sheet[3][column] == "Illustrative"
+        assert {row[column] for row in sheet[4:]} == {None}
+
+
 def test_the_summary_counts_as_worked_out_by_hand(book):
     summary = book["Summary"]
     # K1 green, K2 amber (540 of 600), K3 red (300 of 600), E1 no data.
