@@ -366,17 +366,7 @@ def record_histories(
             rows_of_record=Window(Count("history_id"), partition_by=[F(pk_name)]),
         ).filter(recency__lte=2 * latest + 1)
     rows = list(rows.order_by(pk_name, "history_date", "history_id"))
-    snapshots = _snapshots(model, rows)
-
-    by_record = defaultdict(list)
-    for row, snapshot in zip(rows, snapshots, strict=True):
-        by_record[snapshot.record_pk].append((row, snapshot))
-    pairs = [
-        (before, after)
-        for record_rows in by_record.values()
-        for (_, before), (_, after) in itertools.pairwise(record_rows)
-    ]
-    labels = _labels(needed_labels(model, pairs))
+    by_record, labels = _rows_by_record(model, rows)
 
     histories = {}
     for record_pk, record_rows in by_record.items():
@@ -393,6 +383,21 @@ def record_histories(
             older=older,
         )
     return histories
+
+
+def _rows_by_record(model, rows) -> tuple[dict[Any, list], Mapping]:
+    """Historical rows (oldest first within a record) grouped by record as (row, snapshot)
+    pairs, with the labels of the related records their changes name."""
+    snapshots = _snapshots(model, rows)
+    by_record = defaultdict(list)
+    for row, snapshot in zip(rows, snapshots, strict=True):
+        by_record[snapshot.record_pk].append((row, snapshot))
+    pairs = [
+        (before, after)
+        for record_rows in by_record.values()
+        for (_, before), (_, after) in itertools.pairwise(record_rows)
+    ]
+    return by_record, _labels(needed_labels(model, pairs))
 
 
 def latest_history(*histories: Mapping[Any, RecordHistory], limit: int) -> History:
@@ -433,16 +438,7 @@ def latest_changes(
     if not rows:
         return {}
     _name_users(versions, rows)
-    snapshots = _snapshots(model, rows)
-    by_record = defaultdict(list)
-    for row, snapshot in zip(rows, snapshots, strict=True):
-        by_record[snapshot.record_pk].append((row, snapshot))
-    pairs = [
-        (before, after)
-        for record_rows in by_record.values()
-        for (_, before), (_, after) in itertools.pairwise(record_rows)
-    ]
-    labels = _labels(needed_labels(model, pairs))
+    by_record, labels = _rows_by_record(model, rows)
 
     latest = {}
     for record_pk, record_rows in by_record.items():
