@@ -10,13 +10,14 @@ Without DATABASE_URL it works in a fresh SQLite database in the temporary folder
 mode (DEBUG off), it migrates, writes two generated plans with `make_big_plan` (2001-02 at scale
 1, the size of 2012-13, and 2002-03 at `--scale`; past years, so that every quarter has ended),
 signs in a member of the Directors group through Django's test client, and requests each page
-`--rounds` times after one warm-up. For each page it prints the median clock and processor time
+`--rounds` times after one warm-up, built afresh (the cache emptied before each request, as
+when a figure has just changed), then as many times as kept (core.kept_pages). For each page it
+prints the median clock and processor time
 (`time.process_time()`: this process only, which with SQLite includes the database's work; with
 PostgreSQL the server's share is left out), the queries, the page's size and the target, then
 the marginal cost of a row: (time at scale `--scale` - time at scale 1) / (rows at `--scale` -
-rows at 1), where the rows are those of the kinds the page reads (listed under the table). The
-quarterly report is kept between requests while its records are unchanged (reports.caching):
-it is measured with the cache emptied before each request, as when a figure has just changed.
+rows at 1), where the rows are those of the kinds the page reads (listed under the table), of
+the pages built afresh.
 """
 
 import argparse
@@ -60,42 +61,38 @@ from demo.big_plan import BigPlanCounts  # noqa: E402
 
 SMALL, BIG = "2001-02", "2002-03"
 
-#: Each page: its address, the target in ms (None: none set), whether it is kept between
-#: requests (emptied before each), and the kinds of rows it reads, for the marginal cost.
+#: Each page: its address, the target in ms (None: none set), and the kinds of rows it reads,
+#: for the marginal cost.
 PAGES = [
-    ("plan overview", "/plans/{year}/", 250, False, ["projects", "indicators", "budget lines"]),
-    ("dashboard, quarter 4", "/plans/{year}/indicators/?quarter=4", 300, False, ["indicators"]),
-    ("milestone tracker", "/plans/{year}/milestones/", 500, False, ["milestones"]),
-    ("list of projects", "/plans/{year}/projects/", None, False, ["projects"]),
-    ("recommendations", "/plans/{year}/recommendations/", None, False, ["recommendations"]),
+    ("plan overview", "/plans/{year}/", 250, ["projects", "indicators", "budget lines"]),
+    ("dashboard, quarter 4", "/plans/{year}/indicators/?quarter=4", 300, ["indicators"]),
+    ("milestone tracker", "/plans/{year}/milestones/", 500, ["milestones"]),
+    ("list of projects", "/plans/{year}/projects/", None, ["projects"]),
+    ("recommendations", "/plans/{year}/recommendations/", None, ["recommendations"]),
     (
         "quarterly report, quarter 4",
         "/reports/{year}/q4/",
         500,
-        True,
         ["indicators", "milestones", "budget lines", "risks", "recommendations"],
     ),
     (
         "dashboard export (csv)",
         "/plans/{year}/indicators.csv?quarter=4",
         None,
-        False,
         ["indicators"],
     ),
     (
         "dashboard export (xlsx)",
         "/plans/{year}/indicators.xlsx?quarter=4",
         None,
-        False,
         ["indicators"],
     ),
-    ("budget lines (csv)", "/plans/{year}/budget/lines.csv", None, True, ["budget lines"]),
-    ("budget workbook (xlsx)", "/plans/{year}/budget/workbook.xlsx", None, True, ["budget lines"]),
+    ("budget lines (csv)", "/plans/{year}/budget/lines.csv", None, ["budget lines"]),
+    ("budget workbook (xlsx)", "/plans/{year}/budget/workbook.xlsx", None, ["budget lines"]),
     (
         "quarterly report workbook (xlsx)",
         "/reports/{year}/q4.xlsx",
         None,
-        True,
         ["indicators", "milestones", "budget lines", "risks", "recommendations"],
     ),
 ]
@@ -108,26 +105,35 @@ def rows(kinds: list[str], scale: int) -> int:
     return sum(counts[kind] for kind in kinds)
 
 
-def measure(client: Client, url: str, *, rounds: int, uncached: bool) -> dict:
-    """Median clock and processor time (ms), queries and size of `rounds` requests of `url`."""
-    response = client.get(url)
-    if response.status_code != 200:
-        sys.exit(f"{url} answered {response.status_code}")
+def timed(client: Client, url: str, *, rounds: int, afresh: bool) -> tuple[float, float]:
+    """Median clock and processor time (ms) of `rounds` requests of `url`, each built afresh
+    (the cache emptied before it, as when a figure has just changed) or answered as kept."""
     clock, processor = [], []
     for _ in range(rounds):
-        if uncached:
+        if afresh:
             cache.clear()
         started, started_cpu = time.perf_counter(), time.process_time()
         client.get(url)
         clock.append((time.perf_counter() - started) * 1000)
         processor.append((time.process_time() - started_cpu) * 1000)
-    if uncached:
-        cache.clear()
+    return statistics.median(clock), statistics.median(processor)
+
+
+def measure(client: Client, url: str, *, rounds: int) -> dict:
+    """Median clock and processor time (ms) of `url` built afresh and kept, and the queries and
+    size of the page built afresh."""
+    response = client.get(url)
+    if response.status_code != 200:
+        sys.exit(f"{url} answered {response.status_code}")
+    clock, processor = timed(client, url, rounds=rounds, afresh=True)
+    kept_clock, _ = timed(client, url, rounds=rounds, afresh=False)
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     return {
-        "clock": statistics.median(clock),
-        "processor": statistics.median(processor),
+        "clock": clock,
+        "processor": processor,
+        "kept": kept_clock,
         "queries": len(queries),
         "size": len(
             b"".join(response.streaming_content) if response.streaming else response.content
@@ -156,19 +162,18 @@ def main():
     client.force_login(user)
 
     print(
-        "\n| page | scale | clock ms | processor ms | queries | KB | target ms |\n"
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "\n| page | scale | clock ms | processor ms | kept: clock ms | queries | KB | target ms |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     )
     marginal = []
-    for name, address, target, uncached, kinds in PAGES:
+    for name, address, target, kinds in PAGES:
         found = {}
         for year, scale in ((SMALL, 1), (BIG, args.scale)):
-            found[scale] = measure(
-                client, address.format(year=year), rounds=args.rounds, uncached=uncached
-            )
+            found[scale] = measure(client, address.format(year=year), rounds=args.rounds)
             result = found[scale]
             print(
                 f"| {name} | {scale} | {result['clock']:.0f} | {result['processor']:.0f} | "
+                f"{result['kept']:.1f} | "
                 f"{result['queries']} | {result['size'] / 1024:.0f} | {target or ''} |"
             )
         extra_rows = rows(kinds, args.scale) - rows(kinds, 1)
@@ -188,7 +193,7 @@ def main():
     for name, extra_rows, processor, clock in marginal:
         print(f"| {name} | {extra_rows} | {processor:.3f} | {clock:.3f} |")
     print("\nRows counted per page:")
-    for name, _, _, _, kinds in PAGES:
+    for name, _, _, kinds in PAGES:
         print(f"- {name}: {', '.join(kinds)}")
 
 
