@@ -19,6 +19,7 @@ from budgets.models import Budget
 from budgets.rights import NOT_CORPORATE_SERVICES, budget_rights
 from core import caching
 from core.admin import read_upload, upload_limits
+from core.kept_pages import kept_page
 from core.numbers import format_number
 from core.services import PreviewUnavailable, import_preview_claim, import_preview_keep
 from core.spreadsheets.reading import UnreadableSheet, read_sheet
@@ -49,6 +50,7 @@ def _report(request, year, plan_year=None, *, stream=False):
 
 
 @require_safe
+@kept_page
 def variance(request, year):
     plan_year = get_object_or_404(PlanYear, year=year)
     if not Budget.objects.filter(plan_year=plan_year).exists():
@@ -74,19 +76,16 @@ def _month_suffix(report: selectors.VarianceHeading) -> str:
     return f"-{report.month:%Y-%m}" if report.month else ""
 
 
-#: The apps whose records the workbook and the csv read: the budget, and its plan year and
-#: projects.
-EXPORTED_APPS = ("plans", "budgets")
 #: Bump when the workbook or the csv change shape, so none kept earlier is sent.
 EXPORT_VERSION = 1
 
 
 def _kept_export(request, year, kind, build) -> tuple[str, bytes]:
     """The (file name, content) `build(report)` makes of the variance report asked for, kept
-    (core.caching) until a record of the budget or its plan changes: the same for everyone who
+    (core.caching) until a record changes: the same for everyone who
     may read the budget, and the workbook took longer to write than the page to render."""
     month = request.GET.get("month", "")
-    fingerprint = caching.fingerprint(EXPORTED_APPS)
+    fingerprint = caching.fingerprint()
     return caching.kept(
         "budget-export",
         EXPORT_VERSION,
@@ -115,6 +114,7 @@ def _lines_csv(report) -> tuple[str, bytes]:
 
 
 @require_safe
+@kept_page
 def workbook(request, year):
     filename, content = _kept_export(request, year, "xlsx", _workbook)
     response = HttpResponse(
@@ -126,6 +126,7 @@ def workbook(request, year):
 
 
 @require_safe
+@kept_page
 def lines_csv(request, year):
     filename, content = _kept_export(request, year, "csv", _lines_csv)
     response = HttpResponse(content, content_type="text/csv")
@@ -200,6 +201,7 @@ def _check_import(request, year) -> Budget:
     return budget
 
 
+@kept_page
 def import_upload(request, year):
     """The upload form and, once a file is sent, its dry run: what each row will do, or every
     problem with it. A sheet without problems is kept (core.ImportPreview) for the confirm."""

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.forms import GovukFormMixin
-from core.sessions import RENEWED_AT, renew_session
+from core.sessions import renew_session, seconds_left
 
 # The warning appears this long before the session ends, or halfway through a shorter session.
 WARNING_SECONDS = 2 * 60
@@ -29,13 +29,10 @@ def session_timeout(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    age = settings.SESSION_COOKIE_AGE
-    renewed_at = request.session.get(RENEWED_AT)
-    left = age if renewed_at is None else max(0, renewed_at + age - int(time.time()))
     return {
         "session_timeout": {
-            "idle_seconds": left,
-            "warning_seconds": min(WARNING_SECONDS, age // 2),
+            "idle_seconds": seconds_left(request.session, now=int(time.time())),
+            "warning_seconds": min(WARNING_SECONDS, settings.SESSION_COOKIE_AGE // 2),
         }
     }
 

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from budgets import selectors as budget_selectors
+from core.kept_pages import kept_page
 from kpis import selectors as kpi_selectors
 from plans import selectors as plan_selectors
 from plans import views as plan_views
@@ -20,6 +21,7 @@ from risks import selectors as risk_selectors
 
 
 @require_safe
+@kept_page
 def home(request):
     return render(
         request,
@@ -37,6 +39,7 @@ OVERVIEW_BUDGET_LINES = 25
 
 
 @require_safe
+@kept_page
 def plan_overview(request, year):
     overview = plan_selectors.plan_overview(year=year)
     indicators = kpi_selectors.indicators_for_plan_year(plan_year=overview.plan_year)
@@ -57,6 +60,7 @@ def plan_overview(request, year):
 
 
 @require_safe
+@kept_page
 def my_work(request):
     """My work: at the top, each open quarter's items the person still has to enter for the
     quarterly report (reports.preparation); then their projects and milestones (plans)."""
@@ -73,6 +77,7 @@ def my_work(request):
 
 
 @require_safe
+@kept_page
 def project_page(request, year, pk):
     """A project with its milestones (plans) and its risks (the risk register)."""
     project = plan_selectors.project_detail(year=year, pk=pk)

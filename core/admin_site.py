@@ -1,8 +1,10 @@
 """The entry screens' admin site: Django's, without the list of every app and model on each
-page."""
+page, and with its pages kept until the records change (core.kept_pages)."""
 
 from django.contrib import admin
 from django.utils.functional import SimpleLazyObject
+
+from core.kept_pages import kept_page
 
 
 class EntryScreensSite(admin.AdminSite):
@@ -28,3 +30,9 @@ class EntryScreensSite(admin.AdminSite):
             "is_nav_sidebar_enabled": self.enable_nav_sidebar,
             "log_entries": self.get_log_entries(request),
         }
+
+    def admin_view(self, view, cacheable=False):
+        # Every entry screen a person reads (a change list, a change form, an import or export
+        # form) is answered from what was kept for them while no record has changed; a save,
+        # which is a POST, always reaches the view.
+        return super().admin_view(kept_page(view), cacheable)

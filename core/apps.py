@@ -12,10 +12,19 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
         from core.sessions import start_inactivity_period
 
         user_logged_in.connect(start_inactivity_period, dispatch_uid="start_inactivity_period")
+        post_migrate.connect(count_writes, sender=self, dispatch_uid="count_writes")
+
+
+def count_writes(sender, using, **kwargs):
+    """After every migrate, every table counts its writes (core.data_version)."""
+    from core.data_version import install_triggers
+
+    install_triggers(using)
 
 
 class EntryScreensAdminConfig(admin_apps.AdminConfig):

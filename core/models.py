@@ -55,3 +55,21 @@ class ImportPreview(models.Model):
         now = now or timezone.now()
         age = datetime.timedelta(hours=settings.IMPORT_PREVIEW_MAX_AGE_HOURS)
         return self.created_at < now - age
+
+
+class DataVersion(models.Model):
+    """How many writes a database process has made to the records (core.data_version, whose
+    triggers keep these rows: the application never writes them)."""
+
+    #: The PostgreSQL server process (pg_backend_pid) that counted, 0 on SQLite, or -1 for the
+    #: row written by the last migrate.
+    backend = models.BigIntegerField(primary_key=True)
+    #: Chosen at random when the row is made, so that a version never comes back.
+    generation = models.BigIntegerField()
+    changes = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self):
+        return f"{self.backend}.{self.generation}.{self.changes}"

@@ -16,6 +16,13 @@ def renewal_interval():
     return min(60, settings.SESSION_COOKIE_AGE // 10)
 
 
+def seconds_left(session, *, now) -> int:
+    """How long the signed-in session has left before it ends unused, in whole seconds."""
+    age = settings.SESSION_COOKIE_AGE
+    renewed_at = session.get(RENEWED_AT)
+    return age if renewed_at is None else max(0, renewed_at + age - now)
+
+
 def renew_session(session, *, now, force=False):
     """Start the signed-in session's inactivity period again, unless it was started again less
     than renewal_interval() ago. Saving the session moves its end (in the database and in the

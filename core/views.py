@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from core import history, pagination
+from core.kept_pages import kept_page
 from core.refusals import Refused
 
 
@@ -33,6 +34,7 @@ def _page_url(number: int) -> str:
 
 
 @require_safe
+@kept_page
 def full_history_page(request, app_label, model_name, pk):
     """Every change of a record, and of its parts (a project's milestones), newest first."""
     try:

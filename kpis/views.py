@@ -18,6 +18,7 @@ from core.edit_conflicts import (
     record_fingerprint,
 )
 from core.forms import form_errors_from_model
+from core.kept_pages import kept_page
 from kpis import exports, selectors, services
 from kpis.forms import ActualForm, DashboardFilterForm
 from kpis.rights import indicator_rights
@@ -57,6 +58,7 @@ def _filters(request) -> selectors.DashboardFilters:
 
 
 @require_safe
+@kept_page
 def dashboard(request, year):
     quarter, wrong_quarter = _chosen_quarter(request, year)
     data = selectors.dashboard(year=year, quarter=quarter, filters=_filters(request))
@@ -82,6 +84,7 @@ def dashboard(request, year):
 
 
 @require_safe
+@kept_page
 def dashboard_export(request, year, extension):
     if extension not in exports.FORMATS:
         raise Http404("No such export.")
@@ -104,6 +107,7 @@ def _signed_off(indicator, periods, locks) -> dict[datetime.date, str]:
 
 
 @require_safe
+@kept_page
 def indicator_detail(request, year, ref):
     quarter, wrong_quarter = _chosen_quarter(request, year)
     detail = selectors.indicator_detail(year=year, ref=ref, quarter=quarter)
@@ -145,6 +149,7 @@ def _chosen_period(text, detail, today) -> datetime.date:
 
 
 @require_http_methods(["GET", "POST"])
+@kept_page
 def actual_entry(request, year, ref):
     """Enter or correct one period's actual. The form carries the fingerprint of the actual as
     it was opened, so a correction never silently replaces someone else's."""

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import pagination
 from core.edit_conflicts import EditConflictError, edit_conflict_form, record_fingerprint
+from core.kept_pages import kept_page
 from core.permissions import is_closed
 from core.refusals import Refused
 from plans import choices, selectors, services
@@ -45,6 +46,7 @@ def my_work_context(request) -> dict:
 
 
 @require_safe
+@kept_page
 def strategy_page(request, pk):
     """A strategy as its document prints it: mission, approach, objectives with their
     commitments, pillars, and the plans that serve it."""
@@ -52,6 +54,7 @@ def strategy_page(request, pk):
 
 
 @require_safe
+@kept_page
 def project_list(request, year):
     """Every project of the plan year, one page at a time, for a plan whose overview lists
     only the first of them."""
@@ -62,6 +65,7 @@ def project_list(request, year):
 
 
 @require_safe
+@kept_page
 def milestone_tracker(request, year):
     """Every milestone of the plan year, filtered as the address asks, one page at a time."""
     plan_year = selectors.plan_year_for_pages(year=year)
@@ -121,6 +125,7 @@ def _signed_off(plan_year, milestone) -> dict:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@kept_page
 def milestone_update(request, year, pk, milestone_pk):
     milestone = selectors.milestone_for_update(year=year, project_pk=pk, pk=milestone_pk)
     project = milestone.project
@@ -172,6 +177,7 @@ def milestone_update(request, year, pk, milestone_pk):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@kept_page
 def milestone_add(request, year, pk):
     project = selectors.project_for_milestones(year=year, pk=pk)
     rights = plan_rights(request.user).milestones(project)
@@ -225,6 +231,7 @@ RECOMMENDATIONS_PAGE_SIZE = 50
 
 
 @require_safe
+@kept_page
 def recommendation_tracker(request, year):
     plan_year = selectors.plan_year_for_pages(year=year)
     form = RecommendationFilterForm(request.GET)
@@ -252,6 +259,7 @@ def recommendation_tracker(request, year):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@kept_page
 def recommendation_response(request, year, pk):
     recommendation = selectors.recommendation_for_response(year=year, pk=pk)
     plan_year = recommendation.project.plan_year

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.edit_conflicts import NEW_RECORD, EditConflictError, record_fingerprint
+from core.kept_pages import kept_page
 from core.refusals import Refused
 from reports import explain_selectors as selectors
 from reports import revisions, services
@@ -34,6 +35,7 @@ def _refused(shown, reason):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@kept_page
 def explain(request, year, quarter, kind, pk):
     shown = selectors.item_to_explain(year=year, number=quarter, kind=kind, pk=pk)
     refusal = explaining_rights(request.user).refusal(shown.item)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from core import permissions
 from core.edit_conflicts import EditConflictError, record_fingerprint
 from core.forms import form_errors_from_model
+from core.kept_pages import kept_page
 from core.refusals import Refused
 from plans.locks import quarter_locks
 from reports import revisions, rights, selectors, services
@@ -20,6 +21,7 @@ HEADING = "You cannot return this for revision"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@kept_page
 def return_for_revision(request, year, number, kind, pk):
     plan_year, chosen = selectors.report_quarter(year=year, number=number)
     if not rights.may_return_for_revision(request.user):

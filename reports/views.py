@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from core import permissions
+from core.kept_pages import kept_page
 from core.refusals import Refused
 from reports import (
     caching,
@@ -128,12 +129,14 @@ def _page(request, plan_year, chosen, *, reopen_form=None, status=200):
 
 
 @require_safe
+@kept_page
 def quarter(request, year, number):
     plan_year, chosen = _quarter_of(request, year, number)
     return _page(request, plan_year, chosen)
 
 
 @require_safe
+@kept_page
 def quarter_preparation(request, year, number):
     """What is still missing for the quarter's report, by owner, with its deadline and how
     much is in: for the Leadership Team, as the report itself."""
@@ -210,12 +213,14 @@ def _quarter_document(request, year, number, extension):
 
 
 @require_safe
+@kept_page
 def quarter_workbook(request, year, number):
     """The report as a workbook, a sheet per section, figures as the page shows them."""
     return _quarter_document(request, year, number, "xlsx")
 
 
 @require_safe
+@kept_page
 def quarter_pdf(request, year, number):
     """The same report as an accessible A4 PDF, downloaded."""
     return _quarter_document(request, year, number, "pdf")

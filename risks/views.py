@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import pagination
 from core.edit_conflicts import FINGERPRINT_FIELD, edit_conflict_form, record_fingerprint
+from core.kept_pages import kept_page
 from plans.locks import quarter_locks
 from risks import rules
 from risks import selectors as risk_selectors
@@ -30,6 +31,7 @@ RISK_REGISTER_PAGE_SIZE = 50
 
 
 @require_safe
+@kept_page
 def risk_register(request, year):
     plan_year = risk_selectors.plan_year_for_pages(year=year)
     form = _filter_form(request, plan_year)
@@ -56,6 +58,7 @@ def risk_register(request, year):
 
 
 @require_safe
+@kept_page
 def risk_heat_map(request, year):
     plan_year = risk_selectors.plan_year_for_pages(year=year)
     form = _filter_form(request, plan_year)
@@ -77,6 +80,7 @@ def risk_heat_map(request, year):
 
 
 @require_safe
+@kept_page
 def risk_strategic_view(request, year):
     plan_year = risk_selectors.plan_year_for_pages(year=year)
     view = risk_selectors.strategic_view(
@@ -86,6 +90,7 @@ def risk_strategic_view(request, year):
 
 
 @require_safe
+@kept_page
 def risk_detail(request, year, pk):
     row = risk_selectors.risk_detail(
         year=year, pk=pk, user=request.user, as_at=timezone.localdate()
@@ -103,6 +108,7 @@ def risk_detail(request, year, pk):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@kept_page
 def risk_review(request, year, pk):
     risk = get_object_or_404(
         Risk.objects.select_related("plan_year", "project", "owner"), plan_year__year=year, pk=pk

@@ -12,6 +12,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
@@ -793,6 +794,7 @@ def change_url_of(record):
 
 def changed_in_admin(client, record, **changes):
     """Open the explanation's entry screen, change what is given and save."""
+    cache.clear()  # the screen built afresh, so that its form is in the response's context
     data = posted_form(client.get(change_url_of(record)))
     data.update(changes)
     return client.post(change_url_of(record), data)

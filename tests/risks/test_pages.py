@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -187,6 +188,8 @@ def test_the_heat_map_cells_keep_the_filters_of_the_map(signed_in_client, plan_y
 
 
 def queries_of(client, url):
+    """How many queries the page takes to build (afresh, not kept: core.kept_pages)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries.captured_queries)
