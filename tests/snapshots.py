@@ -19,6 +19,8 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import transaction
 
+from core import data_version
+
 # Never written by a test, and its rows describe the schema both copies share; and the data
 # version, which the database's triggers keep counting as the rows are written back (a copy of it
 # would put back a version the database had before).
@@ -57,9 +59,11 @@ class Snapshot:
 
     def restore(self, connection) -> None:
         """Make the database hold exactly the snapshot's rows, in one transaction (a savepoint
-        when a transaction is open, so that a surrounding rollback undoes it)."""
+        when a transaction is open, so that a surrounding rollback undoes it), counted as one
+        change of the records' version (core.data_version), not one per row."""
         assert connection.vendor == self.vendor, "a snapshot returns to its own database"
-        with transaction.atomic(using=connection.alias):
+        alias = connection.alias
+        with transaction.atomic(using=alias), data_version.counted_once(alias):
             if self.vendor == "sqlite":
                 _sqlite_restore(connection, self.tables)
             else:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -619,6 +620,10 @@ def test_the_history_page_query_count_does_not_grow_with_the_versions(
     rename(few, 1, title="Few")
     rename(many, 30, title="Many")
     client.force_login(administrator)
+    # Once first, so that what Django keeps for the process (content types) is not counted, and
+    # then built afresh rather than answered as kept (core.kept_pages).
+    client.get(reverse("admin:plans_project_history", args=[few.pk]))
+    cache.clear()
     with django_assert_max_num_queries(20) as few_queries:
         client.get(reverse("admin:plans_project_history", args=[few.pk]))
     with django_assert_max_num_queries(20) as many_queries:

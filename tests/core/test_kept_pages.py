@@ -259,6 +259,13 @@ class TestTheRecordsVersion:
         assert unchanged == before
         assert data_version.version() != before
 
+    def test_many_rows_written_back_at_once_still_move_it(self):
+        before = data_version.version()
+        with data_version.counted_once():
+            Group.objects.bulk_create([Group(name=f"Group {n}") for n in range(3)])
+
+        assert data_version.version() != before
+
     def test_a_renewed_session_is_not_a_change(self, client, sam):
         before = data_version.version()
         session = client.session
