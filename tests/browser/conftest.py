@@ -257,6 +257,7 @@ class SignedInContexts:
             self.kept[username] = (context, page, cookies, None)
         self.in_use.add(username)
         page.set_viewport_size(viewport)
+        page.emulate_media(media="null")  # the screen, whatever a test before printed
         return page
 
     def report(self, url, text):
@@ -310,8 +311,10 @@ def signed_in_contexts(browser):
 @pytest.fixture
 def signed_in_page(signed_in_contexts, server_url, sign_in, csp_violations):
     """`signed_in_page(username)`: a page signed in as that demo user, in a browser context
-    kept for the module's tests (SignedInContexts), at the given viewport size. Its Content
-    Security Policy violations fail the test, as for `new_context`."""
+    kept for the module's tests (SignedInContexts), at the given viewport size and showing
+    the screen (not print) styles. Where it is open is not said (the home page, or a blank
+    page): a test goes to the page it needs. Its Content Security Policy violations fail the
+    test, as for `new_context`."""
 
     def page_as(username, viewport=DEFAULT_VIEWPORT):
         return signed_in_contexts.page(username, server_url, sign_in, csp_violations, viewport)
