@@ -32,6 +32,7 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 DEMO_PASSWORD = "demo"
+DEFAULT_VIEWPORT = {"width": 1280, "height": 900}
 
 
 def pytest_collection_modifyitems(items):
@@ -117,30 +118,38 @@ def csp_violations():
         )
 
 
+def open_context(browser, report_violation, **options):
+    """A new browser context (its own cookies and cache) whose every page reports Content
+    Security Policy violations to `report_violation(url, text)`; axe-core is loaded into every
+    page the same way (adding it as a script tag would itself be refused)."""
+    options.setdefault("viewport", DEFAULT_VIEWPORT)
+    context = browser.new_context(**options)
+    # A click that submits waits for the server's answer: laying out a PDF or signing off a
+    # quarter takes seconds, and several times that on a machine busy with other work.
+    context.set_default_timeout(20_000)
+    context.add_init_script(script=CSP_VIOLATION_REPORTER)
+    context.add_init_script(path=str(AXE))
+    context.on(
+        "console",
+        lambda message: (
+            report_violation(message.page.url if message.page else "", message.text)
+            if is_csp_violation(message)
+            else None
+        ),
+    )
+    return context
+
+
 @pytest.fixture
 def new_context(browser, csp_violations):
     """Make a fresh browser context (its own cookies); every one is closed after the test.
 
-    Every page of it reports Content Security Policy violations, which fail the test; axe-core
-    is loaded into every page the same way (adding it as a script tag would itself be refused).
-    """
+    Every page of it reports Content Security Policy violations, which fail the test."""
     contexts = []
 
     def make(**options):
-        options.setdefault("viewport", {"width": 1280, "height": 900})
-        context = browser.new_context(**options)
-        # A click that submits waits for the server's answer: laying out a PDF or signing off
-        # a quarter takes seconds, and several times that on a machine busy with other work.
-        context.set_default_timeout(20_000)
-        context.add_init_script(script=CSP_VIOLATION_REPORTER)
-        context.add_init_script(path=str(AXE))
-        context.on(
-            "console",
-            lambda message: (
-                csp_violations.append((message.page.url if message.page else "", message.text))
-                if is_csp_violation(message)
-                else None
-            ),
+        context = open_context(
+            browser, lambda url, text: csp_violations.append((url, text)), **options
         )
         contexts.append(context)
         return context
@@ -168,9 +177,14 @@ def demo_data(browser, served_site, demo_database, django_db_blocker):
     with django_db_blocker.unblock():
         demo_database.snapshot.restore(connection)
     yield
-    # No page of this test may still be asking the server for anything when the tables empty.
+    # No page of this test may still be asking the server for anything when the tables empty:
+    # a context kept for the next test (SignedInContexts) leaves its pages for a blank one.
     for context in browser.contexts:
-        context.close()
+        if context in KEPT_CONTEXTS:
+            for page in context.pages:
+                page.goto("about:blank")
+        else:
+            context.close()
 
 
 @pytest.fixture
@@ -191,6 +205,122 @@ def sign_in():
         page.wait_for_load_state()
 
     return sign_in_as
+
+
+# The browser contexts that SignedInContexts keeps from one test to the next.
+KEPT_CONTEXTS = set()
+
+
+class SignedInContexts:
+    """Browser contexts kept for all of one module's tests, one a user, each signed in through
+    the sign-in form by the first test that asks for it.
+
+    A new context (a new renderer, every static file fetched again) and signing in (the form,
+    then the home page it leads to) cost one to two seconds a test, and most of the admin
+    walk's tests open only a few pages. Each test still starts from the demo's copy
+    (`demo_data`), which holds no sessions: the user's session is written back as the test
+    before left it, and the context's cookies are put back as they were just after signing in,
+    so that nothing a test leaves in them (a message still to be shown) reaches the next. What
+    the context keeps besides is what a browser keeps between visits: its cache.
+
+    A test that signs the user out, or signs in again, ends that session: the next test that
+    asks for the user signs in afresh in a new context.
+    """
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.kept = {}  # username: (context, page, cookies after signing in, session row)
+        self.violations = None  # the running test's (see csp_violations)
+        self.in_use = set()  # the users the running test asked for
+
+    def page(self, username, base_url, sign_in, violations, viewport):
+        from django.contrib.sessions.models import Session
+
+        self.violations = violations
+        if username in self.in_use:
+            page = self.kept[username][1]
+        elif username in self.kept:
+            context, page, cookies, session = self.kept[username]
+            Session.objects.create(**session)
+            context.clear_cookies()
+            context.add_cookies(cookies)
+        else:
+            context = open_context(self.browser, self.report)
+            try:
+                page = context.new_page()
+                sign_in(page, base_url, username)
+            except BaseException:
+                context.close()
+                raise
+            KEPT_CONTEXTS.add(context)
+            cookies = context.cookies()
+            self.kept[username] = (context, page, cookies, None)
+        self.in_use.add(username)
+        page.set_viewport_size(viewport)
+        page.emulate_media(media="null")  # the screen, whatever a test before printed
+        return page
+
+    def report(self, url, text):
+        if self.violations is not None:
+            self.violations.append((url, text))
+
+    def release(self):
+        """After a test: keep each user's session as the test left it, to write back for the
+        next test, or forget the context if the test ended the session."""
+        from django.contrib.sessions.models import Session
+
+        for username in self.in_use:
+            context, page, cookies, _ = self.kept[username]
+            key = session_key(cookies)
+            session = (
+                Session.objects.filter(session_key=key)
+                .values("session_key", "session_data", "expire_date")
+                .first()
+            )
+            if session is None or session_key(context.cookies()) != key:
+                self.forget(username)
+            else:
+                self.kept[username] = (context, page, cookies, session)
+        self.in_use.clear()
+        self.violations = None
+
+    def forget(self, username):
+        context = self.kept.pop(username)[0]
+        KEPT_CONTEXTS.discard(context)
+        context.close()
+
+    def close(self):
+        for username in list(self.kept):
+            self.forget(username)
+
+
+def session_key(cookies):
+    return next(
+        (cookie["value"] for cookie in cookies if cookie["name"] == settings.SESSION_COOKIE_NAME),
+        None,
+    )
+
+
+@pytest.fixture(scope="module")
+def signed_in_contexts(browser):
+    contexts = SignedInContexts(browser)
+    yield contexts
+    contexts.close()
+
+
+@pytest.fixture
+def signed_in_page(signed_in_contexts, server_url, sign_in, csp_violations):
+    """`signed_in_page(username)`: a page signed in as that demo user, in a browser context
+    kept for the module's tests (SignedInContexts), at the given viewport size and showing
+    the screen (not print) styles. Where it is open is not said (the home page, or a blank
+    page): a test goes to the page it needs. Its Content Security Policy violations fail the
+    test, as for `new_context`."""
+
+    def page_as(username, viewport=DEFAULT_VIEWPORT):
+        return signed_in_contexts.page(username, server_url, sign_in, csp_violations, viewport)
+
+    yield page_as
+    signed_in_contexts.release()
 
 
 def format_violations(url, violations):

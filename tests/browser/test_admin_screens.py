@@ -5,8 +5,9 @@ The screens are found from the admin site's registry, so a model registered late
 too, in a test of its own: its change list with and without a filter, add form, change form of
 a demo record (one with rows in its inlines), the form in its error state and the History page;
 and for a spreadsheet admin the import form, an import preview with a changed row, the import's
-result, a preview with a refused row and the export form. One browser page is reused for a
-model.
+result, a preview with a refused row and the export form. One browser page, signed in as the
+administrator once, is kept for all the module's tests (see SignedInContexts); each test starts
+from the demo data as loaded.
 """
 
 import csv
@@ -212,9 +213,8 @@ def walk_spreadsheet(walk, model, model_admin):
     walk.go(admin_url(model, "export"))
 
 
-def test_the_admin_index_passes_axe_and_fits_1280px(new_context, server_url, sign_in):
-    page = new_context(viewport=WIDE).new_page()
-    sign_in(page, server_url, "admin")
+def test_the_admin_index_passes_axe_and_fits_1280px(signed_in_page, server_url):
+    page = signed_in_page("admin", WIDE)
     walk = Walk(page, server_url)
     walk.go("/admin/")
     walk.check_fits("The admin index")
@@ -227,10 +227,9 @@ def test_the_admin_index_passes_axe_and_fits_1280px(new_context, server_url, sig
     ids=[model._meta.label for model, _ in registered_admins()],
 )
 def test_every_admin_screen_passes_axe_and_every_change_list_fits_1280px(
-    model, model_admin, new_context, server_url, sign_in, admin_user_request
+    model, model_admin, signed_in_page, server_url, admin_user_request
 ):
-    page = new_context(viewport=WIDE).new_page()
-    sign_in(page, server_url, "admin")
+    page = signed_in_page("admin", WIDE)
     walk = Walk(page, server_url)
     walk.request = admin_user_request
     walk_changelist(walk, model)
@@ -264,13 +263,12 @@ def admin_user_request(rf, server_url):
 
 
 def test_long_lists_keep_an_autocomplete_box_that_screen_readers_can_name(
-    new_context, server_url, sign_in, assert_accessible, monkeypatch
+    signed_in_page, server_url, assert_accessible, monkeypatch
 ):
     # Every list counts as long here, so each relation is an autocomplete (select2) box.
     monkeypatch.setattr("core.forms.SHORT_LIST", 0)
     project = Project.objects.filter(milestones__isnull=False).order_by("pk").first()
-    page = new_context(viewport=WIDE).new_page()
-    sign_in(page, server_url, "admin")
+    page = signed_in_page("admin", WIDE)
 
     page.goto(f"{server_url}{admin_url(Project, 'change', project.pk)}")
     plan_year = page.get_by_role("combobox", name=re.compile("^Plan year"))
@@ -292,10 +290,9 @@ def test_long_lists_keep_an_autocomplete_box_that_screen_readers_can_name(
     assert_accessible(page)
 
 
-def test_short_lists_are_plain_selects_and_checkboxes(new_context, server_url, sign_in):
+def test_short_lists_are_plain_selects_and_checkboxes(signed_in_page, server_url):
     project = Project.objects.order_by("pk").first()
-    page = new_context(viewport=WIDE).new_page()
-    sign_in(page, server_url, "admin")
+    page = signed_in_page("admin", WIDE)
 
     page.goto(f"{server_url}{admin_url(Project, 'change', project.pk)}")
 

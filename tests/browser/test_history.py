@@ -9,9 +9,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_director_opens_the_history_of_a_project_and_reads_who_made_it(
-    page, server_url, sign_in, assert_accessible
+    signed_in_page, server_url, assert_accessible
 ):
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}/plans/2010-11/")
     page.get_by_role("link", name="Takeover Day").first.click()
 
@@ -38,9 +38,9 @@ def test_the_history_of_an_indicator_and_of_a_plan_open_without_javascript(
 
 
 def test_a_director_follows_a_project_history_to_its_full_history_page(
-    page, server_url, sign_in, assert_accessible
+    signed_in_page, server_url, assert_accessible
 ):
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}/plans/2010-11/")
     page.get_by_role("link", name="Takeover Day").first.click()
 

@@ -10,9 +10,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_director_opens_the_dashboard_filters_by_owner_and_opens_an_indicator(
-    page, server_url, sign_in, assert_accessible, screenshot
+    signed_in_page, server_url, assert_accessible, screenshot
 ):
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}/plans/2012-13/")
     page.get_by_role("link", name="Indicators against target, quarter by quarter").click()
 
@@ -43,9 +43,9 @@ def test_a_director_opens_the_dashboard_filters_by_owner_and_opens_an_indicator(
 
 
 def test_the_drill_down_keeps_the_quarter_and_a_wrong_quarter_is_said_so(
-    page, server_url, sign_in, assert_accessible
+    signed_in_page, server_url, assert_accessible
 ):
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}/plans/2010-11/indicators/?quarter=1")
     # 377 of 528 children asked to the end of June found it worthwhile: 71.4%, red against 80%.
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="KPI2", exact=True))
@@ -95,10 +95,10 @@ def director_owns_oc7(server_url):
 
 
 def test_an_owner_enters_an_actual_sees_a_validation_error_and_corrects_it(
-    page, director_owns_oc7, sign_in, assert_accessible, screenshot
+    signed_in_page, director_owns_oc7, assert_accessible, screenshot
 ):
     server_url = director_owns_oc7
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}/plans/2016-17/indicators/OC7/")
     page.get_by_role("link", name="Correct the actual for May 2016").click()
 

@@ -42,10 +42,11 @@ def fill_date(page, legend, day, month, year):
 
 
 def test_staff_open_my_work_and_mark_a_milestone_done(
-    page, server_url, sign_in, assert_accessible, screenshot
+    signed_in_page, server_url, assert_accessible, screenshot
 ):
     milestone = staffs_milestone()
-    sign_in(page, server_url, "staff")
+    page = signed_in_page("staff")
+    page.goto(f"{server_url}/")  # the home page, where signing in leads
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="My work").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("My work")
@@ -86,10 +87,10 @@ def test_staff_open_my_work_and_mark_a_milestone_done(
 
 
 def test_a_completion_date_in_the_future_shows_the_error_summary_linked_to_the_date(
-    page, server_url, sign_in, assert_accessible, screenshot
+    signed_in_page, server_url, assert_accessible, screenshot
 ):
     milestone = staffs_milestone()
-    sign_in(page, server_url, "staff")
+    page = signed_in_page("staff")
     page.goto(update_url(server_url, milestone))
 
     page.get_by_label("Done", exact=True).check()
@@ -157,7 +158,7 @@ def test_the_second_session_to_save_is_told_who_changed_the_milestone_and_keeps_
 
 
 def test_staff_are_refused_someone_elses_project_with_a_page_that_says_why(
-    page, server_url, sign_in, assert_accessible
+    signed_in_page, server_url, assert_accessible
 ):
     project = (
         Project.objects.filter(plan_year__year="2016-17", milestones__isnull=False)
@@ -166,7 +167,7 @@ def test_staff_are_refused_someone_elses_project_with_a_page_that_says_why(
         .first()
     )
     milestone = project.milestones.select_related("project__plan_year").first()
-    sign_in(page, server_url, "staff")
+    page = signed_in_page("staff")
 
     page.goto(f"{server_url}{project.get_absolute_url()}")
     expect(page.get_by_role("link", name="Add a milestone")).to_have_count(0)

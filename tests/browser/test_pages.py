@@ -68,9 +68,9 @@ def test_a_wrong_password_shows_the_error_summary_linked_to_the_field(
 
 
 def test_the_2010_11_overview_shows_objectives_owners_and_targets(
-    page, server_url, sign_in, assert_accessible, screenshot
+    signed_in_page, server_url, assert_accessible, screenshot
 ):
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}/plans/2010-11/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Business Plan 2010-11")
@@ -96,9 +96,9 @@ def test_the_2010_11_overview_shows_objectives_owners_and_targets(
 
 @pytest.mark.parametrize("year", ["2012-13", "2016-17"])
 def test_the_other_plan_overviews_are_accessible(
-    page, server_url, sign_in, assert_accessible, year
+    signed_in_page, server_url, assert_accessible, year
 ):
-    sign_in(page, server_url, "staff")
+    page = signed_in_page("staff")
     page.goto(f"{server_url}/plans/{year}/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Business Plan {year}")
@@ -107,9 +107,9 @@ def test_the_other_plan_overviews_are_accessible(
 
 
 def test_the_indicator_and_project_pages_linked_from_the_overview_are_accessible(
-    page, server_url, sign_in, assert_accessible
+    signed_in_page, server_url, assert_accessible
 ):
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}/plans/2010-11/")
 
     page.get_by_role("link", name="KPI1", exact=True).click()

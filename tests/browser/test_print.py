@@ -34,9 +34,9 @@ def _printed(page):
 
 @pytest.mark.parametrize(("address", "last_column"), PAGES)
 def test_a_printed_page_shows_its_content_alone_and_its_tables_fit_the_paper(
-    page, server_url, sign_in, address, last_column
+    signed_in_page, server_url, address, last_column
 ):
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}{address}")
     _printed(page)
 
@@ -67,9 +67,9 @@ def test_a_printed_page_shows_its_content_alone_and_its_tables_fit_the_paper(
 
 
 def test_the_printed_dashboard_holds_the_commentary_and_no_link_addresses(
-    page, server_url, sign_in
+    signed_in_page, server_url, sign_in
 ):
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}/plans/2010-11/indicators/?quarter=2")
     page.emulate_media(media="print")
 

@@ -10,9 +10,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_staff_review_a_project_risk_and_see_it_in_the_history(
-    page, server_url, sign_in, assert_accessible, screenshot
+    signed_in_page, server_url, assert_accessible, screenshot
 ):
-    sign_in(page, server_url, "staff")
+    page = signed_in_page("staff")
+    page.goto(f"{server_url}/")  # the home page, where signing in leads
     page.get_by_role("link", name="Risks", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Risk register")
     page.goto(f"{server_url}/plans/2016-17/risks/")
@@ -59,9 +60,9 @@ def test_staff_review_a_project_risk_and_see_it_in_the_history(
 
 
 def test_a_director_opens_the_heat_map_and_follows_a_cell(
-    page, server_url, sign_in, assert_accessible, screenshot
+    signed_in_page, server_url, assert_accessible, screenshot
 ):
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}/plans/2012-13/risks/heat-map/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Risk heat map")
     screenshot(page, "risk-heat-map")
@@ -89,9 +90,9 @@ def test_a_director_opens_the_heat_map_and_follows_a_cell(
 
 
 def test_the_strategic_view_and_the_recommendations_tracker_are_accessible(
-    page, server_url, sign_in, assert_accessible
+    signed_in_page, server_url, assert_accessible
 ):
-    sign_in(page, server_url, "director")
+    page = signed_in_page("director")
     page.goto(f"{server_url}/plans/2010-11/risks/strategic/")
     expect(
         page.get_by_role("table", name="Escalated project and operational risks")
@@ -132,7 +133,7 @@ def test_an_administrator_records_a_response_and_sees_the_error_state_first(
     assert_accessible(page)
 
 
-def test_a_project_page_lists_its_risks(page, server_url, sign_in, assert_accessible, screenshot):
+def test_a_project_page_lists_its_risks(signed_in_page, server_url, assert_accessible, screenshot):
     from risks.models import Risk
 
     risk = (
@@ -140,7 +141,7 @@ def test_a_project_page_lists_its_risks(page, server_url, sign_in, assert_access
         .filter(plan_year__year="2016-17", title="Evidence gathering slips")
         .first()
     )
-    sign_in(page, server_url, "staff")
+    page = signed_in_page("staff")
     page.goto(f"{server_url}{risk.project.get_absolute_url()}")
     risks = page.get_by_role("table", name=re.compile("Risks of this project"))
     expect(risks.get_by_role("link", name="Evidence gathering slips", exact=True)).to_have_count(1)
