@@ -112,5 +112,4 @@ def kept_page(view):
             response.add_post_render_callback(keep)
         return response
 
-    answer.kept_page = True
     return answer
