@@ -82,8 +82,8 @@ EXPORT_VERSION = 1
 
 def _kept_export(request, year, kind, build) -> tuple[str, bytes]:
     """The (file name, content) `build(report)` makes of the variance report asked for, kept
-    (core.caching) until a record changes: the same for everyone who
-    may read the budget, and the workbook took longer to write than the page to render."""
+    (core.caching) until a record changes: the same for everyone who may read the budget, and
+    the workbook took longer to write than the page to render."""
     month = request.GET.get("month", "")
     fingerprint = caching.fingerprint()
     return caching.kept(

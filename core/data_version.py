@@ -12,8 +12,8 @@ How each database counts:
 - SQLite has one writer at a time, so one row holds the count; each row written adds one.
 - PostgreSQL counts per server process (`pg_backend_pid()`), once per statement, so that two
   transactions never wait for each other (or deadlock) on the count. The version is every
-  process's count together. Rows of processes that have ended are removed now and then
-  (`tidy`), which moves the version once.
+  process's count together. Once there are more than MOST_COUNTS_KEPT, `version()` removes
+  the rows of processes that have ended, which moves the version once.
 
 A row made again after being removed (a test emptying the tables, say) starts with a new random
 `generation`, so the version never returns to a value it had before.
