@@ -415,14 +415,20 @@ def quarter_figures(
     counts added afresh, against the quarter's own target), beside the year to date at its end
     (`status_at`, with the same `thresholds`)."""
     actuals = list(actuals)
-    first, last = quarter.first_day, quarter.last_period
-    within = [actual for actual in actuals if first <= actual.period <= last]
     return QuarterFigures(
         quarter=quarter,
         target=targets.of_quarter(quarter),
-        actual=year_to_date(targets.aggregation, within, up_to=last),
+        actual=quarter_actual(targets.aggregation, actuals, quarter=quarter),
         to_date=status_at(targets, actuals, quarter=quarter, **thresholds),
     )
+
+
+def quarter_actual(aggregation, actuals: Iterable[Actual], *, quarter: Quarter) -> Decimal | None:
+    """The quarter's own figure alone (quarter_figures' actual): the actuals of its periods
+    added up as the year to date adds them, None when it has none."""
+    first, last = quarter.first_day, quarter.last_period
+    within = [actual for actual in actuals if first <= actual.period <= last]
+    return year_to_date(aggregation, within, up_to=last)
 
 
 # --- Recommendations as they stood ---------------------------------------------------------------

@@ -124,16 +124,20 @@ class Quarter:
         """The first day of each of its three months."""
         return list(_months_of_financial_year(self.start)[(self.number - 1) * 3 : self.number * 3])
 
-    @property
-    def first_day(self) -> datetime.date:
-        return self.months[0]
+    # The days below are kept on the quarter once worked out (frozen dataclasses allow a
+    # cached_property, which equality, ordering and hashing ignore): a report asks for them
+    # about ten thousand times.
 
-    @property
+    @functools.cached_property
+    def first_day(self) -> datetime.date:
+        return _months_of_financial_year(self.start)[(self.number - 1) * 3]
+
+    @functools.cached_property
     def last_period(self) -> datetime.date:
         """The first day of its last month: the last monthly reporting period it holds."""
-        return self.months[-1]
+        return _months_of_financial_year(self.start)[self.number * 3 - 1]
 
-    @property
+    @functools.cached_property
     def last_day(self) -> datetime.date:
         return last_day_of_month(self.last_period)
 

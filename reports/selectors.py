@@ -220,26 +220,27 @@ def _dashboard_url(plan_year, quarter) -> str:
     return f"{reverse('kpis:dashboard', args=[plan_year.year])}?quarter={quarter.number}"
 
 
-def _indicator_url(year: str, ref: str, quarter_number: int) -> str:
-    prefix = reverse("kpis:dashboard", args=[year])
-    return f"{prefix}{quote(ref)}/?quarter={quarter_number}"
+class _IndicatorUrls(dict):
+    """Indicator pages' addresses at a quarter, each year's dashboard address worked out once
+    for a report, not once per indicator (a report's hundreds of reverse() calls took a tenth
+    of its time)."""
+
+    def __missing__(self, year: str) -> str:
+        self[year] = reverse("kpis:dashboard", args=[year])
+        return self[year]
+
+    def of(self, year: str, ref: str, quarter_number: int) -> str:
+        return f"{self[year]}{quote(ref)}/?quarter={quarter_number}"
 
 
 def _quarter_actual(status, quarter: Quarter):
     """The quarter's own figure of an indicator (its subtotal, kpis.calculations), or None
     when the quarter is not of the indicator's year or has no actual."""
-    indicator = status.indicator
     if not status.periods or Quarter.of(status.periods[0]).start != quarter.start:
         return None
-    figures = calculations.quarter_figures(
-        status.targets,
-        status.actuals.values(),
-        quarter=quarter,
-        direction=indicator.direction,
-        green_from=indicator.green_from_percent,
-        amber_from=indicator.amber_from_percent,
+    return calculations.quarter_actual(
+        status.indicator.aggregation, status.actuals.values(), quarter=quarter
     )
-    return figures.actual
 
 
 def _indicator_lines(plan_year, quarter) -> tuple[list[report.IndicatorLine], dict]:
@@ -263,6 +264,7 @@ def _indicator_lines(plan_year, quarter) -> tuple[list[report.IndicatorLine], di
         ).rows:
             earlier[status.indicator.pk] = status
     lines = []
+    urls = _IndicatorUrls()
     for status in dashboard.rows:
         indicator = status.indicator
         figure = _quarter_actual(status, quarter)
@@ -277,7 +279,7 @@ def _indicator_lines(plan_year, quarter) -> tuple[list[report.IndicatorLine], di
                 _quarter_actual(before, before.quarter),
                 indicator,
                 earlier_indicator,
-                _indicator_url(before.quarter.year, earlier_indicator.ref, quarter.number),
+                urls.of(before.quarter.year, earlier_indicator.ref, quarter.number),
             )
         if quarter.number > 1:
             previous = _travel(
@@ -286,7 +288,7 @@ def _indicator_lines(plan_year, quarter) -> tuple[list[report.IndicatorLine], di
                 _quarter_actual(status, quarter.previous),
                 indicator,
                 indicator,
-                _indicator_url(plan_year.year, indicator.ref, quarter.number - 1),
+                urls.of(plan_year.year, indicator.ref, quarter.number - 1),
             )
         elif before is not None:
             # Quarter 1's quarter before is the last of the year before: the earlier indicator's.
@@ -297,7 +299,7 @@ def _indicator_lines(plan_year, quarter) -> tuple[list[report.IndicatorLine], di
                 _quarter_actual(before, q4),
                 indicator,
                 before.indicator,
-                _indicator_url(q4.year, before.indicator.ref, 4),
+                urls.of(q4.year, before.indicator.ref, 4),
             )
         else:
             previous = report.Travel("Quarter 4 of the year before", None, "", report.NOT_KNOWN)
