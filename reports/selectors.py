@@ -729,6 +729,23 @@ def json_ready(data: dict) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+def kept_quarterly_report(
+    *, plan_year: PlanYear, quarter: Quarter, fingerprint: str
+) -> report.QuarterlyReport:
+    """The report built from the records now, kept until the records change (`fingerprint` is
+    reports.caching.fingerprint(), read before). The page's sections, the PDF, the workbook and
+    the drift since a sign-off are each made from it, so that a change costs one build of the
+    report, not one per document: building reads every record of the year, unpickling the
+    built report a fiftieth of that."""
+    return caching.kept(
+        plan_year.year,
+        quarter.number,
+        "report",
+        fingerprint,
+        build=lambda: quarterly_report(plan_year=plan_year, quarter=quarter),
+    )
+
+
 def live_report_data(*, plan_year: PlanYear, quarter: Quarter, fingerprint: str) -> dict:
     """The report built from the records now, as JSON-ready data, kept until the records change
     (`fingerprint` is reports.caching.fingerprint(), read before)."""
@@ -737,7 +754,11 @@ def live_report_data(*, plan_year: PlanYear, quarter: Quarter, fingerprint: str)
         quarter.number,
         "data",
         fingerprint,
-        build=lambda: json_ready(quarterly_report(plan_year=plan_year, quarter=quarter).as_dict()),
+        build=lambda: json_ready(
+            kept_quarterly_report(
+                plan_year=plan_year, quarter=quarter, fingerprint=fingerprint
+            ).as_dict()
+        ),
     )
 
 

@@ -95,7 +95,9 @@ def _page(request, plan_year, chosen, *, reopen_form=None, status=200):
             "page",
             fingerprint,
             build=lambda: _sections(
-                selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
+                selectors.kept_quarterly_report(
+                    plan_year=plan_year, quarter=chosen, fingerprint=fingerprint
+                )
             ),
         )
     ended = chosen.last_day < timezone.localdate()
@@ -199,16 +201,18 @@ def _quarter_document(request, year, number, extension):
         content = _stored(SignedOffReport.objects.get(sign_off=standing), extension)
     else:
         # Kept, as the page is, until a record the report reads changes: a PDF takes about a
-        # second to lay out.
+        # second to lay out. Made from the report the page's sections are made from.
+        fingerprint = caching.fingerprint()
+
         def build():
-            report = selectors.quarterly_report(plan_year=plan_year, quarter=chosen)
+            report = selectors.kept_quarterly_report(
+                plan_year=plan_year, quarter=chosen, fingerprint=fingerprint
+            )
             if extension == "pdf":
                 return pdf.quarter_pdf(report, organisation=pdf.organisation_of(plan_year))
             return report_workbook(report)
 
-        content = caching.kept(
-            plan_year.year, chosen.number, extension, caching.fingerprint(), build=build
-        )
+        content = caching.kept(plan_year.year, chosen.number, extension, fingerprint, build=build)
     return _download(content, extension, f"quarterly-report-{plan_year.year}-q{chosen.number}")
 
 

@@ -9,10 +9,13 @@ from html import unescape
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.spreadsheets.writing import MONEY_FORMAT, PERCENT_FORMAT
+from kpis.models import Measurement
+from reports import selectors
 from tests.reports.conftest import add_plan
 
 URL = "/reports/2010-11/q2.xlsx"
@@ -200,3 +203,35 @@ def test_the_workbook_runs_as_many_queries_for_a_plan_four_times_as_large(direct
         assert director.get(URL).status_code == 200
 
     assert len(large) == len(small)
+
+
+def test_the_page_and_its_documents_are_made_from_one_build_of_the_report(
+    director, plan, monkeypatch
+):
+    """The page, the workbook and the PDF read after a change build the report from the records
+    once between them; the next change builds it again, and the documents show it."""
+    builds = []
+    build = selectors.quarterly_report
+
+    def counted(**kwargs):
+        builds.append(kwargs["quarter"])
+        return build(**kwargs)
+
+    monkeypatch.setattr(selectors, "quarterly_report", counted)
+    cache.clear()  # as after a change
+    assert director.get(PAGE).status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(director.get(URL).content))
+    assert director.get("/reports/2010-11/q2.pdf").status_code == 200
+    assert len(builds) == 1
+    k2 = next(row for row in rows(book["Indicators"]) if row[2] == "K2")
+    assert k2[7] == "540"  # 100 + 100 + 100 + 80 + 80 + 80
+
+    september = Measurement.objects.get(indicator=plan.k2, period=datetime.date(2010, 9, 1))
+    september.value = 140
+    september.save()
+    book = openpyxl.load_workbook(io.BytesIO(director.get(URL).content))
+    assert len(builds) == 2
+    k2 = next(row for row in rows(book["Indicators"]) if row[2] == "K2")
+    assert k2[7] == "600"  # 100 + 100 + 100 + 80 + 80 + 140
+    assert "600" in page_text(director)
+    assert len(builds) == 2
