@@ -47,7 +47,7 @@ def lookup_target(model, path):
 def holds_related_record(field, name):
     """Whether an attribute named `name` of a record holds a related record (a foreign key's
     object) rather than a value (a foreign key's id, named by its attname)."""
-    return field.is_relation and not (name.endswith("_id") and name == field.attname)
+    return field.is_relation and name != field.attname
 
 
 def plain_field(field):
