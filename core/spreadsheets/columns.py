@@ -71,8 +71,9 @@ class ColumnReader:
 def value_renderer(widget, render_kwargs):
     """`widget.render` of one value, as django-import-export's Field.export calls it. A number
     or a date and time of django-import-export's own widgets in a workbook (native values) is
-    rendered here without the call: a date and time is put in the person's time zone, which
-    is read once, not once a cell (reading it took half of each cell's time)."""
+    rendered here without the call, as the widget renders it: a number as it is, a date and
+    time in the person's time zone, which is read once, not once a cell (reading it through
+    Django's thread-local took more than half of such a cell's time)."""
     render = widget.render
     native = widget.coerce_to_string is False or render_kwargs.get("force_native_type")
     if type(widget).render is widgets.NumberWidget.render and native:

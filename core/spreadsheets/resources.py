@@ -183,8 +183,11 @@ class FormulaSafeResource(resources.ModelResource):
     and turns every cell into text; this escapes every formula trigger in text cells and leaves
     numeric cells (including negative numbers) as numbers.
 
-    On import, every problem with a cell is reported against its column and line, and the
-    relations an export reads are loaded with its rows (see export_select_related).
+    An export reads its rows as values, with one query for all of them (and one more for each
+    many-to-many column), where every column is a path of fields its widget renders
+    (core.spreadsheets.columns); otherwise from each record, with the relations it reads loaded
+    with the rows (see export_select_related). On import, every problem with a cell is
+    reported against its column and line.
 
     A model with audit history gains a `version` column: the id of the record's latest history
     entry when it was exported. Importing a row whose record has changed since (a newer
