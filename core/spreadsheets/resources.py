@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+import tablib
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import DecimalField, OuterRef, Subquery
@@ -31,6 +32,7 @@ from core.exports import MONEY_MARK
 from core.history import history_model
 from core.numbers import MONEY_HINT, format_number
 from core.services import in_printed_order, links_set_in_order
+from core.spreadsheets.columns import can_read_by_lookups, column_reader, export_rows
 from core.spreadsheets.formulas import escape_formula, unescape_formula
 from core.spreadsheets.reading import column_letter, sheet_row_numbers
 from core.spreadsheets.widgets import DecimalWidget, IntegerWidget
@@ -181,8 +183,11 @@ class FormulaSafeResource(resources.ModelResource):
     and turns every cell into text; this escapes every formula trigger in text cells and leaves
     numeric cells (including negative numbers) as numbers.
 
-    On import, every problem with a cell is reported against its column and line, and the
-    relations an export reads are loaded with its rows (see export_select_related).
+    An export reads its rows as values, with one query for all of them (and one more for each
+    many-to-many column), where every column is a path of fields its widget renders
+    (core.spreadsheets.columns); otherwise from each record, with the relations it reads loaded
+    with the rows (see export_select_related). On import, every problem with a cell is
+    reported against its column and line.
 
     A model with audit history gains a `version` column: the id of the record's latest history
     entry when it was exported. Importing a row whose record has changed since (a newer
@@ -529,6 +534,52 @@ class FormulaSafeResource(resources.ModelResource):
         if isinstance(field.widget, widgets.NumberWidget):
             return value
         return escape_formula(value)
+
+    def export(self, queryset=None, **kwargs):
+        """The export's dataset, as django-import-export's export makes it, its rows read as
+        values with one query (and one more per many-to-many column) where every column can be
+        (core.spreadsheets.columns), else from each record."""
+        self.before_export(queryset, **kwargs)
+        if queryset is None:
+            queryset = self.get_queryset()
+        queryset = self.filter_export(queryset, **kwargs)
+        export_fields = kwargs.get("export_fields")
+        dataset = tablib.Dataset(headers=self.get_export_headers(selected_fields=export_fields))
+        readers = self.column_readers(queryset, export_fields, kwargs)
+        if readers is None:
+            for instance in self.iter_queryset(queryset):
+                dataset.append(self.export_resource(instance, export_fields, **kwargs))
+        else:
+            ordered = queryset
+            if queryset._prefetch_related_lookups and not queryset.query.order_by:
+                # The order django-import-export's iter_queryset gives such a queryset.
+                ordered = queryset.order_by("pk")
+            for row in export_rows(ordered, readers, self.get_chunk_size()):
+                dataset.append(row)
+        self.after_export(queryset, dataset, **kwargs)
+        return dataset
+
+    def column_readers(self, queryset, selected_fields, kwargs):
+        """How each exported column is read without its records (ColumnReaders), or None if one
+        of them can only be read from a record (a dehydrate_ method, a property)."""
+        resource = type(self)
+        if (
+            resource.export_field is not FormulaSafeResource.export_field
+            or resource.export_resource is not resources.Resource.export_resource
+            or resource.iter_queryset is not resources.Resource.iter_queryset
+            or not can_read_by_lookups(queryset)
+        ):
+            return None
+        readers = []
+        for field in self.get_export_fields(selected_fields):
+            dehydrate = field.get_dehydrate_method(self.get_field_name(field))
+            if callable(dehydrate) or getattr(self, dehydrate, None) is not None:
+                return None
+            reader = column_reader(field, queryset, kwargs, escape_formula)
+            if reader is None:
+                return None
+            readers.append(reader)
+        return readers
 
     def get_diff_class(self):
         return SideBySideDiff
