@@ -431,6 +431,8 @@ LINE_FIELDS = (
 #: (PostgreSQL's numeric exactly; SQLite's float to 15 significant digits, as Django reads it),
 #: so the Decimal is the same.
 FIGURE_AMOUNTS = ("actual", "forecast", "profile")
+#: The lines read from the database at a time (and their monthly figures with them).
+LINES_CHUNK = 500
 
 
 def variance_stream(*, plan_year: PlanYear, as_at: datetime.date | None = None) -> VarianceStream:
@@ -438,44 +440,56 @@ def variance_stream(*, plan_year: PlanYear, as_at: datetime.date | None = None) 
     as a quarter's last day; by default the latest month with actuals), its lines to be read one
     at a time. The figures are as at the latest month with actuals not after it (a later month
     is not an underspend of the months not yet reported). Raises Budget.DoesNotExist when the
-    year has no budget. Seven queries however many lines and months; the monthly figures are
+    year has no budget. Six queries however many lines and months; the monthly figures are
     read in chunks as the lines are."""
     budget = Budget.objects.fetch_mode(models.FETCH_RAISE).get(plan_year=plan_year)
     figures = MonthlyFigure.objects.filter(line__budget=budget)
-    months_with_actuals = list(
-        figures.filter(actual__isnull=False)
-        .order_by("month")
-        .values_list("month", flat=True)
-        .distinct()
+    # Each month's figures counted in one reading of them: those with actuals, those generated
+    # for the demo and all.
+    by_month = list(
+        figures.order_by("month")
+        .values("month")
+        .annotate(
+            actuals=models.Count("actual"),
+            illustrative=models.Count("id", filter=Q(is_illustrative=True)),
+            all=models.Count("id"),
+        )
+        .values_list("month", "actuals", "illustrative", "all")
     )
+    months_with_actuals = [month for month, actuals, _, _ in by_month if actuals]
+    counted = {
+        "illustrative": sum(illustrative for _, _, illustrative, _ in by_month),
+        "all": sum(count for _, _, _, count in by_month),
+    }
     months = plan_year.months()
     month = calculations.as_at_month(as_at, months_with_actuals)
     grants = list(GrantInAid.objects.filter(plan_year=plan_year).values_list("amount", "notes"))
-    counted = figures.aggregate(
-        all=models.Count("id"), illustrative=models.Count("id", filter=Q(is_illustrative=True))
-    )
     owners: dict[int, str] = {}
     titles: dict[str, str] = {}
     for project_id, title in (
-        Project.owners.through.objects.filter(project__budget_lines__budget=budget)
+        # Each owner of a project once (a project with several lines is in the subquery once).
+        Project.owners.through.objects.filter(
+            project_id__in=BudgetLine.objects.filter(budget=budget).values("project_id")
+        )
         .order_by("project_id", "role__title")
         .values_list("project_id", "role__title")
-        .distinct()
     ):
         # One string per owner, however many projects they own; several owners joined by "and".
         title = titles.setdefault(title, title)
         owners[project_id] = f"{owners[project_id]} and {title}" if project_id in owners else title
-    # Both the lines and their monthly figures are read in chunks, side by side.
+    # Both the lines and their monthly figures are read in chunks, side by side: a chunk of
+    # figures is a chunk of lines' twelve months, so that on PostgreSQL (a server-side cursor
+    # each) the two are fetched in step, a fetch of each for every LINES_CHUNK lines.
     lines = (
         BudgetLine.objects.filter(budget=budget)
         .order_by(*line_order())
         .values_list(*LINE_FIELDS)
-        .iterator(chunk_size=2000)
+        .iterator(chunk_size=LINES_CHUNK)
     )
     ordered_figures = (
         figures.order_by(*line_order("line__"), "month")
         .values_list("line_id", "month", *(Cast(name, CharField()) for name in FIGURE_AMOUNTS))
-        .iterator(chunk_size=2000)
+        .iterator(chunk_size=LINES_CHUNK * calculations.MONTHS_IN_YEAR)
     )
     return VarianceStream(
         plan_year=plan_year,
