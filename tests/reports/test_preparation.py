@@ -268,7 +268,7 @@ def test_an_entered_actual_an_update_and_an_explanation_leave_the_list(plan):
 #: end, the budget's variance, the risks) and a few queries of each kind (the returns for revision
 #: one more): the same for a plan four
 #: times the size.
-QUERIES = 39
+QUERIES = 38
 
 
 @pytest.mark.parametrize("copies", [1, 4])
