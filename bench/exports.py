@@ -166,16 +166,20 @@ def measure(scale, database, folder):
     request.user = administrator
     measurements = admin.site._registry[Measurement]
 
+    def afresh(page):
+        """Empty the cache, as after a change; then read `page` first, if given, without
+        counting its time."""
+        cache.clear()
+        if page is not None:
+            started = time.process_time()
+            assert client.get(page).status_code == 200
+            untimed.append(time.process_time() - started)
+
     def download(url, page=None):
         def get():
             # Built afresh: the exports kept until their records change (core.caching) are
             # answered without writing anything.
-            cache.clear()
-            if page is not None:
-                # Not timed: the page read just before, as after a change.
-                started = time.process_time()
-                assert client.get(page).status_code == 200
-                untimed.append(time.process_time() - started)
+            afresh(page)
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             if response.streaming:
@@ -188,11 +192,7 @@ def measure(scale, database, folder):
 
     def actuals(page=None):
         def get():
-            cache.clear()
-            if page is not None:
-                started = time.process_time()
-                assert client.get(page).status_code == 200
-                untimed.append(time.process_time() - started)
+            afresh(page)
             queryset = measurements.get_queryset(request).filter(indicator__plan_year__year=YEAR)
             return measurements.get_export_data(ReadableXLSX(), request, queryset)
 
