@@ -423,7 +423,9 @@ def quarter_figures(
     )
 
 
-def quarter_actual(aggregation, actuals: Iterable[Actual], *, quarter: Quarter) -> Decimal | None:
+def quarter_actual(
+    aggregation: str, actuals: Iterable[Actual], *, quarter: Quarter
+) -> Decimal | None:
     """The quarter's own figure alone (quarter_figures' actual): the actuals of its periods
     added up as the year to date adds them, None when it has none."""
     first, last = quarter.first_day, quarter.last_period
