@@ -425,12 +425,13 @@ LINE_FIELDS = (
 )
 
 
-#: A monthly figure's amounts, read as text and made Decimals by variance_lines: Django's
-#: converters, called for each value (a Decimal from SQLite's float, then rounded to the
-#: penny), took as long as writing the amounts into the workbook. The text is the stored amount
-#: (PostgreSQL's numeric exactly; SQLite's float to 15 significant digits, as Django reads it),
-#: so the Decimal is the same.
-FIGURE_AMOUNTS = ("actual", "forecast", "profile")
+#: A monthly figure's month and amounts, read as text and made a month's place in the year and
+#: Decimals by variance_lines: Django's converters, called for each value (a date parsed from
+#: SQLite's text; a Decimal from its float, then rounded to the penny), took as long as writing
+#: the amounts into the workbook, and with no column to convert none is called. The text is the
+#: stored amount (PostgreSQL's numeric exactly; SQLite's float to 15 significant digits, as
+#: Django reads it), so the Decimal is the same; the month is its ISO date on both databases.
+FIGURE_TEXTS = ("month", "actual", "forecast", "profile")
 #: The lines read from the database at a time (and their monthly figures with them).
 LINES_CHUNK = 500
 
@@ -488,7 +489,7 @@ def variance_stream(*, plan_year: PlanYear, as_at: datetime.date | None = None) 
     )
     ordered_figures = (
         figures.order_by(*line_order("line__"), "month")
-        .values_list("line_id", "month", *(Cast(name, CharField()) for name in FIGURE_AMOUNTS))
+        .values_list("line_id", *(Cast(name, CharField()) for name in FIGURE_TEXTS))
         .iterator(chunk_size=LINES_CHUNK * calculations.MONTHS_IN_YEAR)
     )
     return VarianceStream(
@@ -518,9 +519,9 @@ def variance_lines(
     *, lines, owners, figures, months, reported, tolerance_percent
 ) -> Iterator[VarianceLine]:
     """Each line's variance, from the lines (LINE_FIELDS tuples) and their monthly figures
-    ((line id, month, actual, forecast, profile), the amounts as text (FIGURE_AMOUNTS), in the
+    ((line id, month, actual, forecast, profile), all but the line as text (FIGURE_TEXTS), in the
     same order of lines), read together."""
-    position = {first_day: index for index, first_day in enumerate(months)}
+    position = {first_day.isoformat(): index for index, first_day in enumerate(months)}
     penny = calculations.PENNY
     figures = iter(figures)
     pending = next(figures, None)
