@@ -151,10 +151,10 @@ def measure(scale, database, folder):
     setup_django(database)
     from django.contrib import admin
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.test import Client, RequestFactory
     from django.test.utils import setup_test_environment
 
+    from core import caching
     from core.exports import ReadableXLSX
     from kpis.models import Measurement
 
@@ -169,7 +169,7 @@ def measure(scale, database, folder):
     def afresh(page):
         """Empty the cache, as after a change; then read `page` first, if given, without
         counting its time."""
-        cache.clear()
+        caching.forget_all()
         if page is not None:
             started = time.process_time()
             assert client.get(page).status_code == 200

@@ -4,7 +4,7 @@ with FETCH_RAISE; the figures themselves are worked out by kpis.calculations."""
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from core import charts, numbers
+from core import caching, charts, numbers
 from core.history import HISTORY_SHOWN, History, record_history
 from core.services import in_printed_order
 from kpis import calculations, choices
@@ -673,7 +673,11 @@ class DashboardFilters:
     tier: str = ""
     group: str = ""
 
-    def keeps(self, status: IndicatorStatus, themes: dict[int, set[int]]) -> bool:
+    def __bool__(self) -> bool:
+        """Whether they narrow the dashboard at all."""
+        return any(vars(self).values())
+
+    def keeps(self, status: IndicatorStatus) -> bool:
         indicator = status.indicator
         if self.owner and self.owner not in {str(role.pk) for role in status.owners}:
             return False
@@ -683,8 +687,11 @@ class DashboardFilters:
             kind, _, pk = self.group.partition("-")
             if kind == "objective" and str(indicator.strategic_objective_id) != pk:
                 return False
-            if kind == "theme" and pk not in {str(t) for t in themes.get(indicator.pk, ())}:
-                return False
+            if kind == "theme":
+                project = indicator.project
+                themes = project.theme_list if project else ()
+                if pk not in {str(theme.pk) for theme in themes}:
+                    return False
         return True
 
 
@@ -742,6 +749,12 @@ class Dashboard:
     def _query(self, quarter: Quarter) -> str:
         kept = {k: v for k, v in vars(self.filters).items() if v}
         return urlencode({"quarter": quarter.number, **kept})
+
+    def filtered(self, filters: DashboardFilters) -> "Dashboard":
+        """The same dashboard narrowed to `filters`: its rows those the filters keep; its total,
+        counts of choices and everything else as before. A new object: this one is unchanged."""
+        rows = [row for row in self.rows if filters.keeps(row)]
+        return replace(self, rows=rows, filters=filters)
 
 
 DASHBOARD_FIELDS = (
@@ -828,9 +841,8 @@ def dashboard(
 ) -> Dashboard:
     """The directors' quarterly dashboard: every indicator of the plan year with its target and
     actual to date, annual target, RAG, trend and latest commentary at the end of `quarter`
-    (by default the latest quarter with data). A fixed number of queries, whatever the number
-    of indicators, periods or plan years."""
-    filters = filters or DashboardFilters()
+    (by default the latest quarter with data), narrowed to `filters`. A fixed number of
+    queries, whatever the number of indicators, periods or plan years."""
     plan_year = get_object_or_404(PlanYear.objects.fetch_mode(models.FETCH_RAISE), year=year)
     indicators = _plan_year_indicators(plan_year)
     measured = defaultdict(list)
@@ -858,9 +870,6 @@ def dashboard(
     _check_quarter_of(plan_year, quarter)
     counts = recommendation_counts(indicators=indicators, as_at=quarter.last_day)
     prefix = reverse("kpis:dashboard", kwargs={"year": plan_year.year})
-    themes = {
-        i.pk: {t.pk for t in i.project.theme_list} if i.project else set() for i in indicators
-    }
     period_lists = {
         frequency: periods.period_starts(plan_year.start, months)
         for frequency, months in choices.MONTHS_PER_PERIOD.items()
@@ -886,9 +895,8 @@ def dashboard(
             illustrative_periods=illustrative[indicator.pk],
             illustrative_recommendations=indicator.pk in counts.illustrative,
         )
-        if filters.keeps(status, themes):
-            rows.append(status)
-    return Dashboard(
+        rows.append(status)
+    built = Dashboard(
         plan_year=plan_year,
         quarter=quarter,
         rows=rows,
@@ -896,5 +904,28 @@ def dashboard(
         owners=sorted(owners.values(), key=lambda role: role.title),
         objectives=sorted(objectives.values(), key=lambda o: (o.position, o.ref)),
         themes=sorted(theme_list.values(), key=lambda t: t.name),
-        filters=filters,
     )
+    return built.filtered(filters) if filters else built
+
+
+def kept_dashboard(
+    *,
+    year: str,
+    quarter: Quarter | None = None,
+    filters: DashboardFilters | None = None,
+    fingerprint: str,
+) -> Dashboard:
+    """The dashboard (`dashboard`), built once per change of the records for the page and its
+    exports alike (`fingerprint` is core.caching.fingerprint(), read before), then narrowed to
+    `filters`. Kept in the process as built (core.caching.kept_here): copying its model
+    instances into Django's cache and out again took a third as long as building it. So a
+    director who reads the dashboard and then downloads its workbook waits for one build, not
+    two, when the same app server worker answers both."""
+    built = caching.kept_here(
+        "dashboard",
+        year,
+        quarter.number if quarter else "latest",
+        fingerprint,
+        build=lambda: dashboard(year=year, quarter=quarter),
+    )
+    return built.filtered(filters) if filters else built

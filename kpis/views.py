@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core import pagination
+from core import caching, pagination
 from core.edit_conflicts import (
     NEW_RECORD,
     EditConflictError,
@@ -61,7 +61,9 @@ def _filters(request) -> selectors.DashboardFilters:
 @kept_page
 def dashboard(request, year):
     quarter, wrong_quarter = _chosen_quarter(request, year)
-    data = selectors.dashboard(year=year, quarter=quarter, filters=_filters(request))
+    data = selectors.kept_dashboard(
+        year=year, quarter=quarter, filters=_filters(request), fingerprint=caching.fingerprint()
+    )
     # Every indicator counts in the RAG summary; the table shows one page of them.
     pager = pagination.pager_of(
         request.GET.get("page", ""),
@@ -93,7 +95,9 @@ def dashboard_export(request, year, extension):
         # A file is saved and passed on: it holds the quarter asked for or nothing.
         raise Http404(wrong_quarter)
     return exports.FORMATS[extension](
-        selectors.dashboard(year=year, quarter=quarter, filters=_filters(request))
+        selectors.kept_dashboard(
+            year=year, quarter=quarter, filters=_filters(request), fingerprint=caching.fingerprint()
+        )
     )
 
 

@@ -19,11 +19,11 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
 
+from core import caching
 from tests.plans.factories import UserFactory
 from tests.snapshots import Snapshot
 
@@ -90,9 +90,9 @@ def nothing_kept_from_another_test():
     """Each test starts with an empty cache: what the pages keep (the quarterly report, the
     preparation lists) is keyed on a fingerprint of the records, and a rolled-back test can
     leave the next one records with the same counts and keys."""
-    cache.clear()
+    caching.forget_all()
     yield
-    cache.clear()
+    caching.forget_all()
 
 
 # What the migrations left, and pytest-django's database blocker, kept by django_db_setup.

@@ -452,3 +452,47 @@ def test_the_exports_say_which_rows_rest_on_illustrative_actuals_as_the_page_lab
     assert sheet.cell(3, 11).value == "Illustrative"
     rows = {row[0]: row[10] for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert rows == {"KPI1": None, "KPI2": "Yes", "KPI3": None}
+
+
+def test_the_page_and_its_exports_are_made_from_one_build_of_the_dashboard(
+    signed_in_client, kpi1, monkeypatch
+):
+    """The dashboard read after a change, then its workbook and csv under a filter, build it
+    from the records once between them; the next change builds it again, and both show it."""
+    from kpis import selectors
+
+    builds = []
+    build = selectors.dashboard
+
+    def counted(**kwargs):
+        builds.append(kwargs["quarter"])
+        return build(**kwargs)
+
+    monkeypatch.setattr(selectors, "dashboard", counted)
+    assert "12,000" in signed_in_client.get(URL, {"quarter": "1"}).content.decode()
+    response = signed_in_client.get(f"{URL[:-1]}.xlsx", {"quarter": "1", "tier": "key"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    row = next(sheet.iter_rows(min_row=4, values_only=True))
+    assert (row[0], row[4], row[5]) == ("KPI1", 12500, 12000)  # 4,100 + 3,900 + 4,000
+    csv_rows = list(
+        csv.reader(io.StringIO(signed_in_client.get(f"{URL[:-1]}.csv?quarter=1").content.decode()))
+    )
+    figures = [dict(zip(csv_rows[1], row, strict=True)) for row in csv_rows[2:]]
+    assert [(row["Ref"], row["Actual to date"]) for row in figures] == [("KPI1", "12,000")]
+    assert len(builds) == 1
+
+    kpi1.measurements.filter(period=months(6)[0]).update(value=Decimal(4600))
+    response = signed_in_client.get(f"{URL[:-1]}.xlsx", {"quarter": "1", "tier": "key"})
+    row = next(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(
+        min_row=4, values_only=True
+    ))  # fmt: skip
+    assert row[5] == 12600  # 4,100 + 3,900 + 4,600
+    assert len(builds) == 2
+    assert "12,600" in signed_in_client.get(URL, {"quarter": "1"}).content.decode()
+    assert len(builds) == 2
+    # Narrowed to the project indicators, of which there are none: the same build, no rows.
+    response = signed_in_client.get(f"{URL[:-1]}.xlsx", {"quarter": "1", "tier": "project"})
+    assert list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(
+        min_row=4, values_only=True
+    )) == []  # fmt: skip
+    assert len(builds) == 2
