@@ -430,7 +430,9 @@ LINE_FIELDS = (
 #: SQLite's text; a Decimal from its float, then rounded to the penny), took as long as writing
 #: the amounts into the workbook, and with no column to convert none is called. The text is the
 #: stored amount (PostgreSQL's numeric exactly; SQLite's float to 15 significant digits, as
-#: Django reads it), so the Decimal is the same; the month is its ISO date on both databases.
+#: Django reads it), so the Decimal is the same. The month is its ISO date on both databases
+#: (SQLite stores it so; PostgreSQL writes it so under the DateStyle ISO, which psycopg, and so
+#: Django, needs to read any date or time).
 FIGURE_TEXTS = ("month", "actual", "forecast", "profile")
 #: The lines read from the database at a time (and their monthly figures with them).
 LINES_CHUNK = 500
