@@ -750,9 +750,12 @@ class Dashboard:
         kept = {k: v for k, v in vars(self.filters).items() if v}
         return urlencode({"quarter": quarter.number, **kept})
 
-    def filtered(self, filters: DashboardFilters) -> "Dashboard":
+    def filtered(self, filters: DashboardFilters | None) -> "Dashboard":
         """The same dashboard narrowed to `filters`: its rows those the filters keep; its total,
-        counts of choices and everything else as before. A new object: this one is unchanged."""
+        counts of choices and everything else as before. A new object (this one is unchanged),
+        or this one when the filters narrow nothing."""
+        if not filters:
+            return self
         rows = [row for row in self.rows if filters.keeps(row)]
         return replace(self, rows=rows, filters=filters)
 
@@ -905,7 +908,7 @@ def dashboard(
         objectives=sorted(objectives.values(), key=lambda o: (o.position, o.ref)),
         themes=sorted(theme_list.values(), key=lambda t: t.name),
     )
-    return built.filtered(filters) if filters else built
+    return built.filtered(filters)
 
 
 def kept_dashboard(
@@ -918,7 +921,7 @@ def kept_dashboard(
     """The dashboard (`dashboard`), built once per change of the records for the page and its
     exports alike (`fingerprint` is core.caching.fingerprint(), read before), then narrowed to
     `filters`. Kept in the process as built (core.caching.kept_here): copying its model
-    instances into Django's cache and out again took a third as long as building it. So a
+    instances into Django's cache and out again took about half as long as building it. So a
     director who reads the dashboard and then downloads its workbook waits for one build, not
     two, when the same app server worker answers both."""
     built = caching.kept_here(
@@ -928,4 +931,4 @@ def kept_dashboard(
         fingerprint,
         build=lambda: dashboard(year=year, quarter=quarter),
     )
-    return built.filtered(filters) if filters else built
+    return built.filtered(filters)
